@@ -1,0 +1,64 @@
+import type { HttpClient } from '../http-client/http-types.js';
+import type { ManifestInput, StreamManifest, SyncMode } from './manifest.js';
+
+/**
+ * What a stream's code sees and yields. A connector is a manifest plus one async generator per stream; the
+ * engine does batching, hashing, checkpoints, deletes and cancellation, so stream code only talks to the API.
+ */
+
+/** A stream's cursor JSON: whatever the stream needs to resume (a timestamp, a sync token, a page token). */
+export type StreamState = { [key: string]: unknown };
+
+export type StreamMessage =
+  /** One page of records, in the provider's order. */
+  | { type: 'records'; records: Record<string, unknown>[] }
+  /**
+   * A checkpoint: every record the stream will need to re-read to resume from `state` has already been
+   * yielded. The engine commits it together with the records before it, in one transaction.
+   */
+  | { type: 'state'; state: StreamState }
+  /** The provider reports these source ids deleted (events, tombstones, cancelled items). */
+  | { type: 'deletes'; ids: string[] };
+
+export interface StreamLogger {
+  (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+}
+
+export interface StreamContext {
+  stream: StreamManifest;
+  mode: SyncMode;
+  /** The last committed state, or null on a first or full run. */
+  state: StreamState | null;
+  config: Record<string, unknown>;
+  /** Already pointed at the connection's base URL, with credentials, retries and rate limits. */
+  http: HttpClient;
+  signal: AbortSignal;
+  log: StreamLogger;
+}
+
+export type StreamReader = (ctx: StreamContext) => AsyncIterable<StreamMessage>;
+
+export interface SandboxOptions {
+  port: number;
+  host?: string;
+  /** Total records of the main stream, spread as the provider would. */
+  records: number;
+  seed: number;
+  /** The only credential accepted; a printed default when omitted. */
+  token?: string;
+}
+
+export interface SandboxHandle {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export type SandboxFactory = (options: SandboxOptions) => Promise<SandboxHandle>;
+
+export interface ConnectorDefinition {
+  manifest: ManifestInput;
+  streams: Record<string, StreamReader>;
+  sandbox?: SandboxFactory;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one catalogue of error codes. Code throws `AppError`; the API renders
+ * `{ "error": { "code", "message" } }` with the status given here.
+ */
+export const errorCatalog = {
+  bad_request: 400,
+  validation_failed: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  connector_not_found: 404,
+  connection_not_found: 404,
+  run_not_found: 404,
+  stream_not_found: 404,
+  conflict: 409,
+  connection_not_ready: 409,
+  run_not_cancellable: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  host_not_allowed: 400,
+  not_implemented: 501,
+  encryption_key_missing: 500,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { field?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalog[code];
+    this.field = options?.field;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * A connector manifest: everything the catalog, the install form, the verify probe, the OAuth flow and the
+ * engine need to know about a provider, as data. Checked by this schema when the catalog loads.
+ *
+ * Templates: strings in `auth.headers`, `verify` and `oauth` may reference `{{fields.<key>}}` (a credential or
+ * form field) and `{{config.<key>}}` (a connection config value); they are resolved at call time, never logged.
+ */
+export const authModes = ['api_key', 'conn_string', 'oauth2', 'mcp_oauth', 'none'] as const;
+export const AuthModeSchema = z.enum(authModes);
+export type AuthMode = z.infer<typeof AuthModeSchema>;
+
+export const syncModes = ['full_refresh', 'incremental'] as const;
+export const SyncModeSchema = z.enum(syncModes);
+export type SyncMode = z.infer<typeof SyncModeSchema>;
+
+export const FieldSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  label: z.string().min(1),
+  type: z.enum(['string', 'password', 'url', 'email', 'number', 'boolean']).default('string'),
+  secret: z.boolean().default(false),
+  required: z.boolean().default(true),
+  placeholder: z.string().optional(),
+  help: z.string().optional(),
+  pattern: z.string().optional(),
+});
+export type Field = z.infer<typeof FieldSchema>;
+
+export const HttpProbeSchema = z.object({
+  method: z.enum(['GET', 'POST', 'HEAD']).default('GET'),
+  /** Path relative to the connection's base URL, or an absolute URL template. */
+  path: z.string().min(1),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Statuses that mean the credentials work; anything else is `{ ok: false }`. */
+  success_status: z.array(z.number().int()).default([200]),
+});
+export type HttpProbe = z.infer<typeof HttpProbeSchema>;
+
+export const OAuthBlockSchema = z.object({
+  authorization_url: z.string().min(1),
+  token_url: z.string().min(1),
+  revocation_url: z.string().optional(),
+  scopes: z.array(z.string()).default([]),
+  scope_separator: z.string().default(' '),
+  pkce: z.boolean().default(true),
+  /** Extra query parameters on the authorize URL (e.g. Google's `access_type=offline`). */
+  authorize_params: z.record(z.string(), z.string()).default({}),
+  /** How the client authenticates at the token endpoint. */
+  token_auth: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_post'),
+});
+export type OAuthBlock = z.infer<typeof OAuthBlockSchema>;
+
+export const AuthInjectionSchema = z.object({
+  /** Headers added to every request; values are templates, e.g. `Bearer {{fields.token}}`. */
+  headers: z.record(z.string(), z.string()).default({}),
+  query: z.record(z.string(), z.string()).default({}),
+});
+export type AuthInjection = z.infer<typeof AuthInjectionSchema>;
+
+export const StreamManifestSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  description: z.string().default(''),
+  /** JSON Schema of one record. */
+  json_schema: z.record(z.string(), z.unknown()),
+  /** Field paths forming the source primary key (joined with `:` when there are several). */
+  primary_key: z.array(z.string()).min(1),
+  cursor_field: z.string().optional(),
+  sync_modes: z.array(SyncModeSchema).min(1),
+});
+export type StreamManifest = z.infer<typeof StreamManifestSchema>;
+
+export const ManifestSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  name: z.string().min(1),
+  description: z.string().min(1),
+  category: z.string().min(1),
+  brand_logo: z.string().min(1),
+  brand_color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  auth_mode: AuthModeSchema,
+  /** Credential and form fields collected at install; `secret` ones go to the vault only. */
+  fields: z.array(FieldSchema).default([]),
+  /** Connection config the user may set (e.g. `base_url` for an enterprise host or a sandbox). */
+  config_fields: z.array(FieldSchema).default([]),
+  auth: AuthInjectionSchema.default({ headers: {}, query: {} }),
+  verify: HttpProbeSchema.optional(),
+  oauth: OAuthBlockSchema.optional(),
+  base_url: z.string().url(),
+  allowed_hosts: z.array(z.string()).min(1),
+  default_headers: z.record(z.string(), z.string()).default({}),
+  streams: z.array(StreamManifestSchema).min(1),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ManifestInput = z.input<typeof ManifestSchema>;
+
+/** The catalog list item: the manifest's identity without its schema-driven parts. */
+export const ConnectorSummarySchema = ManifestSchema.pick({
+  id: true,
+  name: true,
+  description: true,
+  category: true,
+  auth_mode: true,
+  brand_logo: true,
+  brand_color: true,
+});
+export type ConnectorSummary = z.infer<typeof ConnectorSummarySchema>;
