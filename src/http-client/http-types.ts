@@ -1,5 +1,7 @@
 /** The outbound HTTP toolkit's public shapes, shared by connectors, the verify probe and OAuth. */
 
+import type { Dispatcher } from 'undici';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -53,4 +55,53 @@ export interface Page<T = unknown> {
   response: HttpResponse<T>;
   /** What to pass back to resume from the page after this one; null on the last page. */
   next: string | null;
+}
+
+/** A per-connection throttle; `acquire` resolves when one more request may start. */
+export interface RateLimiter {
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Keeps calls to user-supplied hosts off loopback, private, link-local and metadata addresses. `checkUrl`
+ * judges a URL before connecting; `dispatcher` judges every address the name resolves to at connect time,
+ * so a DNS answer that changes between the two cannot slip through.
+ */
+export interface SsrfGuard {
+  /** The parsed URL when it may be fetched; throws `HttpError` (kind `config`) otherwise. */
+  checkUrl(url: string | URL): URL;
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+/** Abortable wait, injectable so tests can record delays instead of sleeping. */
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface HttpClientOptions {
+  /** Relative request URLs resolve against it; a path prefix (`/v2/`) is kept. */
+  baseUrl?: string;
+  /** Sent with every request to the base URL's origin, e.g. injected auth. Dropped on a cross-origin redirect. */
+  headers?: Record<string, string>;
+  /** Added to every request unless the URL or the request already sets the same parameter. */
+  query?: Record<string, QueryValue>;
+  /** Per attempt, including reading the body. Default 30 000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  rateLimiter?: RateLimiter;
+  /** When set, every request and every redirect hop goes through it. */
+  guard?: SsrfGuard;
+  /** Scrubbed from every error message and retry reason (auth header values are added automatically). */
+  secrets?: string[];
+  userAgent?: string;
+  /** Responses larger than this fail instead of exhausting memory. Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** Used when no guard is set (a guard brings its own). Default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+  sleep?: SleepFn;
+  /** Called before each retry wait, so the engine can log it. `reason` never holds secrets. */
+  onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+  /** Clock for rate-limit reset headers (epoch ms). */
+  now?: () => number;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
 }

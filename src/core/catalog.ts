@@ -1,0 +1,58 @@
+import { AppError } from '../contracts/errors.js';
+import type { ConnectorDefinition, StreamReader, SandboxFactory } from '../contracts/connector-kit.js';
+import { ManifestSchema, type ConnectorSummary, type Manifest, type StreamManifest } from '../contracts/manifest.js';
+
+export interface CatalogEntry {
+  manifest: Manifest;
+  streams: Record<string, StreamReader>;
+  sandbox?: SandboxFactory | undefined;
+}
+
+/** The connectors this build ships, each manifest checked by the zod schema when loaded. */
+export class Catalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+
+  constructor(definitions: ConnectorDefinition[]) {
+    for (const definition of definitions) {
+      const parsed = ManifestSchema.safeParse(definition.manifest);
+      if (!parsed.success) {
+        const id = (definition.manifest as { id?: unknown }).id;
+        throw new Error(`Connector manifest "${String(id)}" is invalid: ${parsed.error.message}`);
+      }
+      const manifest = parsed.data;
+      if (this.entries.has(manifest.id)) throw new Error(`Two connectors share the id "${manifest.id}".`);
+      for (const stream of manifest.streams) {
+        if (!definition.streams[stream.name]) throw new Error(`Connector "${manifest.id}" declares stream "${stream.name}" but has no reader for it.`);
+      }
+      this.entries.set(manifest.id, { manifest, streams: definition.streams, sandbox: definition.sandbox });
+    }
+  }
+
+  list(): ConnectorSummary[] {
+    return [...this.entries.values()].map(({ manifest: m }) => ({
+      id: m.id,
+      name: m.name,
+      description: m.description,
+      category: m.category,
+      auth_mode: m.auth_mode,
+      brand_logo: m.brand_logo,
+      brand_color: m.brand_color,
+    }));
+  }
+
+  get(id: string): CatalogEntry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError('connector_not_found', `No connector "${id}" in the catalog.`);
+    return entry;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  stream(connectorId: string, stream: string): StreamManifest {
+    const found = this.get(connectorId).manifest.streams.find((s) => s.name === stream);
+    if (!found) throw new AppError('stream_not_found', `Connector "${connectorId}" has no stream "${stream}".`);
+    return found;
+  }
+}

@@ -1,0 +1,94 @@
+import { and, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { connections } from '../schema.js';
+
+export type ConnectionRow = typeof connections.$inferSelect;
+export type ConnectionInsert = typeof connections.$inferInsert;
+export type ConnectionPatch = Partial<Omit<ConnectionInsert, 'id' | 'workspaceId' | 'createdAt'>>;
+
+export interface ConnectionFilters {
+  connectorId?: string | undefined;
+  status?: string | undefined;
+  product?: string | undefined;
+  companyId?: string | undefined;
+  crewId?: string | undefined;
+}
+
+export async function insertConnection(db: Db, row: ConnectionInsert): Promise<ConnectionRow> {
+  const [created] = await db.insert(connections).values(row).returning();
+  return created!;
+}
+
+export async function getConnection(db: Db, workspaceId: string, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.id, id)));
+  return row;
+}
+
+/** For workers, which act on a job's connection whatever its workspace. */
+export async function getConnectionById(db: Db, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db.select().from(connections).where(eq(connections.id, id));
+  return row;
+}
+
+export async function listConnections(
+  db: Db,
+  workspaceId: string,
+  filters: ConnectionFilters,
+  page: { limit: number; offset: number },
+): Promise<{ rows: ConnectionRow[]; total: number }> {
+  const where: SQL[] = [eq(connections.workspaceId, workspaceId)];
+  if (filters.connectorId) where.push(eq(connections.connectorId, filters.connectorId));
+  if (filters.status) where.push(eq(connections.status, filters.status));
+  if (filters.product) where.push(eq(connections.product, filters.product));
+  if (filters.companyId) where.push(eq(connections.companyId, filters.companyId));
+  if (filters.crewId) where.push(eq(connections.crewId, filters.crewId));
+  const condition = and(...where);
+  const rows = await db
+    .select()
+    .from(connections)
+    .where(condition)
+    .orderBy(desc(connections.createdAt), desc(connections.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  const [total] = await db.select({ n: count() }).from(connections).where(condition);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export async function updateConnection(db: Db, workspaceId: string, id: string, patch: ConnectionPatch): Promise<ConnectionRow | undefined> {
+  const [row] = await db
+    .update(connections)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.id, id)))
+    .returning();
+  return row;
+}
+
+export async function updateConnectionById(db: Db, id: string, patch: ConnectionPatch): Promise<void> {
+  await db
+    .update(connections)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(connections.id, id));
+}
+
+export async function deleteConnection(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(connections)
+    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.id, id)))
+    .returning({ id: connections.id });
+  return rows.length > 0;
+}
+
+export async function findConnectionByWebhookHash(db: Db, hash: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db.select().from(connections).where(eq(connections.webhookTokenHash, hash));
+  return row;
+}
+
+export async function listWorkspaceConnectionsWithoutClient(db: Db, workspaceId: string): Promise<ConnectionRow[]> {
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.workspaceId, workspaceId), isNull(connections.companyId)));
+}

@@ -1,0 +1,154 @@
+import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { runLogs, runs, runStreams } from '../schema.js';
+
+export type RunRow = typeof runs.$inferSelect;
+export type RunInsert = typeof runs.$inferInsert;
+export type RunStreamRow = typeof runStreams.$inferSelect;
+export type RunLogRow = typeof runLogs.$inferSelect;
+
+export const activeStatuses = ['PENDING', 'RUNNING'] as const;
+
+/**
+ * Inserts a PENDING run unless the connection already has an active one, which the partial unique index
+ * `runs_one_active_per_connection` detects atomically; then the active run is returned with `existing: true`.
+ */
+export async function insertRunUnlessActive(db: Db, row: RunInsert): Promise<{ run: RunRow; existing: boolean }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [created] = await db.insert(runs).values(row).onConflictDoNothing().returning();
+    if (created) return { run: created, existing: false };
+    const active = await getActiveRun(db, row.connectionId);
+    if (active) return { run: active, existing: true };
+    // The active run finished between the two statements: try the insert again.
+  }
+  throw new Error(`Could not start a run for connection ${row.connectionId}: it keeps changing state.`);
+}
+
+export async function getActiveRun(db: Db, connectionId: string): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.connectionId, connectionId), inArray(runs.status, [...activeStatuses])));
+  return row;
+}
+
+export async function getRun(db: Db, workspaceId: string, id: string): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, workspaceId), eq(runs.id, id)));
+  return row;
+}
+
+export async function getRunById(db: Db, id: string): Promise<RunRow | undefined> {
+  const [row] = await db.select().from(runs).where(eq(runs.id, id));
+  return row;
+}
+
+export async function listRuns(
+  db: Db,
+  workspaceId: string,
+  connectionId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: RunRow[]; total: number }> {
+  const condition = and(eq(runs.workspaceId, workspaceId), eq(runs.connectionId, connectionId));
+  const rows = await db
+    .select()
+    .from(runs)
+    .where(condition)
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(page.limit)
+    .offset(page.offset);
+  const [total] = await db.select({ n: count() }).from(runs).where(condition);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export async function updateRun(db: Db, id: string, patch: Partial<RunInsert>): Promise<RunRow | undefined> {
+  const [row] = await db.update(runs).set(patch).where(eq(runs.id, id)).returning();
+  return row;
+}
+
+/** Moves a run from one status to another only if it is still in `from`; returns the run if it moved. */
+export async function transitionRun(db: Db, id: string, from: readonly string[], patch: Partial<RunInsert> & { status: string }): Promise<RunRow | undefined> {
+  const [row] = await db
+    .update(runs)
+    .set(patch)
+    .where(and(eq(runs.id, id), inArray(runs.status, [...from])))
+    .returning();
+  return row;
+}
+
+export async function heartbeatRun(db: Db, id: string): Promise<RunRow | undefined> {
+  const [row] = await db.update(runs).set({ heartbeatAt: new Date() }).where(eq(runs.id, id)).returning();
+  return row;
+}
+
+/** RUNNING runs whose worker has gone quiet for longer than `olderThan`: their worker died. */
+export async function listStaleRuns(db: Db, olderThan: Date): Promise<RunRow[]> {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.status, 'RUNNING'), lt(runs.heartbeatAt, olderThan)));
+}
+
+export async function listRunStreams(db: Db, runIds: string[]): Promise<RunStreamRow[]> {
+  if (runIds.length === 0) return [];
+  return db.select().from(runStreams).where(inArray(runStreams.runId, runIds)).orderBy(asc(runStreams.stream));
+}
+
+export async function upsertRunStream(db: Db, row: typeof runStreams.$inferInsert): Promise<void> {
+  await db
+    .insert(runStreams)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [runStreams.runId, runStreams.stream],
+      set: { status: row.status, error: row.error ?? null, completedAt: row.completedAt ?? null },
+    });
+}
+
+/** Adds a batch's counts to the stream's totals; called inside the batch's transaction. */
+export async function addRunStreamCounts(
+  db: Db,
+  runId: string,
+  stream: string,
+  counts: { created: number; updated: number; unchanged: number; deleted: number; failed: number },
+): Promise<void> {
+  await db
+    .update(runStreams)
+    .set({
+      created: sql`${runStreams.created} + ${counts.created}`,
+      updated: sql`${runStreams.updated} + ${counts.updated}`,
+      unchanged: sql`${runStreams.unchanged} + ${counts.unchanged}`,
+      deleted: sql`${runStreams.deleted} + ${counts.deleted}`,
+      failed: sql`${runStreams.failed} + ${counts.failed}`,
+    })
+    .where(and(eq(runStreams.runId, runId), eq(runStreams.stream, stream)));
+}
+
+export async function insertRunLog(db: Db, row: typeof runLogs.$inferInsert): Promise<void> {
+  await db.insert(runLogs).values(row);
+}
+
+export async function listRunLogs(db: Db, runId: string, page: { limit: number; afterId?: number | undefined }): Promise<RunLogRow[]> {
+  const condition = page.afterId ? and(eq(runLogs.runId, runId), gt(runLogs.id, page.afterId)) : eq(runLogs.runId, runId);
+  return db.select().from(runLogs).where(condition).orderBy(asc(runLogs.id)).limit(page.limit);
+}
+
+export async function updateRunStreamState(db: Db, runId: string, stream: string, state: Record<string, unknown>): Promise<void> {
+  await db
+    .update(runStreams)
+    .set({ state })
+    .where(and(eq(runStreams.runId, runId), eq(runStreams.stream, stream)));
+}
+
+export async function finishRunStream(
+  db: Db,
+  runId: string,
+  stream: string,
+  patch: { status: string; error?: string | null },
+): Promise<void> {
+  await db
+    .update(runStreams)
+    .set({ status: patch.status, error: patch.error ?? null, completedAt: new Date() })
+    .where(and(eq(runStreams.runId, runId), eq(runStreams.stream, stream)));
+}

@@ -1,0 +1,57 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db.js';
+import { apiKeys, members, workspaces } from '../schema.js';
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;
+
+export async function countWorkspaces(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(workspaces);
+  return row?.n ?? 0;
+}
+
+export async function insertWorkspace(db: Db, row: typeof workspaces.$inferInsert): Promise<WorkspaceRow> {
+  const [created] = await db.insert(workspaces).values(row).returning();
+  return created!;
+}
+
+export async function getWorkspace(db: Db, id: string): Promise<WorkspaceRow | undefined> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, id));
+  return row;
+}
+
+export async function insertMember(db: Db, row: typeof members.$inferInsert): Promise<MemberRow> {
+  const [created] = await db.insert(members).values(row).returning();
+  return created!;
+}
+
+export async function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
+  const [created] = await db.insert(apiKeys).values(row).returning();
+  return created!;
+}
+
+export async function findActiveApiKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
+export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(apiKeys.createdAt);
+}
+
+export async function revokeApiKey(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export async function touchApiKey(db: Db, id: string): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}

@@ -1,0 +1,217 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Tributary's own tables. They are unqualified on purpose: the connection's `search_path` picks the schema
+ * (`tributary` by default, one schema per test file), so the same migrations serve every deployment.
+ * Each stream's records live in tables created at run time in the workspace's own schema (see records-table).
+ */
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** The Postgres schema holding this workspace's record tables. */
+  dataSchema: text('data_schema').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const members = pgTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    name: text('name'),
+    role: text('role').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('members_workspace_email').on(t.workspaceId, t.email)],
+);
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  memberId: text('member_id').references(() => members.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** The first characters of the key, shown in listings so users can tell keys apart. */
+  prefix: text('prefix').notNull(),
+  /** SHA-256 of the whole key: keys are long random strings, so a slow hash adds nothing. */
+  hash: text('hash').notNull().unique(),
+  role: text('role').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+export const crews = pgTable('crews', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    crewId: text('crew_id').references(() => crews.id, { onDelete: 'set null' }),
+    connectorId: text('connector_id').notNull(),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+    /** Vault ciphertext of the credential fields (and OAuth tokens); its key id is inside it. */
+    credentials: text('credentials'),
+    credentialsKeyId: text('credentials_key_id'),
+    product: text('product'),
+    companyId: text('company_id'),
+    schedule: jsonb('schedule').$type<Record<string, unknown> | null>(),
+    nextSyncAt: ts('next_sync_at'),
+    notifyUserIds: jsonb('notify_user_ids').$type<string[]>().notNull().default([]),
+    webhookTokenHash: text('webhook_token_hash').unique(),
+    variantGroupId: text('variant_group_id'),
+    variantLabel: text('variant_label'),
+    lastSyncAt: ts('last_sync_at'),
+    lastSyncStatus: text('last_sync_status'),
+    lastSyncError: text('last_sync_error'),
+    lastRunId: text('last_run_id'),
+    lastCheckAt: ts('last_check_at'),
+    lastCheckOk: boolean('last_check_ok'),
+    lastCheckMessage: text('last_check_message'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('connections_workspace').on(t.workspaceId, t.createdAt),
+    index('connections_due').on(t.nextSyncAt).where(sql`next_sync_at is not null`),
+  ],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    trigger: text('trigger').notNull(),
+    mode: text('mode').notNull(),
+    status: text('status').notNull(),
+    streams: jsonb('streams').$type<string[]>().notNull(),
+    error: text('error'),
+    errorKind: text('error_kind'),
+    attempts: integer('attempts').notNull().default(0),
+    cancelRequestedAt: ts('cancel_requested_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+    /** Last sign of life from the worker running it. */
+    heartbeatAt: ts('heartbeat_at'),
+  },
+  (t) => [
+    index('runs_connection').on(t.connectionId, t.createdAt),
+    // The database itself refuses a second active run for a connection, whatever the number of workers.
+    uniqueIndex('runs_one_active_per_connection')
+      .on(t.connectionId)
+      .where(sql`status in ('PENDING', 'RUNNING')`),
+  ],
+);
+
+export const runStreams = pgTable(
+  'run_streams',
+  {
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    status: text('status').notNull(),
+    created: bigint('created', { mode: 'number' }).notNull().default(0),
+    updated: bigint('updated', { mode: 'number' }).notNull().default(0),
+    unchanged: bigint('unchanged', { mode: 'number' }).notNull().default(0),
+    deleted: bigint('deleted', { mode: 'number' }).notNull().default(0),
+    failed: bigint('failed', { mode: 'number' }).notNull().default(0),
+    error: text('error'),
+    /** The stream's checkpoint within this run: a retried run resumes from it (a full refresh too). */
+    state: jsonb('state').$type<Record<string, unknown> | null>(),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stream] })],
+);
+
+export const runLogs = pgTable(
+  'run_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    at: ts('at').notNull().defaultNow(),
+    level: text('level').notNull(),
+    message: text('message').notNull(),
+    data: jsonb('data').$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index('run_logs_run').on(t.runId, t.id)],
+);
+
+export const streamStates = pgTable(
+  'stream_states',
+  {
+    connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    state: jsonb('state').$type<Record<string, unknown>>().notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.stream] })],
+);
+
+/** Record tables created so far, so a run knows a stream's table without asking the catalog each batch. */
+export const recordTables = pgTable(
+  'record_tables',
+  {
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectorId: text('connector_id').notNull(),
+    stream: text('stream').notNull(),
+    tableName: text('table_name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.connectorId, t.stream] })],
+);
+
+/**
+ * Ids a full refresh has seen so far, per run and stream, committed with each batch. At the end of a successful
+ * full refresh, rows not listed here are soft-deleted; a narrow insert is much cheaper than touching every
+ * unchanged record row, and it survives a crash mid-run like everything else in the batch.
+ */
+export const seenRecords = pgTable(
+  'seen_records',
+  {
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    recordId: text('record_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stream, t.recordId] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorKeyId: text('actor_key_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown> | null>(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_workspace').on(t.workspaceId, t.at)],
+);

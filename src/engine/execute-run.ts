@@ -1,0 +1,191 @@
+import type { StreamState } from '../contracts/connector-kit.js';
+import type { SyncMode } from '../contracts/manifest.js';
+import { getConnectionById, updateConnectionById } from '../db/queries/connections.js';
+import { ensureRecordTable, clearSeen, recordTableName } from '../db/queries/records.js';
+import {
+  finishRunStream,
+  getRunById,
+  heartbeatRun,
+  insertRunLog,
+  listRunStreams,
+  transitionRun,
+  upsertRunStream,
+  type RunRow,
+} from '../db/queries/runs.js';
+import { getStreamState } from '../db/queries/stream-states.js';
+import { getWorkspace } from '../db/queries/workspaces.js';
+import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
+import type { EngineDeps } from './engine-deps.js';
+import { describeError, errorKind, isCancellation, RunCancelledError } from './run-errors.js';
+import { syncStream } from './stream-sync.js';
+
+export type RunOutcome =
+  | { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; runId: string }
+  /** A transient failure on a non-final attempt: the job should be retried, and will resume. */
+  | { status: 'RETRY'; runId: string; error: string }
+  /** The run was already finished (a duplicate delivery) or no longer exists. */
+  | { status: 'SKIPPED'; runId: string };
+
+export const terminalStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+/**
+ * Executes (or resumes) one run. Idempotent: a finished run is skipped; a run whose worker died resumes from
+ * its committed checkpoints, skipping the streams it had completed.
+ */
+export async function executeRun(deps: EngineDeps, runId: string, attempt: { final: boolean }): Promise<RunOutcome> {
+  const { db, logger } = deps;
+  const pending: Promise<unknown>[] = [];
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => {
+    logger[level]({ runId, ...data }, message);
+    if (level !== 'debug') pending.push(insertRunLog(db, { runId, level, message, data: data ?? null }).catch(() => undefined));
+  };
+
+  const initial = await getRunById(db, runId);
+  if (!initial || (terminalStatuses as readonly string[]).includes(initial.status)) return { status: 'SKIPPED', runId };
+  if (initial.cancelRequestedAt) return finishCancelled(deps, initial, log, pending);
+
+  const run = await transitionRun(db, runId, ['PENDING', 'RUNNING'], {
+    status: 'RUNNING',
+    attempts: initial.attempts + 1,
+    startedAt: initial.startedAt ?? new Date(),
+    heartbeatAt: new Date(),
+  });
+  if (!run) return { status: 'SKIPPED', runId };
+  const connection = await getConnectionById(db, run.connectionId);
+  const workspace = connection && (await getWorkspace(db, connection.workspaceId));
+  if (!connection || !workspace) {
+    await transitionRun(db, runId, ['RUNNING'], { status: 'FAILED', error: 'The connection no longer exists.', errorKind: 'config', completedAt: new Date() });
+    return { status: 'FAILED', runId };
+  }
+
+  const entry = deps.catalog.get(connection.connectorId);
+  let secrets: ConnectionSecrets = { fields: {} };
+  if (connection.credentials) secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
+  else if (entry.manifest.auth_mode !== 'none') {
+    return failRun(deps, run, 'The connection has no credentials: connect it again.', 'config', log, pending);
+  }
+  const secretList = secretValues(entry.manifest, secrets);
+
+  await updateConnectionById(db, connection.id, { status: 'syncing', lastRunId: run.id });
+  log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams });
+
+  const controller = new AbortController();
+  const checkCancel = async () => {
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const latest = await heartbeatRun(db, run.id);
+    if (latest?.cancelRequestedAt) {
+      controller.abort(new RunCancelledError());
+      throw controller.signal.reason;
+    }
+  };
+  // A heartbeat even while a page is slow to arrive: the sweeper re-queues runs whose worker went quiet,
+  // and a cancel request aborts the in-flight HTTP call instead of waiting for it.
+  const heartbeat = setInterval(() => {
+    checkCancel().catch(() => undefined);
+  }, deps.options.heartbeatMs);
+  heartbeat.unref();
+
+  const done = new Map((await listRunStreams(db, [run.id])).map((s) => [s.stream, s]));
+  const failures: { stream: string; message: string; kind: string }[] = [];
+  try {
+    const http = connectionHttp({
+      manifest: entry.manifest,
+      config: connection.config,
+      secrets,
+      allowPrivateHosts: deps.options.allowPrivateHosts,
+      signal: controller.signal,
+      onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),
+    });
+    for (const streamName of run.streams) {
+      const previous = done.get(streamName);
+      if (previous?.status === 'COMPLETED') continue;
+      const stream = deps.catalog.stream(connection.connectorId, streamName);
+      const mode: SyncMode = run.mode === 'incremental' && stream.sync_modes.includes('incremental') ? 'incremental' : 'full_refresh';
+      const startState: StreamState | null =
+        (previous?.state as StreamState | null | undefined) ?? (mode === 'incremental' ? await getStreamState(db, connection.id, streamName) : null);
+      await upsertRunStream(db, { runId: run.id, stream: streamName, status: 'RUNNING', startedAt: new Date() });
+      const table = { schema: workspace.dataSchema, table: recordTableName(connection.connectorId, streamName) };
+      await ensureRecordTable(db, table);
+      log('info', `Stream ${streamName}: ${mode}${startState ? ', from a saved cursor' : ''}`);
+      try {
+        await syncStream({
+          db,
+          options: deps.options,
+          runId: run.id,
+          connectionId: connection.id,
+          table,
+          stream,
+          reader: entry.streams[streamName]!,
+          mode,
+          startState,
+          checkpoint: checkCancel,
+          context: {
+            config: connection.config,
+            http,
+            signal: controller.signal,
+            log: (level, message, data) => log(level, `${streamName}: ${message}`, data),
+          },
+        });
+        log('info', `Stream ${streamName} completed`);
+      } catch (error) {
+        if (isCancellation(error, controller.signal)) throw error;
+        const kind = errorKind(error);
+        const message = describeError(error, secretList);
+        if (kind === 'transient' && !attempt.final) {
+          log('warn', `Stream ${streamName} hit a transient error; the run will be retried and resume: ${message}`);
+          return { status: 'RETRY', runId: run.id, error: message };
+        }
+        log('error', `Stream ${streamName} failed (${kind}): ${message}`);
+        await finishRunStream(db, run.id, streamName, { status: 'FAILED', error: message });
+        failures.push({ stream: streamName, message, kind });
+      }
+    }
+  } catch (error) {
+    if (isCancellation(error, controller.signal)) return finishCancelled(deps, run, log, pending);
+    return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
+  } finally {
+    clearInterval(heartbeat);
+  }
+
+  if (failures.length > 0) {
+    const summary = failures.map((f) => `${f.stream}: ${f.message}`).join('; ');
+    return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending);
+  }
+  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
+  await clearSeen(db, run.id);
+  await updateConnectionById(db, connection.id, {
+    status: 'connected',
+    lastSyncAt: new Date(),
+    lastSyncStatus: 'COMPLETED',
+    lastSyncError: null,
+  });
+  log('info', 'Run completed');
+  await Promise.all(pending);
+  return { status: 'COMPLETED', runId: run.id };
+}
+
+type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+
+async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
+  log('error', `Run failed: ${message}`);
+  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  // A failed run never deletes: its seen-set is dropped, not applied.
+  await clearSeen(deps.db, run.id);
+  await updateConnectionById(deps.db, run.connectionId, {
+    status: 'error',
+    lastSyncAt: new Date(),
+    lastSyncStatus: 'FAILED',
+    lastSyncError: message.slice(0, 500),
+  });
+  await Promise.all(pending);
+  return { status: 'FAILED', runId: run.id };
+}
+
+async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
+  log('info', 'Run cancelled; committed work is kept');
+  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
+  await clearSeen(deps.db, run.id);
+  await updateConnectionById(deps.db, run.connectionId, { status: 'connected', lastSyncStatus: 'CANCELLED' });
+  await Promise.all(pending);
+  return { status: 'CANCELLED', runId: run.id };
+}

@@ -1,0 +1,67 @@
+import { contentHash, type RecordInput } from '../db/queries/records.js';
+
+/** Reads a dotted path (`fields.id`) out of a record. */
+function pick(record: Record<string, unknown>, path: string): unknown {
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export function primaryKeyOf(record: Record<string, unknown>, primaryKey: readonly string[]): string | undefined {
+  const parts: string[] = [];
+  for (const field of primaryKey) {
+    const value = pick(record, field);
+    if (value === undefined || value === null || value === '') return undefined;
+    parts.push(String(value));
+  }
+  return parts.join(':');
+}
+
+/**
+ * The records waiting for the next commit. A provider may return a record twice across a page boundary while
+ * it is being modified; the batch keeps the last version, since one INSERT … ON CONFLICT cannot touch a row twice.
+ */
+export class RecordBatch {
+  private readonly records = new Map<string, RecordInput>();
+  private byteCount = 0;
+  /** Records without a usable primary key: counted as failed, never written. */
+  rejected = 0;
+
+  constructor(private readonly primaryKey: readonly string[]) {}
+
+  add(record: Record<string, unknown>): void {
+    const id = primaryKeyOf(record, this.primaryKey);
+    if (id === undefined) {
+      this.rejected++;
+      return;
+    }
+    const json = JSON.stringify(record);
+    const previous = this.records.get(id);
+    if (previous) {
+      this.byteCount -= previous.json.length;
+      this.records.delete(id);
+    }
+    this.records.set(id, { id, json, hash: contentHash(json) });
+    this.byteCount += json.length;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  /** Hands over the buffered records and starts empty. */
+  take(): { records: RecordInput[]; rejected: number } {
+    const taken = { records: [...this.records.values()], rejected: this.rejected };
+    this.records.clear();
+    this.byteCount = 0;
+    this.rejected = 0;
+    return taken;
+  }
+}

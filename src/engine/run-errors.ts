@@ -1,0 +1,30 @@
+import { isAppError } from '../contracts/errors.js';
+
+export type ErrorKind = 'config' | 'transient' | 'provider' | 'internal';
+
+/** Thrown into the stream when a user asked to stop the run. */
+export class RunCancelledError extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'RunCancelledError';
+  }
+}
+
+export function isCancellation(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason instanceof RunCancelledError || error instanceof RunCancelledError);
+}
+
+/** How a failure is classified on the run: the toolkit's HttpError says it; anything else is ours. */
+export function errorKind(error: unknown): ErrorKind {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  if (kind === 'config' || kind === 'transient' || kind === 'provider') return kind;
+  if (isAppError(error)) return error.status < 500 ? 'config' : 'internal';
+  return 'internal';
+}
+
+/** A message fit to store and show: bounded, with every known secret removed. */
+export function describeError(error: unknown, secrets: readonly string[], max = 500): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
+  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
+}
