@@ -32,19 +32,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const defaultHeaders = lowerKeys(options.headers);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const clientSecrets = [
-    ...(options.secrets ?? []),
-    ...secretsFromHeaders(options.headers),
-    ...Object.entries(options.query ?? {})
-      .filter(([key, value]) => SENSITIVE_NAME.test(key) && value !== undefined && value !== null)
-      .map(([, value]) => String(value)),
-  ];
+  const clientSecrets = [...(options.secrets ?? []), ...secretsFromHeaders(options.headers), ...sensitiveQueryValues(options.query)];
 
   async function request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const signal = req.signal;
     throwIfAborted(signal);
     const method: HttpMethod = req.method ?? 'GET';
-    const secrets = [...clientSecrets, ...secretsFromHeaders(req.headers)];
+    const secrets = [...clientSecrets, ...secretsFromHeaders(req.headers), ...sensitiveQueryValues(req.query)];
     const scrub = createScrubber(secrets);
     const url = resolveUrl(req.url, options.baseUrl);
     const firstOrigin = url.origin;
@@ -188,6 +182,13 @@ function parseBody(raw: RawResponse, method: HttpMethod): { ok: true; value: unk
   } catch {
     return { ok: false };
   }
+}
+
+/** Query parameters named like credentials (`api_key`, `access_token`) are scrubbed without being listed. */
+function sensitiveQueryValues(query: HttpRequest['query']): string[] {
+  return Object.entries(query ?? {})
+    .filter(([key, value]) => SENSITIVE_NAME.test(key) && value !== undefined && value !== null)
+    .map(([, value]) => String(value));
 }
 
 function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {

@@ -1,0 +1,20 @@
+import type { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Catalog } from '../core/catalog.js';
+import type { Vault } from '../core/vault.js';
+import type { Db } from '../db/db.js';
+
+export interface AppConfig {
+  /** Base URL users reach this server at, for webhook URLs and OAuth redirects. */
+  publicUrl: string;
+  allowPrivateHosts: string[];
+}
+
+export interface AppDeps {
+  db: Db;
+  catalog: Catalog;
+  vault: Vault;
+  boss: PgBoss;
+  logger: Logger;
+  config: AppConfig;
+}

@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './app-deps.js';
+import { authenticate } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { redactUrl } from './redact-url.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { connectionRoutes } from './routes/connections.js';
+import { healthRoutes } from './routes/health.js';
+import { recordRoutes } from './routes/records.js';
+import { runRoutes } from './routes/runs.js';
+import { stateRoutes } from './routes/state.js';
+
+/**
+ * The HTTP API as a factory: `server.ts` (the CLI's serve) only listens; tests call `inject()` in-process.
+ * Route schemas are zod, from which validation, types and the OpenAPI document derive.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${redactUrl(request.url)}.` } }),
+  );
+  app.decorateRequest('auth', undefined);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tributary API', version: '0.1.0', description: 'Connect SaaS accounts and sync their data into Postgres tables you own.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', authenticate(deps.db));
+      await connectorRoutes(scope, deps);
+      await connectionRoutes(scope, deps);
+      await runRoutes(scope, deps);
+      await stateRoutes(scope, deps);
+      await recordRoutes(scope, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorBody } from '../contracts/errors.js';
+
+/** Renders every error as `{ error: { code, message } }`; 5xx details go to the log only. */
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const first = error.validation[0];
+    const path = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.') || (first?.params as { issue?: { path?: unknown[] } } | undefined)?.issue?.path?.join('.') || '';
+    const where = error.validationContext ?? 'body';
+    const field = path ? `${where === 'body' ? '' : `${where}.`}${path}` : where;
+    const body: ErrorBody = {
+      error: { code: 'validation_failed', message: `${field}: ${first?.message ?? 'is invalid'}`, field },
+    };
+    return reply.status(400).send(body);
+  }
+  if (error instanceof AppError) {
+    if (error.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+    return reply.status(error.status).send(body);
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+    const code = fastifyError.statusCode === 413 ? 'payload_too_large' : fastifyError.statusCode === 404 ? 'not_found' : 'bad_request';
+    return reply.status(fastifyError.statusCode).send({ error: { code, message: fastifyError.message } } satisfies ErrorBody);
+  }
+  // Unknown errors may carry anything (SQL, provider bodies): log the message, answer generically.
+  request.log.error({ err: { message: error.message, name: error.name } }, 'unexpected error');
+  return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; see the server log.' } } satisfies ErrorBody);
+}

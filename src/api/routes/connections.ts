@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdParamsSchema, ErrorResponseSchema } from '../../contracts/api/common.js';
+import {
+  ConnectionDetailSchema,
+  ConnectionListSchema,
+  ConnectionSchema,
+  CreateConnectionBodySchema,
+  CreateConnectionResponseSchema,
+  ListConnectionsQuerySchema,
+  UpdateConnectionBodySchema,
+} from '../../contracts/api/connections.js';
+import { AppError } from '../../contracts/errors.js';
+import { pagination } from '../../contracts/pagination.js';
+import { validateConfig, validateFields } from '../../core/connection-input.js';
+import { newId } from '../../core/ids.js';
+import type { ConnectionSecrets } from '../../engine/connection-http.js';
+import { deleteConnection, insertConnection, listConnections, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
+import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js';
+import type { AppDeps } from '../app-deps.js';
+import { authOf, requireRole } from '../auth.js';
+import { loadConnection } from '../load-connection.js';
+import { connectionView, runView } from '../views.js';
+
+export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db, catalog, vault } = deps;
+
+  app.post(
+    '/connections',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'Install a connector in the workspace',
+        body: CreateConnectionBodySchema,
+        response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 501: ErrorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const body = request.body;
+      if (!catalog.has(body.connector)) {
+        throw new AppError('validation_failed', `connector: no connector "${body.connector}" in the catalog.`, { field: 'connector' });
+      }
+      const { manifest } = catalog.get(body.connector);
+      if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') {
+        throw new AppError('not_implemented', `Connector "${manifest.id}" uses ${manifest.auth_mode}; OAuth installs are not available yet.`);
+      }
+      if (body.crew_id) throw new AppError('not_implemented', 'Crew-scoped installs are not available yet.');
+      if (body.schedule) throw new AppError('not_implemented', 'Schedules are not available yet; trigger runs with POST /connections/:id/runs.');
+      const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
+      const config = validateConfig(manifest, body.config);
+      const id = newId('conn');
+      const secrets: ConnectionSecrets = { fields };
+      const row = await insertConnection(db, {
+        id,
+        workspaceId: auth.workspaceId,
+        connectorId: manifest.id,
+        name: body.name ?? manifest.name,
+        status: 'connected',
+        config,
+        credentials: manifest.auth_mode === 'none' ? null : vault.encrypt(secrets, id),
+        credentialsKeyId: manifest.auth_mode === 'none' ? null : vault.activeKeyId,
+        product: body.product ?? null,
+        companyId: body.company_id ?? null,
+        notifyUserIds: body.notify_user_ids,
+      });
+      return reply.status(201).send({ id: row.id, status: 'connected' as const, next_step: '' as const, connection: connectionView(row) });
+    },
+  );
+
+  app.get(
+    '/connections',
+    {
+      preHandler: requireRole('viewer'),
+      schema: { tags: ['connections'], summary: 'List connections', querystring: ListConnectionsQuerySchema, response: { 200: ConnectionListSchema } },
+    },
+    async (request) => {
+      const q = request.query;
+      const { rows, total } = await listConnections(
+        db,
+        authOf(request).workspaceId,
+        { connectorId: q.connector, status: q.status, product: q.product, companyId: q.company_id, crewId: q.crew_id },
+        { limit: q.limit, offset: q.offset },
+      );
+      return { data: rows.map(connectionView), pagination: pagination(q.limit, q.offset, total) };
+    },
+  );
+
+  app.get(
+    '/connections/:id',
+    {
+      preHandler: requireRole('viewer'),
+      schema: {
+        tags: ['connections'],
+        summary: 'One connection with its latest and recent runs (never its credentials)',
+        params: IdParamsSchema,
+        response: { 200: ConnectionDetailSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const row = await loadConnection(db, auth.workspaceId, request.params.id);
+      const { rows: runs } = await listRuns(db, auth.workspaceId, row.id, { limit: 10, offset: 0 });
+      const streams = await listRunStreams(db, runs.map((r) => r.id));
+      const views = runs.map((r) => runView(r, streams));
+      return { ...connectionView(row), latest_run: views[0] ?? null, recent_runs: views };
+    },
+  );
+
+  app.patch(
+    '/connections/:id',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'Update name, credentials, config (merged; null removes a key), status, tags',
+        params: IdParamsSchema,
+        body: UpdateConnectionBodySchema,
+        response: { 200: ConnectionSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const row = await loadConnection(db, auth.workspaceId, request.params.id);
+      const { manifest } = catalog.get(row.connectorId);
+      const body = request.body;
+      if (body.schedule) throw new AppError('not_implemented', 'Schedules are not available yet.');
+      const patch: ConnectionPatch = {};
+      if (body.name !== undefined) patch.name = body.name;
+      if (body.product !== undefined) patch.product = body.product;
+      if (body.company_id !== undefined) patch.companyId = body.company_id;
+      if (body.notify_user_ids !== undefined) patch.notifyUserIds = body.notify_user_ids;
+      if (body.status !== undefined) patch.status = body.status;
+      if (body.config !== undefined) {
+        const merged: Record<string, unknown> = { ...row.config };
+        for (const [key, value] of Object.entries(body.config)) {
+          if (value === null) delete merged[key];
+          else merged[key] = value;
+        }
+        patch.config = validateConfig(manifest, merged);
+      }
+      if (body.fields !== undefined) {
+        const previous = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} };
+        const fields = validateFields(manifest, { ...previous.fields, ...body.fields });
+        patch.credentials = vault.encrypt({ ...previous, fields } satisfies ConnectionSecrets, row.id);
+        patch.credentialsKeyId = vault.activeKeyId;
+        if (row.status === 'disconnected' || row.status === 'error') patch.status = patch.status ?? 'connected';
+      }
+      const updated = await updateConnection(db, auth.workspaceId, row.id, patch);
+      if (!updated) throw new AppError('connection_not_found', `No connection "${row.id}".`);
+      return connectionView(updated);
+    },
+  );
+
+  app.delete(
+    '/connections/:id',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'Delete a connection, its runs and cursors (synced rows stay in their tables)',
+        params: IdParamsSchema,
+        response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), 404: ErrorResponseSchema, 409: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const row = await loadConnection(db, auth.workspaceId, request.params.id);
+      const active = await getActiveRun(db, row.id);
+      if (active) throw new AppError('conflict', `Run ${active.id} is ${active.status}; cancel it (POST /api/v1/runs/${active.id}/cancel) before deleting.`);
+      await deleteConnection(db, auth.workspaceId, row.id);
+      return { id: row.id, deleted: true as const };
+    },
+  );
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponseSchema } from '../../contracts/api/common.js';
+import { ListRecordsQuerySchema, RecordListSchema } from '../../contracts/api/records.js';
+import { AppError } from '../../contracts/errors.js';
+import { listRecords, recordTableName, tableExists } from '../../db/queries/records.js';
+import { getWorkspace } from '../../db/queries/workspaces.js';
+import type { AppDeps } from '../app-deps.js';
+import { authOf, requireRole } from '../auth.js';
+import { loadConnection } from '../load-connection.js';
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string') return parsed.after;
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_cursor', 'cursor: not a cursor this API returned.', { field: 'cursor' });
+}
+
+const encodeCursor = (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url');
+
+export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db, catalog } = deps;
+
+  app.get(
+    '/connections/:id/records/:stream',
+    {
+      preHandler: requireRole('viewer'),
+      schema: {
+        tags: ['records'],
+        summary: "A stream's synced rows, by id, with a cursor; deleted rows on request",
+        params: z.object({ id: z.string(), stream: z.string() }),
+        querystring: ListRecordsQuerySchema,
+        response: { 200: RecordListSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
+      catalog.stream(connection.connectorId, request.params.stream);
+      const workspace = await getWorkspace(db, auth.workspaceId);
+      const table = { schema: workspace!.dataSchema, table: recordTableName(connection.connectorId, request.params.stream) };
+      const q = request.query;
+      if (!(await tableExists(db, table))) return { data: [], next_cursor: null, has_more: false };
+      const rows = await listRecords(db, table, connection.id, {
+        limit: q.limit + 1,
+        afterId: q.cursor ? decodeCursor(q.cursor) : undefined,
+        includeDeleted: q.include_deleted,
+        modifiedAfter: q.modified_after ? new Date(q.modified_after) : undefined,
+      });
+      const hasMore = rows.length > q.limit;
+      const page = rows.slice(0, q.limit);
+      return {
+        data: page.map((r) => ({
+          id: r.id,
+          data: r.data,
+          first_seen_at: r.first_seen_at.toISOString(),
+          updated_at: r.updated_at.toISOString(),
+          deleted_at: r.deleted_at ? r.deleted_at.toISOString() : null,
+        })),
+        next_cursor: hasMore ? encodeCursor(page[page.length - 1]!.id) : null,
+        has_more: hasMore,
+      };
+    },
+  );
+}

@@ -1,0 +1,362 @@
+import { hash32, isoSeconds, issueTitle, paragraphs, Prng, pullRequestTitle } from '../../sandbox-kit/index.js';
+import { labelCatalogueSize, userPoolSize, type GithubStore } from './store.js';
+
+/**
+ * GitHub's JSON shapes, with GitHub's field names, built from `(seed, index, version)`. API URLs inside the
+ * objects point at the origin the request came to (as GitHub Enterprise's do), web URLs at github.com.
+ * Users are trimmed to their identifying fields to keep an issue near 1 KB.
+ */
+
+const webOrigin = 'https://github.com';
+
+/** GitHub's default label set, with its colours. */
+const labelCatalogue = [
+  ['bug', 'd73a4a', "Something isn't working"],
+  ['documentation', '0075ca', 'Improvements or additions to documentation'],
+  ['duplicate', 'cfd3d7', 'This issue or pull request already exists'],
+  ['enhancement', 'a2eeef', 'New feature or request'],
+  ['good first issue', '7057ff', 'Good for newcomers'],
+  ['help wanted', '008672', 'Extra attention is needed'],
+  ['invalid', 'e4e669', "This doesn't seem right"],
+  ['question', 'd876e3', 'Further information is requested'],
+  ['wontfix', 'ffffff', 'This will not be worked on'],
+] as const satisfies readonly (readonly [string, string, string])[];
+if (labelCatalogue.length !== labelCatalogueSize) throw new Error('label catalogue size mismatch');
+
+const ownerNames = ['riverbend', 'lumen-labs', 'northwind-dev', 'octave-hq', 'kestrel-io', 'fjord-works', 'tidal-apps'];
+const userNames = [
+  'amara-k', 'bjorn-dev', 'chen-li', 'dmitri-v', 'elena-r', 'farid-h', 'grace-o', 'hiro-t', 'ines-m', 'jonas-w', 'kavya-p',
+];
+const repoNames = [
+  'api-gateway', 'web-app', 'design-system', 'infrastructure', 'mobile-client', 'data-pipeline', 'docs', 'cli',
+  'billing-service', 'auth-service', 'sdk-js', 'search-indexer',
+];
+const languages = ['TypeScript', 'Go', 'Python', 'Rust', 'Kotlin', 'HCL', 'MDX', 'Swift'];
+
+export const issueIdBase = 1_000_000_000;
+export const pullIdBase = 500_000_000;
+export const repoIdBase = 700_000_000;
+const labelIdBase = 4_000_000_000;
+
+/** Names and ids that depend on the seed only. */
+export class GithubWorld {
+  readonly ownerLogin: string;
+  readonly ownerId: number;
+  readonly repoNames: string[];
+  private readonly seedOffset: number;
+
+  constructor(readonly seed: number, repoCount: number) {
+    const rng = new Prng(hash32(seed, 0x0e1));
+    this.ownerLogin = rng.pick(ownerNames);
+    this.ownerId = 10_000_000 + (hash32(seed, 0x1d) % 90_000_000);
+    this.repoNames = rng.sample(repoNames, repoCount);
+    this.seedOffset = (Math.abs(Math.trunc(seed)) % 100) * 10_000_000;
+  }
+
+  repoId(repo: number): number {
+    return repoIdBase + this.seedOffset / 10_000 + repo;
+  }
+
+  issueId(k: number): number {
+    return issueIdBase + this.seedOffset + k;
+  }
+
+  pullId(k: number): number {
+    return pullIdBase + this.seedOffset + k;
+  }
+
+  /** The item index behind an issue or pull request id, or null for an id of another seed or kind. */
+  indexOfIssueId(id: number): number | null {
+    const k = id - issueIdBase - this.seedOffset;
+    return Number.isInteger(k) && k >= 0 && k < 10_000_000 ? k : null;
+  }
+
+  fullName(repo: number): string {
+    return `${this.ownerLogin}/${this.repoNames[repo]}`;
+  }
+
+  userLogin(user: number): string {
+    return user === 0 ? this.ownerLogin : userNames[(user - 1 + (this.seed >>> 0)) % userNames.length]!;
+  }
+
+  userId(user: number): number {
+    return user === 0 ? this.ownerId : 20_000_000 + hash32(this.seed, 0x05e, user) % 70_000_000;
+  }
+
+  /** The user pool index for a login, or null. */
+  userIndex(login: string): number | null {
+    for (let user = 0; user < userPoolSize; user++) {
+      if (this.userLogin(user).toLowerCase() === login.toLowerCase()) return user;
+    }
+    return null;
+  }
+
+  labelIndex(name: string): number | null {
+    const index = labelCatalogue.findIndex(([label]) => label.toLowerCase() === name.trim().toLowerCase());
+    return index === -1 ? null : index;
+  }
+}
+
+function nodeId(prefix: string, id: number): string {
+  return `${prefix}_kwDO${Buffer.from(id.toString(16).padStart(12, '0'), 'hex').toString('base64url')}`;
+}
+
+export function simpleUser(world: GithubWorld, api: string, user: number): Record<string, unknown> {
+  const login = world.userLogin(user);
+  const id = world.userId(user);
+  return {
+    login,
+    id,
+    node_id: nodeId('U', id),
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    url: `${api}/users/${login}`,
+    html_url: `${webOrigin}/${login}`,
+    type: 'User',
+    site_admin: false,
+  };
+}
+
+/** `GET /user`: the authenticated user, with the private fields GitHub adds for them. */
+export function authenticatedUser(world: GithubWorld, api: string, repoCount: number, end: number): Record<string, unknown> {
+  return {
+    ...simpleUser(world, api, 0),
+    gravatar_id: '',
+    repos_url: `${api}/users/${world.ownerLogin}/repos`,
+    name: world.ownerLogin.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()),
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: 'Sandbox account simulated by Tributary.',
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 12,
+    following: 3,
+    created_at: isoSeconds(end - 5 * 365 * 86_400),
+    updated_at: isoSeconds(end),
+    private_gists: 0,
+    total_private_repos: repoCount,
+    owned_private_repos: repoCount,
+    disk_usage: 20_480,
+    collaborators: 4,
+    two_factor_authentication: true,
+    plan: { name: 'pro', space: 976_562_499, collaborators: 0, private_repos: 9_999 },
+  };
+}
+
+export function repository(
+  store: GithubStore,
+  world: GithubWorld,
+  api: string,
+  repo: number,
+  openIssues: number,
+): Record<string, unknown> {
+  const name = world.repoNames[repo]!;
+  const fullName = world.fullName(repo);
+  const id = world.repoId(repo);
+  const rng = new Prng(hash32(world.seed, 0x4e90, repo));
+  const end = store.layout.end;
+  const createdAt = end - 4 * 365 * 86_400 + rng.int(365 * 86_400);
+  const repoApi = `${api}/repos/${fullName}`;
+  return {
+    id,
+    node_id: nodeId('R', id),
+    name,
+    full_name: fullName,
+    private: true,
+    owner: simpleUser(world, api, 0),
+    html_url: `${webOrigin}/${fullName}`,
+    description: `The ${name.replace(/-/g, ' ')} of ${world.ownerLogin}.`,
+    fork: false,
+    url: repoApi,
+    issues_url: `${repoApi}/issues{/number}`,
+    pulls_url: `${repoApi}/pulls{/number}`,
+    labels_url: `${repoApi}/labels{/name}`,
+    clone_url: `${webOrigin}/${fullName}.git`,
+    created_at: isoSeconds(createdAt),
+    updated_at: isoSeconds(end - rng.int(30 * 86_400)),
+    pushed_at: isoSeconds(end - rng.int(7 * 86_400)),
+    homepage: null,
+    size: 1_000 + rng.int(200_000),
+    stargazers_count: rng.int(500),
+    watchers_count: rng.int(500),
+    language: rng.pick(languages),
+    has_issues: true,
+    has_projects: true,
+    has_downloads: true,
+    has_wiki: false,
+    has_pages: false,
+    has_discussions: false,
+    forks_count: rng.int(40),
+    archived: false,
+    disabled: false,
+    open_issues_count: openIssues,
+    license: null,
+    allow_forking: true,
+    is_template: false,
+    topics: [],
+    visibility: 'private',
+    forks: rng.int(40),
+    open_issues: openIssues,
+    watchers: rng.int(500),
+    default_branch: 'main',
+    permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+  };
+}
+
+function label(world: GithubWorld, api: string, fullName: string, repo: number, index: number): Record<string, unknown> {
+  const [name, color, description] = labelCatalogue[index]!;
+  const id = labelIdBase + world.repoId(repo) % 1_000_000 * 16 + index;
+  return {
+    id,
+    node_id: nodeId('LA', id),
+    url: `${api}/repos/${fullName}/labels/${encodeURIComponent(name)}`,
+    name,
+    color,
+    default: true,
+    description,
+  };
+}
+
+/** What the issue and pull request views of one item share. */
+function itemContent(store: GithubStore, world: GithubWorld, api: string, k: number) {
+  const version = store.versionOf(k);
+  const facts = store.facts(k);
+  const rng = new Prng(hash32(world.seed, k, 0x1e, version));
+  const kind = store.kindOf(k);
+  const repo = store.repoOf(k);
+  const fullName = world.fullName(repo);
+  const updatedAt = store.updatedAt(k);
+  const createdAt = store.createdAt(k);
+  const baseTitle = kind === 'pull' ? pullRequestTitle(rng) : issueTitle(rng);
+  const assignee = rng.chance(0.3) ? simpleUser(world, api, rng.int(userPoolSize)) : null;
+  const closedAt = facts.open ? null : updatedAt;
+  return {
+    repo,
+    fullName,
+    number: store.numberOf(k),
+    title: version === 0 ? baseTitle : `${baseTitle} (edited ${version}×)`,
+    body: paragraphs(rng, 260 + rng.int(260)),
+    user: simpleUser(world, api, facts.author),
+    labels: facts.labels.map((index) => label(world, api, fullName, repo, index)),
+    state: facts.open ? 'open' : 'closed',
+    assignee,
+    assignees: assignee ? [assignee] : [],
+    comments: rng.int(12) + version,
+    created_at: isoSeconds(createdAt),
+    updated_at: isoSeconds(updatedAt),
+    closed_at: closedAt === null ? null : isoSeconds(closedAt),
+    author_association: facts.author === 0 ? 'OWNER' : 'MEMBER',
+    merged: kind === 'pull' && !facts.open && hash32(world.seed, k, 0x3e, version) % 10 < 7,
+    rng,
+  };
+}
+
+/** An item as the issues endpoints list it (pull requests included, with their `pull_request` key). */
+export function issue(store: GithubStore, world: GithubWorld, api: string, k: number): Record<string, unknown> {
+  const c = itemContent(store, world, api, k);
+  const id = world.issueId(k);
+  const url = `${api}/repos/${c.fullName}/issues/${c.number}`;
+  const isPull = store.kindOf(k) === 'pull';
+  const record: Record<string, unknown> = {
+    url,
+    repository_url: `${api}/repos/${c.fullName}`,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: `${webOrigin}/${c.fullName}/${isPull ? 'pull' : 'issues'}/${c.number}`,
+    id,
+    node_id: nodeId(isPull ? 'PR' : 'I', id),
+    number: c.number,
+    title: c.title,
+    user: c.user,
+    labels: c.labels,
+    state: c.state,
+    locked: false,
+    assignee: c.assignee,
+    assignees: c.assignees,
+    milestone: null,
+    comments: c.comments,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    closed_at: c.closed_at,
+    author_association: c.author_association,
+    active_lock_reason: null,
+    body: c.body,
+    state_reason: c.state === 'open' ? null : c.merged || hash32(world.seed, k, 0x5e) % 4 !== 0 ? 'completed' : 'not_planned',
+  };
+  if (isPull) {
+    record['draft'] = false;
+    record['pull_request'] = {
+      url: `${api}/repos/${c.fullName}/pulls/${c.number}`,
+      html_url: `${webOrigin}/${c.fullName}/pull/${c.number}`,
+      diff_url: `${webOrigin}/${c.fullName}/pull/${c.number}.diff`,
+      patch_url: `${webOrigin}/${c.fullName}/pull/${c.number}.patch`,
+      merged_at: c.merged ? c.closed_at : null,
+    };
+  }
+  return record;
+}
+
+function branchRepo(world: GithubWorld, api: string, repo: number): Record<string, unknown> {
+  const fullName = world.fullName(repo);
+  const id = world.repoId(repo);
+  return {
+    id,
+    node_id: nodeId('R', id),
+    name: world.repoNames[repo],
+    full_name: fullName,
+    private: true,
+    owner: simpleUser(world, api, 0),
+    html_url: `${webOrigin}/${fullName}`,
+    url: `${api}/repos/${fullName}`,
+    default_branch: 'main',
+  };
+}
+
+/** A pull request as the pulls endpoints list it. */
+export function pullRequest(store: GithubStore, world: GithubWorld, api: string, k: number): Record<string, unknown> {
+  const c = itemContent(store, world, api, k);
+  const id = world.pullId(k);
+  const prUrl = `${api}/repos/${c.fullName}/pulls/${c.number}`;
+  const branch = `${c.user['login'] as string}/change-${c.number}`;
+  const headSha = c.rng.hex(40);
+  const baseSha = c.rng.hex(40);
+  return {
+    url: prUrl,
+    id,
+    node_id: nodeId('PR', id),
+    html_url: `${webOrigin}/${c.fullName}/pull/${c.number}`,
+    diff_url: `${webOrigin}/${c.fullName}/pull/${c.number}.diff`,
+    patch_url: `${webOrigin}/${c.fullName}/pull/${c.number}.patch`,
+    issue_url: `${api}/repos/${c.fullName}/issues/${c.number}`,
+    commits_url: `${prUrl}/commits`,
+    review_comments_url: `${prUrl}/comments`,
+    comments_url: `${api}/repos/${c.fullName}/issues/${c.number}/comments`,
+    number: c.number,
+    state: c.state,
+    locked: false,
+    title: c.title,
+    user: c.user,
+    body: c.body,
+    labels: c.labels,
+    milestone: null,
+    active_lock_reason: null,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    closed_at: c.closed_at,
+    merged_at: c.merged ? c.closed_at : null,
+    merge_commit_sha: c.merged ? c.rng.hex(40) : null,
+    assignee: c.assignee,
+    assignees: c.assignees,
+    requested_reviewers: [],
+    requested_teams: [],
+    head: { label: `${world.ownerLogin}:${branch}`, ref: branch, sha: headSha, user: simpleUser(world, api, 0), repo: branchRepo(world, api, c.repo) },
+    base: { label: `${world.ownerLogin}:main`, ref: 'main', sha: baseSha, user: simpleUser(world, api, 0), repo: branchRepo(world, api, c.repo) },
+    author_association: c.author_association,
+    auto_merge: null,
+    draft: false,
+  };
+}

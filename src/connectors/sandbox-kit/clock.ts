@@ -1,0 +1,38 @@
+/**
+ * A sandbox's clock, in epoch seconds. Seeded data lives before `start`; every change gets a `tick()` that is
+ * strictly later than anything issued before, so `updated_at` cursors always move forward. It does not follow
+ * the wall clock: the same seed and the same sequence of changes give the same timestamps.
+ */
+export class SandboxClock {
+  private current: number;
+
+  constructor(
+    start: number,
+    private readonly stepSeconds = 60,
+  ) {
+    this.current = start;
+  }
+
+  /** The latest time issued (or the start). */
+  now(): number {
+    return this.current;
+  }
+
+  /** Moves forward one step and returns the new time. */
+  tick(): number {
+    this.current += this.stepSeconds;
+    return this.current;
+  }
+}
+
+/** `2024-05-01T12:00:00Z`: ISO 8601 at second precision, as most SaaS APIs print timestamps. */
+export function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Parses an ISO 8601 timestamp to epoch seconds (rounded down), or null when it is not one. */
+export function parseIsoSeconds(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}

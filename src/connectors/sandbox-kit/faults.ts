@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Fault injection shared by every sandbox: `POST /_sandbox/faults` queues faults, and the next API requests
+ * (after `after` unharmed ones) fail that way. How a rate limit or a server error looks is the provider's
+ * business (its headers and error body); `slow` and `truncate` are the same everywhere.
+ */
+export const faultKinds = ['rate_limit', 'secondary_rate_limit', 'server_error', 'slow', 'truncate'] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+export const FaultRequestSchema = z.object({
+  kind: z.enum(faultKinds),
+  /** How many consecutive API requests fail this way. */
+  count: z.number().int().min(1).max(100_000).default(1),
+  /** How many API requests to let through first. */
+  after: z.number().int().min(0).max(1_000_000).default(0),
+  /** Seconds announced in `Retry-After` (rate limits). */
+  retry_after: z.number().int().min(0).max(3600).optional(),
+  /** How long a `slow` response waits before it is sent. */
+  delay_ms: z.number().int().min(0).max(600_000).optional(),
+  /** The status of a `server_error` (500 by default; 502, 503, 504 also make sense). */
+  status: z.number().int().min(500).max(599).optional(),
+});
+export type FaultRequest = z.input<typeof FaultRequestSchema>;
+type QueuedFault = z.infer<typeof FaultRequestSchema>;
+
+/** The fault applied to one request. */
+export interface ActiveFault {
+  kind: FaultKind;
+  retryAfterSeconds: number;
+  delayMs: number;
+  status: number;
+  /** 1-based position of this request in its fault's `count`. */
+  occurrence: number;
+}
+
+export class FaultInjector {
+  private readonly queue: (QueuedFault & { used: number })[] = [];
+
+  add(request: FaultRequest): QueuedFault {
+    const fault = FaultRequestSchema.parse(request);
+    this.queue.push({ ...fault, used: 0 });
+    return fault;
+  }
+
+  /** Called once per API request: the fault to apply to it, if any. */
+  take(): ActiveFault | null {
+    const head = this.queue[0];
+    if (!head) return null;
+    if (head.after > 0) {
+      head.after -= 1;
+      return null;
+    }
+    head.used += 1;
+    if (head.used >= head.count) this.queue.shift();
+    return {
+      kind: head.kind,
+      retryAfterSeconds: head.retry_after ?? 1,
+      delayMs: head.delay_ms ?? 1000,
+      status: head.status ?? 500,
+      occurrence: head.used,
+    };
+  }
+
+  pending(): { kind: FaultKind; remaining: number; after: number }[] {
+    return this.queue.map((f) => ({ kind: f.kind, remaining: f.count - f.used, after: f.after }));
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+}

@@ -1,0 +1,17 @@
+export { hash32, hashUnit, Prng } from './prng.js';
+export { issueTitle, pullRequestTitle, paragraphs } from './text.js';
+export { SandboxClock, isoSeconds, parseIsoSeconds } from './clock.js';
+export { FaultInjector, FaultRequestSchema, faultKinds, type ActiveFault, type FaultKind, type FaultRequest } from './faults.js';
+export { RequestStats, type StatsSnapshot } from './stats.js';
+export { RateLimitWindow, type RateWindowState } from './rate-window.js';
+export {
+  startSandboxServer,
+  ChangeRequestSchema,
+  SandboxControlError,
+  type ChangeRequest,
+  type SandboxProvider,
+  type SandboxRequest,
+  type SandboxResponse,
+  type SandboxServer,
+  type SandboxServerOptions,
+} from './server.js';

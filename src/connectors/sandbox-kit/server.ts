@@ -1,0 +1,230 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { FaultInjector, FaultRequestSchema, type ActiveFault } from './faults.js';
+import { RequestStats } from './stats.js';
+
+/**
+ * The HTTP server every sandbox runs on. The provider supplies a request → response function for its API;
+ * this module adds what all sandboxes share: the unauthenticated control endpoints under `/_sandbox/`,
+ * fault injection, request statistics, and a clean shutdown.
+ *
+ * Control endpoints:
+ * - `POST /_sandbox/changes` `{ stream, create?, update?, delete? }`: deterministic changes (provider-defined)
+ * - `POST /_sandbox/faults` `{ kind, count?, after?, retry_after?, delay_ms?, status? }`; `GET` lists the
+ *   pending ones, `DELETE` clears them
+ * - `GET /_sandbox/stats` request counts by path and status; `DELETE` resets them
+ * - `GET /_sandbox/info` what the sandbox holds (provider-defined: record counts, owner, clock…)
+ */
+
+export interface SandboxRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** `http://<Host header>`: where absolute URLs in responses (pagination links) must point. */
+  origin: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialised as JSON unless it is a string. */
+  body?: unknown;
+}
+
+export const ChangeRequestSchema = z.object({
+  stream: z.string().min(1),
+  create: z.number().int().min(0).max(100_000).default(0),
+  update: z.number().int().min(0).max(100_000).default(0),
+  delete: z.number().int().min(0).max(100_000).default(0),
+});
+export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
+
+/** Thrown by provider hooks to answer a control request with an error. */
+export class SandboxControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxControlError';
+  }
+}
+
+export interface SandboxProvider {
+  /** Answers one API request (anything outside `/_sandbox/`). */
+  handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
+  /** The provider's own shape of a rate limit or server error fault. */
+  renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse;
+  applyChanges(change: ChangeRequest): unknown;
+  info(): unknown;
+}
+
+export interface SandboxServer {
+  url: string;
+  port: number;
+  faults: FaultInjector;
+  stats: RequestStats;
+  close(): Promise<void>;
+}
+
+export interface SandboxServerOptions {
+  port: number;
+  host?: string;
+  provider: SandboxProvider;
+}
+
+const maxControlBody = 1024 * 1024;
+
+export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
+  const host = options.host ?? '127.0.0.1';
+  const faults = new FaultInjector();
+  const stats = new RequestStats();
+  const { provider } = options;
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        writeResponse(res, controlError(500, error instanceof Error ? error.message : 'internal error'));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = `http://${req.headers.host ?? `${host}:${port}`}`;
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
+      const body = req.method === 'POST' ? await readJson(req) : undefined;
+      writeResponse(res, control(req.method ?? 'GET', url.pathname, body));
+      return;
+    }
+    // API requests: drain any body (none of the simulated endpoints takes one).
+    req.resume();
+    const request: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, origin };
+    const fault = faults.take();
+    if (fault?.kind === 'slow') await sleep(fault.delayMs);
+    const response =
+      fault && fault.kind !== 'slow' && fault.kind !== 'truncate'
+        ? provider.renderFault(fault, request)
+        : await provider.handle(request);
+    if (fault?.kind === 'truncate') {
+      stats.record(url.pathname, 'truncated');
+      writeTruncated(res, response);
+      return;
+    }
+    stats.record(url.pathname, response.status);
+    writeResponse(res, response);
+  }
+
+  function control(method: string, path: string, body: unknown): SandboxResponse {
+    try {
+      const route = `${method} ${path.replace(/\/+$/, '')}`;
+      switch (route) {
+        case 'POST /_sandbox/changes':
+          return { status: 200, body: provider.applyChanges(parseBody(ChangeRequestSchema, body)) };
+        case 'POST /_sandbox/faults': {
+          const queued = faults.add(parseBody(FaultRequestSchema, body));
+          return { status: 201, body: { queued, pending: faults.pending() } };
+        }
+        case 'GET /_sandbox/faults':
+          return { status: 200, body: { pending: faults.pending() } };
+        case 'DELETE /_sandbox/faults':
+          faults.clear();
+          return { status: 200, body: { pending: [] } };
+        case 'GET /_sandbox/stats':
+          return { status: 200, body: stats.snapshot() };
+        case 'DELETE /_sandbox/stats':
+          stats.reset();
+          return { status: 200, body: stats.snapshot() };
+        case 'GET /_sandbox/info':
+          return { status: 200, body: provider.info() };
+        default:
+          return controlError(404, `no control endpoint ${method} ${path}`);
+      }
+    } catch (error) {
+      if (error instanceof SandboxControlError) return controlError(error.status, error.message);
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    faults,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets from HTTP clients would otherwise hold `close` open until they time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new SandboxControlError(400, `${where}${issue?.message ?? 'invalid body'}`);
+  }
+  return parsed.data;
+}
+
+function controlError(status: number, message: string): SandboxResponse {
+  const code = status === 404 ? 'not_found' : status === 400 ? 'bad_request' : 'internal';
+  return { status, body: { error: { code, message } } };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > maxControlBody) throw new SandboxControlError(413, 'body too large');
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new SandboxControlError(400, 'body is not JSON');
+  }
+}
+
+function serialise(response: SandboxResponse): { headers: Record<string, string>; payload: string } {
+  const headers = { ...response.headers };
+  if (response.body === undefined) return { headers, payload: '' };
+  if (typeof response.body === 'string') return { headers, payload: response.body };
+  headers['content-type'] ??= 'application/json; charset=utf-8';
+  return { headers, payload: JSON.stringify(response.body) };
+}
+
+function writeResponse(res: ServerResponse, response: SandboxResponse): void {
+  const { headers, payload } = serialise(response);
+  res.writeHead(response.status, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
+  res.end(payload);
+}
+
+/** Announces the full length, sends the first half of the body, then drops the connection. */
+function writeTruncated(res: ServerResponse, response: SandboxResponse): void {
+  const { headers, payload } = serialise(response);
+  const bytes = Buffer.from(payload, 'utf8');
+  res.writeHead(response.status, { ...headers, 'content-length': String(bytes.length) });
+  res.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => res.socket?.destroy());
+}
