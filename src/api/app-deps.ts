@@ -8,6 +8,8 @@ export interface AppConfig {
   /** Base URL users reach this server at, for webhook URLs and OAuth redirects. */
   publicUrl: string;
   allowPrivateHosts: string[];
+  /** Guards GET /api/v1/cron for an external scheduler; the route is off when unset. */
+  cronSecret: string | undefined;
 }
 
 export interface AppDeps {

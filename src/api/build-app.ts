@@ -12,6 +12,9 @@ import { healthRoutes } from './routes/health.js';
 import { recordRoutes } from './routes/records.js';
 import { runRoutes } from './routes/runs.js';
 import { stateRoutes } from './routes/state.js';
+import { triggerRoutes } from './routes/triggers.js';
+import { webhookUrlRoutes } from './routes/webhook-url.js';
+import { workspaceRoutes } from './routes/workspace.js';
 
 /**
  * The HTTP API as a factory: `server.ts` (the CLI's serve) only listens; tests call `inject()` in-process.
@@ -50,6 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => healthRoutes(scope, deps));
+  await app.register(async (scope) => triggerRoutes(scope, deps), { prefix: '/api/v1' });
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', authenticate(deps.db));
@@ -58,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await runRoutes(scope, deps);
       await stateRoutes(scope, deps);
       await recordRoutes(scope, deps);
+      await webhookUrlRoutes(scope, deps);
+      await workspaceRoutes(scope, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -11,6 +11,7 @@ export interface RuntimeConfig {
   adminKey: string | undefined;
   allowPrivateHosts: string[];
   workerConcurrency: number;
+  cronSecret: string | undefined;
   logLevel: string;
 }
 
@@ -33,6 +34,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       .map((s) => s.trim())
       .filter(Boolean),
     workerConcurrency: concurrency,
+    cronSecret: env['TRIBUTARY_CRON_SECRET'] || undefined,
     logLevel: env['LOG_LEVEL'] ?? 'info',
   };
 }

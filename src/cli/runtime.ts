@@ -16,6 +16,7 @@ import { openDatabase, type Database } from '../db/open-database.js';
 import { connections } from '../db/schema.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { startJobQueue } from '../jobs/job-queue.js';
+import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
 import type { RuntimeConfig } from './config.js';
 
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   listen?: boolean;
   logger?: Logger;
   schema?: string;
+  /** PGlite folder override; `memory://` for a throwaway database (tests). */
+  pgliteDataDir?: string;
   engine?: Partial<EngineOptions>;
 }
 
@@ -68,7 +71,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase({
     url: config.databaseUrl,
-    dataDir: path.join(config.dataDir, 'pgdata'),
+    dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
     ...(options.schema ? { schema: options.schema } : {}),
   });
   try {
@@ -85,12 +88,15 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, ...options.engine },
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
+    if (options.api || options.worker) {
+      await startScheduler(boss, database.db, (id) => catalog.get(id).manifest.streams.map((s) => s.name), logger);
+    }
     let app: FastifyInstance | undefined;
     let bootstrap: Runtime['bootstrap'] = null;
     let url: string | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
-      app = await buildApp({ db: database.db, catalog, vault, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts } });
+      app = await buildApp({ db: database.db, catalog, vault, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
     return {

@@ -81,7 +81,9 @@ export const connections = pgTable(
     schedule: jsonb('schedule').$type<Record<string, unknown> | null>(),
     nextSyncAt: ts('next_sync_at'),
     notifyUserIds: jsonb('notify_user_ids').$type<string[]>().notNull().default([]),
+    /** The webhook trigger token: its hash finds the connection; the vault copy lets an admin reveal the URL. */
     webhookTokenHash: text('webhook_token_hash').unique(),
+    webhookToken: text('webhook_token'),
     variantGroupId: text('variant_group_id'),
     variantLabel: text('variant_label'),
     lastSyncAt: ts('last_sync_at'),

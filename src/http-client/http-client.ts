@@ -1,6 +1,7 @@
 import { AbortError, throwIfAborted } from './abort-error.js';
+import { createAttemptSignal } from './attempt-signal.js';
 import { backoffDelay, resolveRetryPolicy } from './backoff-delay.js';
-import { applyQuery, resolveUrl } from './build-url.js';
+import { applyQuery, parseUrl, resolveUrl } from './build-url.js';
 import { HttpError, kindForStatus, redactUrl } from './http-error.js';
 import type { HttpClient, HttpClientOptions, HttpMethod, HttpRequest, HttpResponse } from './http-types.js';
 import { causeChain, retryableNetworkReason } from './network-error.js';
@@ -28,7 +29,7 @@ type Attempt<T> =
  * the provider's own wait hints, an optional rate limiter and SSRF guard, and errors that never leak secrets.
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const credentialOrigin = options.baseUrl === undefined ? undefined : new URL(options.baseUrl).origin;
+  const credentialOrigin = options.baseUrl === undefined ? undefined : parseUrl(options.baseUrl).origin;
   const defaultHeaders = lowerKeys(options.headers);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
@@ -84,7 +85,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
 
     async function attemptOnce<R>(): Promise<Attempt<R>> {
-      const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // Waiting for a token is throttling, not slowness: it happens before the attempt's timeout starts.
+      await options.rateLimiter?.acquire(signal);
+      const attemptSignal = createAttemptSignal(signal, req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       let raw: RawResponse;
       try {
         raw = await sendWithRedirects({
@@ -97,20 +100,22 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           dispatcher: options.dispatcher,
           rateLimiter: options.rateLimiter,
           callerSignal: signal,
-          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+          signal: attemptSignal.signal,
           maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         });
       } catch (error) {
-        return failureFromError(error, timeout);
+        return failureFromError(error, attemptSignal.timedOut());
+      } finally {
+        attemptSignal.dispose();
       }
       return fromResponse<R>(raw);
     }
 
-    function failureFromError<R>(error: unknown, timeout: AbortSignal): Attempt<R> {
+    function failureFromError<R>(error: unknown, timedOut: boolean): Attempt<R> {
       if (signal?.aborted) throw new AbortError(signal.reason);
       const own = causeChain(error).find((link): link is HttpError => link instanceof HttpError);
       if (own !== undefined) throw own;
-      const reason = timeout.aborted ? 'timeout' : retryableNetworkReason(error);
+      const reason = timedOut ? 'timeout' : retryableNetworkReason(error);
       if (reason === null) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new HttpError({ kind: 'provider', code: 'request_failed', url: url.href, message: scrub(`request_failed: ${describe}: ${detail}`) });

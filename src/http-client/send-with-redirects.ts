@@ -21,8 +21,8 @@ export interface SendOptions {
   acceptStatus: readonly number[];
   guard: SsrfGuard | undefined;
   dispatcher: Dispatcher | undefined;
+  /** Acquired for each redirect hop; the caller acquires for the first request itself. */
   rateLimiter: RateLimiter | undefined;
-  /** The caller's own signal: waiting for a rate-limit token is not part of the per-attempt timeout. */
   callerSignal: AbortSignal | undefined;
   /** Caller signal combined with the per-attempt timeout. */
   signal: AbortSignal;
@@ -41,13 +41,15 @@ export async function sendWithRedirects(options: SendOptions): Promise<RawRespon
   for (let hop = 0; ; hop++) {
     if (options.guard) url = options.guard.checkUrl(url);
     else if (url.protocol !== 'http:' && url.protocol !== 'https:') throw unsupportedScheme(url);
-    await options.rateLimiter?.acquire(options.callerSignal);
+    if (hop > 0) await options.rateLimiter?.acquire(options.callerSignal);
     const response = await request(url, {
       method,
       headers: options.headersFor(url, body !== undefined),
       body: body ?? null,
       signal: options.signal,
       dispatcher: options.guard?.dispatcher ?? options.dispatcher,
+    }).catch((error: unknown) => {
+      throw withUrl(error, url);
     });
     const headers = flattenHeaders(response.headers);
     const location = headers['location'];
@@ -72,6 +74,12 @@ export async function sendWithRedirects(options: SendOptions): Promise<RawRespon
     }
     url = new URL(location, url);
   }
+}
+
+/** The guard's connect-time refusal knows only the host name; name the hop that was refused. */
+function withUrl(error: unknown, url: URL): unknown {
+  if (!(error instanceof HttpError) || error.url !== undefined) return error;
+  return new HttpError({ kind: error.kind, code: error.code, message: error.message, url: url.href });
 }
 
 function unsupportedScheme(url: URL): HttpError {

@@ -222,6 +222,18 @@ describe('createSsrfGuard', () => {
     expect(trap.connections).toBe(0);
   });
 
+  it('uses the system resolver by default', async () => {
+    const system = createSsrfGuard({ allowPrivateHosts: [`localhost:${named.port}`] });
+    try {
+      const http = createHttpClient({ guard: system, retry: false });
+      expect((await http.get<{ reached: string }>(`http://localhost:${named.port}/`)).body.reached).toBe('named');
+      await expectBlocked(http.get(`http://localhost:${trap.port}/`));
+    } finally {
+      await system.close();
+    }
+    expect(trap.connections).toBe(0);
+  });
+
   it('rejects allowlist entries without a port', () => {
     expect(() => createSsrfGuard({ allowPrivateHosts: ['localhost'] })).toThrow(/host:port/);
     expect(() => createSsrfGuard({ allowPrivateHosts: ['[::1]:4010', ' ', 'localhost:80'] })).not.toThrow();

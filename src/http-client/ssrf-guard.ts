@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
+import { parseUrl } from './build-url.js';
 import { HttpError } from './http-error.js';
 import type { SsrfGuard } from './http-types.js';
 import { createHostAllowlist, effectivePort, normalizeHost, type HostAllowlist } from './host-allowlist.js';
@@ -27,7 +28,7 @@ export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
   const connectTimeout = options.connectTimeoutMs ?? 10_000;
 
   function checkUrl(input: string | URL): URL {
-    const url = typeof input === 'string' ? new URL(input) : input;
+    const url = typeof input === 'string' ? parseUrl(input) : input;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new HttpError({
         kind: 'config',

@@ -14,7 +14,9 @@ import {
 import { AppError } from '../../contracts/errors.js';
 import { pagination } from '../../contracts/pagination.js';
 import { validateConfig, validateFields } from '../../core/connection-input.js';
-import { newId } from '../../core/ids.js';
+import { hashToken } from '../../core/api-key-hash.js';
+import { newId, newSecretToken } from '../../core/ids.js';
+import { nextRunAt } from '../../core/schedule.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
 import { deleteConnection, insertConnection, listConnections, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
 import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js';
@@ -49,11 +51,11 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         throw new AppError('not_implemented', `Connector "${manifest.id}" uses ${manifest.auth_mode}; OAuth installs are not available yet.`);
       }
       if (body.crew_id) throw new AppError('not_implemented', 'Crew-scoped installs are not available yet.');
-      if (body.schedule) throw new AppError('not_implemented', 'Schedules are not available yet; trigger runs with POST /connections/:id/runs.');
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
+      const webhookToken = newSecretToken('whk');
       const row = await insertConnection(db, {
         id,
         workspaceId: auth.workspaceId,
@@ -66,6 +68,10 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         product: body.product ?? null,
         companyId: body.company_id ?? null,
         notifyUserIds: body.notify_user_ids,
+        schedule: body.schedule ?? null,
+        nextSyncAt: nextRunAt(body.schedule, new Date()),
+        webhookTokenHash: hashToken(webhookToken),
+        webhookToken: vault.encrypt(webhookToken, `${id}:webhook`),
       });
       return reply.status(201).send({ id: row.id, status: 'connected' as const, next_step: '' as const, connection: connectionView(row) });
     },
@@ -127,13 +133,16 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const row = await loadConnection(db, auth.workspaceId, request.params.id);
       const { manifest } = catalog.get(row.connectorId);
       const body = request.body;
-      if (body.schedule) throw new AppError('not_implemented', 'Schedules are not available yet.');
       const patch: ConnectionPatch = {};
       if (body.name !== undefined) patch.name = body.name;
       if (body.product !== undefined) patch.product = body.product;
       if (body.company_id !== undefined) patch.companyId = body.company_id;
       if (body.notify_user_ids !== undefined) patch.notifyUserIds = body.notify_user_ids;
       if (body.status !== undefined) patch.status = body.status;
+      if (body.schedule !== undefined) {
+        patch.schedule = body.schedule;
+        patch.nextSyncAt = nextRunAt(body.schedule, new Date());
+      }
       if (body.config !== undefined) {
         const merged: Record<string, unknown> = { ...row.config };
         for (const [key, value] of Object.entries(body.config)) {

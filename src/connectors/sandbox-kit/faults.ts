@@ -18,7 +18,7 @@ export const FaultRequestSchema = z.object({
   retry_after: z.number().int().min(0).max(3600).optional(),
   /** How long a `slow` response waits before it is sent. */
   delay_ms: z.number().int().min(0).max(600_000).optional(),
-  /** The status of a `server_error` (500 by default; 502, 503, 504 also make sense). */
+  /** The status of a `server_error` (the provider's usual ones by default; 502, 503, 504 also make sense). */
   status: z.number().int().min(500).max(599).optional(),
 });
 export type FaultRequest = z.input<typeof FaultRequestSchema>;
@@ -29,7 +29,8 @@ export interface ActiveFault {
   kind: FaultKind;
   retryAfterSeconds: number;
   delayMs: number;
-  status: number;
+  /** The status asked for, or null to let the provider choose. */
+  status: number | null;
   /** 1-based position of this request in its fault's `count`. */
   occurrence: number;
 }
@@ -57,7 +58,7 @@ export class FaultInjector {
       kind: head.kind,
       retryAfterSeconds: head.retry_after ?? 1,
       delayMs: head.delay_ms ?? 1000,
-      status: head.status ?? 500,
+      status: head.status ?? null,
       occurrence: head.used,
     };
   }

@@ -39,6 +39,7 @@ CREATE TABLE "connections" (
 	"next_sync_at" timestamp with time zone,
 	"notify_user_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"webhook_token_hash" text,
+	"webhook_token" text,
 	"variant_group_id" text,
 	"variant_label" text,
 	"last_sync_at" timestamp with time zone,

@@ -231,14 +231,14 @@ function itemContent(store: GithubStore, world: GithubWorld, api: string, k: num
   const updatedAt = store.updatedAt(k);
   const createdAt = store.createdAt(k);
   const baseTitle = kind === 'pull' ? pullRequestTitle(rng) : issueTitle(rng);
-  const assignee = rng.chance(0.3) ? simpleUser(world, api, rng.int(userPoolSize)) : null;
+  const assignee = rng.chance(0.2) ? simpleUser(world, api, rng.int(userPoolSize)) : null;
   const closedAt = facts.open ? null : updatedAt;
   return {
     repo,
     fullName,
     number: store.numberOf(k),
     title: version === 0 ? baseTitle : `${baseTitle} (edited ${version}×)`,
-    body: paragraphs(rng, 260 + rng.int(260)),
+    body: paragraphs(rng, 100 + rng.int(150)),
     user: simpleUser(world, api, facts.author),
     labels: facts.labels.map((index) => label(world, api, fullName, repo, index)),
     state: facts.open ? 'open' : 'closed',

@@ -1,0 +1,152 @@
+import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import {
+  asArray,
+  fetchPage,
+  fullNameFromRepositoryUrl,
+  idOf,
+  isObject,
+  numberList,
+  perPage,
+  repoPath,
+  repositoryNames,
+  stringList,
+  timeOf,
+  type GithubObject,
+} from './stream-support.js';
+
+/**
+ * `issues`: `GET /repos/{owner}/{repo}/issues?state=all&sort=updated&direction=asc&per_page=100&since=…` for
+ * each repository, pull requests left out (they are the `pull_requests` stream).
+ *
+ * Pages are walked by *keyset*, not by page number: each request asks for `since=<updated_at of the last item
+ * read>`. GitHub's `since` is inclusive, so the items already read at that instant come back; their ids are
+ * kept in `seen` and skipped. Keyset paging means an issue updated or deleted while a pass runs cannot shift
+ * an unread one onto a page already read (page numbers would skip it); the updated issue simply comes back
+ * later in the same pass. Only when a whole page shares one `updated_at` does the walk fall back to `page`
+ * numbers until the timestamp moves on.
+ *
+ * State:
+ * ```
+ * {
+ *   repos:  { "owner/name": { since: "<updated_at>" | null, seen: [ids read at `since`], page?: n } },
+ *   cursor: "<latest updated_at read>" | null,                 // informational; see below
+ *   pass?:  { full: boolean, pending: ["owner/name", …] }      // only while a pass is unfinished
+ * }
+ * ```
+ * A checkpoint follows every page, so a resume re-reads at most that page. A repository without a position
+ * (new, or newly configured) is read from its start. A state holding only `cursor` (set by hand) starts every
+ * repository from it. A full refresh starts every repository over, but resumes its own unfinished pass.
+ */
+interface Position {
+  since: string | null;
+  seen: number[];
+  page?: number;
+}
+
+interface IssuesState {
+  repos: Record<string, Position>;
+  cursor: string | null;
+  pass?: { full: boolean; pending: string[] };
+}
+
+function readPosition(value: unknown): Position | null {
+  if (!isObject(value)) return null;
+  const since = typeof value['since'] === 'string' ? value['since'] : null;
+  const page = typeof value['page'] === 'number' && value['page'] > 1 ? value['page'] : undefined;
+  return { since, seen: numberList(value['seen']), ...(page === undefined ? {} : { page }) };
+}
+
+function readState(state: StreamState | null): IssuesState {
+  const repos: Record<string, Position> = {};
+  if (state && isObject(state['repos'])) {
+    for (const [name, value] of Object.entries(state['repos'])) {
+      const position = readPosition(value);
+      if (position) repos[name] = position;
+    }
+  }
+  const cursor = typeof state?.['cursor'] === 'string' ? state['cursor'] : null;
+  const pass = state && isObject(state['pass']) ? state['pass'] : null;
+  return {
+    repos,
+    cursor,
+    ...(pass ? { pass: { full: pass['full'] === true, pending: stringList(pass['pending']) } } : {}),
+  };
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return timeOf(b) > timeOf(a) ? b : a;
+}
+
+export const readIssues: StreamReader = async function* (ctx) {
+  const previous = readState(ctx.state);
+  const full = ctx.mode === 'full_refresh';
+  const resumable = previous.pass && (!full || previous.pass.full);
+  let state: IssuesState;
+  if (resumable && previous.pass) {
+    state = { repos: previous.repos, cursor: previous.cursor, pass: { full: previous.pass.full, pending: [...previous.pass.pending] } };
+  } else {
+    const names = await repositoryNames(ctx);
+    // A hand-set cursor without positions applies to every repository.
+    const fallback: Position = { since: Object.keys(previous.repos).length === 0 ? previous.cursor : null, seen: [] };
+    const repos: Record<string, Position> = {};
+    for (const name of names) repos[name] = full ? { since: null, seen: [] } : (previous.repos[name] ?? fallback);
+    state = { repos, cursor: full ? null : previous.cursor, pass: { full, pending: names } };
+  }
+  ctx.log('debug', 'issues pass', { full: state.pass?.full, repositories: state.pass?.pending.length });
+
+  while (state.pass && state.pass.pending.length > 0) {
+    const name = state.pass.pending[0]!;
+    yield* readRepository(ctx, name, state);
+  }
+  delete state.pass;
+  yield { type: 'state', state: snapshot(state) };
+};
+
+async function* readRepository(ctx: StreamContext, name: string, state: IssuesState): AsyncGenerator<StreamMessage> {
+  let position = state.repos[name] ?? { since: null, seen: [] };
+  for (;;) {
+    const query: Record<string, string | number> = { state: 'all', sort: 'updated', direction: 'asc', per_page: perPage };
+    if (position.since !== null) query['since'] = position.since;
+    if (position.page !== undefined) query['page'] = position.page;
+    const page = await fetchPage<unknown>(ctx.http, {
+      url: `${repoPath(name)}/issues`,
+      query,
+      signal: ctx.signal,
+      // 410 Gone: the repository has issues turned off.
+      acceptStatus: [410],
+    });
+    const items = page.response.status === 410 ? [] : asArray(page.response.body);
+    const since = position.since;
+    const seen = new Set(position.seen);
+    const fresh = items.filter((item) => !(since !== null && item['updated_at'] === since && seen.has(idOf(item))));
+    const records = fresh
+      .filter((item) => item['pull_request'] === undefined)
+      .map((item): GithubObject => ({ ...item, repository_full_name: fullNameFromRepositoryUrl(item['repository_url'], name) }));
+    if (records.length > 0) yield { type: 'records', records };
+
+    const last = items.at(-1)?.['updated_at'];
+    if (typeof last === 'string' && last !== since) {
+      position = { since: last, seen: items.filter((item) => item['updated_at'] === last).map(idOf) };
+    } else if (typeof last === 'string') {
+      // A whole page at one instant: step through that instant by page number.
+      position = { since, seen: position.seen, page: (position.page ?? 1) + 1 };
+    }
+    state.repos[name] = position;
+    state.cursor = latest(state.cursor, position.since);
+    const done = page.next === null || items.length === 0;
+    if (done && state.pass) {
+      state.pass.pending = state.pass.pending.filter((pending) => pending !== name);
+      // Once the repository is finished, its next pass starts at `since` again, never mid-instant.
+      const { page: _page, ...finished } = position;
+      state.repos[name] = finished;
+    }
+    yield { type: 'state', state: snapshot(state) };
+    if (done) return;
+  }
+}
+
+function snapshot(state: IssuesState): StreamState {
+  return JSON.parse(JSON.stringify(state)) as StreamState;
+}

@@ -1,0 +1,91 @@
+import { AppError } from '../../contracts/errors.js';
+import type { StreamContext } from '../../contracts/connector-kit.js';
+import type { HttpClient, HttpRequest, Page } from '../../http-client/index.js';
+import { paginateLinkHeader } from '../../http-client/index.js';
+
+/** What the GitHub streams share: the repository list, paths, page fetching and timestamp comparison. */
+
+export type GithubObject = Record<string, unknown>;
+
+/** GitHub's largest page. */
+export const perPage = 100;
+
+const repoName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** The `repositories` config field (a comma list, or an array) as `owner/name` strings; null when unset. */
+export function configuredRepositories(config: Record<string, unknown>): string[] | null {
+  const raw = config['repositories'];
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
+  const names = [...new Set(list.map((name) => name.trim()).filter((name) => name !== ''))];
+  if (names.length === 0) return null;
+  for (const name of names) {
+    if (!repoName.test(name)) {
+      throw new AppError('validation_failed', `repositories: "${name}" is not of the form owner/name`, { field: 'repositories' });
+    }
+  }
+  return names;
+}
+
+/** The repositories a stream reads: the configured ones, or every one `GET /user/repos` returns. */
+export async function repositoryNames(ctx: StreamContext): Promise<string[]> {
+  const configured = configuredRepositories(ctx.config);
+  if (configured) return configured;
+  const names: string[] = [];
+  const pages = paginateLinkHeader<GithubObject[]>(ctx.http, { url: '/user/repos', query: { per_page: perPage }, signal: ctx.signal });
+  for await (const page of pages) {
+    for (const repo of asArray(page.response.body)) {
+      if (typeof repo['full_name'] === 'string') names.push(repo['full_name']);
+    }
+  }
+  return names;
+}
+
+export function repoPath(fullName: string): string {
+  const [owner = '', name = ''] = fullName.split('/');
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+/** One page through the shared Link-header paginator, without following `next`. */
+export async function fetchPage<T>(http: HttpClient, req: HttpRequest, startUrl?: string): Promise<Page<T>> {
+  const pages = paginateLinkHeader<T>(http, req, startUrl);
+  try {
+    const first = await pages.next();
+    if (first.done) throw new Error(`no page for ${req.url}`);
+    return first.value;
+  } finally {
+    await pages.return(undefined);
+  }
+}
+
+export function asArray(body: unknown): GithubObject[] {
+  return Array.isArray(body) ? (body as GithubObject[]) : [];
+}
+
+/** Epoch milliseconds of a GitHub timestamp (ISO 8601); NaN when absent. */
+export function timeOf(value: unknown): number {
+  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
+}
+
+export function idOf(record: GithubObject): number {
+  return Number(record['id']);
+}
+
+/** `owner/name` from an API URL ending in `/repos/{owner}/{name}`, else the fallback. */
+export function fullNameFromRepositoryUrl(url: unknown, fallback: string): string {
+  if (typeof url !== 'string') return fallback;
+  const match = /\/repos\/([^/]+)\/([^/?#]+)$/.exec(url);
+  return match ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}` : fallback;
+}
+
+/** A string list from untrusted state JSON. */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+export function numberList(value: unknown): number[] {
+  return Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : [];
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { queryRows } from '../../src/db/db.js';
+import pino from 'pino';
+import { createWorkspaceWithKey, type NewWorkspace } from '../../src/api/bootstrap-owner.js';
+import type { Role } from '../../src/contracts/roles.js';
+import { Keyring } from '../../src/core/keyring.js';
+import { readConfig, type RuntimeConfig } from '../../src/cli/config.js';
+import { startRuntime, type Runtime } from '../../src/cli/runtime.js';
+import type { EngineOptions } from '../../src/engine/engine-deps.js';
+import { testDatabaseUrl, type DatabaseKind } from './databases.js';
+
+export interface TestRuntime extends Runtime {
+  kind: DatabaseKind;
+  /** Every log line written, for secret greps. */
+  logLines: string[];
+  workspace(role?: Role): Promise<NewWorkspace>;
+  inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  stop(): Promise<void>;
+}
+
+export interface TestRuntimeOptions {
+  worker?: boolean;
+  allowPrivateHosts?: string[];
+  engine?: Partial<EngineOptions>;
+  env?: Record<string, string>;
+}
+
+/** A whole Tributary (API + optional worker) on a throwaway database, isolated from every other test file. */
+export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const config: RuntimeConfig = {
+    ...readConfig({}),
+    databaseUrl: kind === 'postgres' ? testDatabaseUrl : undefined,
+    encryptionKeys: new Keyring([Keyring.generateKey('test1')]).format(),
+    allowPrivateHosts: options.allowPrivateHosts ?? [],
+    adminKey: undefined,
+    workerConcurrency: 2,
+    logLevel: 'debug',
+    ...options.env,
+  };
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug' }, destination);
+  const runtime = await startRuntime(config, {
+    api: true,
+    worker: options.worker ?? true,
+    listen: false,
+    logger,
+    schema,
+    pgliteDataDir: 'memory://',
+    engine: { heartbeatMs: 200, ...options.engine },
+  });
+  const app = runtime.app!;
+  return Object.assign(runtime, {
+    kind,
+    logLines,
+    workspace: (role: Role = 'owner') => createWorkspaceWithKey(runtime.database.db, { name: `ws ${role}`, email: `${role}@test`, role }),
+    async inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }) {
+      const response = await app.inject({
+        method: opts.method as 'GET',
+        url: opts.url,
+        headers: { ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}), ...opts.headers },
+        ...(opts.body === undefined ? {} : { payload: opts.body as object }),
+      });
+      let body: unknown;
+      try {
+        body = response.json();
+      } catch {
+        body = response.body;
+      }
+      return { status: response.statusCode, body, headers: response.headers, raw: response.body };
+    },
+    async stop() {
+      const dataSchemas = kind === 'postgres' ? await queryRows<{ data_schema: string }>(runtime.database.db, sql`select data_schema from workspaces`) : [];
+      await runtime.close();
+      if (kind === 'postgres') {
+        const client = new pg.Client({ connectionString: testDatabaseUrl });
+        await client.connect();
+        for (const s of [schema, `${schema}_jobs`, ...dataSchemas.map((r) => r.data_schema)]) {
+          await client.query(`drop schema if exists "${s}" cascade`);
+        }
+        await client.end();
+      }
+    },
+  });
+}
