@@ -18,9 +18,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** Client defaults, then the request's overrides; `false` means a single attempt (e.g. a verify probe). */
 export function resolveRetryPolicy(
-  client: Partial<RetryPolicy> | undefined,
+  client: false | Partial<RetryPolicy> | undefined,
   request: false | Partial<RetryPolicy> | undefined,
 ): RetryPolicy {
-  const merged = { ...DEFAULT_RETRY_POLICY, ...client, ...(request === false ? {} : request) };
-  return request === false ? { ...merged, maxAttempts: 1 } : { ...merged, maxAttempts: Math.max(1, merged.maxAttempts) };
+  if (request === false) return { ...DEFAULT_RETRY_POLICY, ...client, maxAttempts: 1 };
+  const merged = { ...DEFAULT_RETRY_POLICY, ...(client === false ? { maxAttempts: 1 } : client), ...request };
+  return { ...merged, maxAttempts: Math.max(1, merged.maxAttempts) };
 }

@@ -86,7 +86,8 @@ export interface HttpClientOptions {
   query?: Record<string, QueryValue>;
   /** Per attempt, including reading the body. Default 30 000. */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
+  /** `false`: one attempt unless a request asks for more (a verify probe's client). */
+  retry?: false | Partial<RetryPolicy>;
   rateLimiter?: RateLimiter;
   /** When set, every request and every redirect hop goes through it. */
   guard?: SsrfGuard;

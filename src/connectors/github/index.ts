@@ -1,0 +1,14 @@
+import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { manifest } from './manifest.js';
+import { createGithubSandbox } from './sandbox/index.js';
+import { streams } from './streams.js';
+
+/** The GitHub connector: manifest, stream readers and the local simulator. */
+export const github: ConnectorDefinition = {
+  manifest,
+  streams,
+  sandbox: createGithubSandbox,
+};
+
+export { manifest, streams, createGithubSandbox };
+export { DEFAULT_GITHUB_SANDBOX_TOKEN, type GithubSandboxHandle, type GithubSandboxInfo, type GithubSandboxOptions } from './sandbox/index.js';
