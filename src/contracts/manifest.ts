@@ -88,6 +88,8 @@ export const ManifestSchema = z.object({
   base_url: z.string().url(),
   allowed_hosts: z.array(z.string()).min(1),
   default_headers: z.record(z.string(), z.string()).default({}),
+  /** Client-side pace per connection, below the provider's documented limit; retries still honour its headers. */
+  rate_limit: z.object({ requests_per_second: z.number().positive(), burst: z.number().int().positive().default(10) }).optional(),
   streams: z.array(StreamManifestSchema).min(1),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

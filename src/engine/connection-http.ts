@@ -1,6 +1,6 @@
 import type { Manifest } from '../contracts/manifest.js';
 import type { HttpClient } from '../http-client/http-types.js';
-import { createHttpClient, createSsrfGuard, resolveTemplate, type SsrfGuard } from '../http-client/index.js';
+import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
 
 export interface ConnectionSecrets {
   fields: Record<string, string>;
@@ -8,6 +8,8 @@ export interface ConnectionSecrets {
 }
 
 export interface ConnectionHttpOptions {
+  /** Keys the per-connection rate limiter, shared by every run of the connection in this process. */
+  connectionId: string;
   manifest: Manifest;
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
@@ -17,6 +19,17 @@ export interface ConnectionHttpOptions {
 }
 
 const guards = new Map<string, SsrfGuard>();
+const limiters = new Map<string, RateLimiter>();
+
+function limiterFor(connectionId: string, manifest: Manifest): RateLimiter | undefined {
+  if (!manifest.rate_limit) return undefined;
+  let limiter = limiters.get(connectionId);
+  if (!limiter) {
+    limiter = createRateLimiter({ requestsPerSecond: manifest.rate_limit.requests_per_second, burst: manifest.rate_limit.burst });
+    limiters.set(connectionId, limiter);
+  }
+  return limiter;
+}
 
 /** One guard (and its connection pool) per allowlist, shared by all connections. */
 function guardFor(allowPrivateHosts: string[]): SsrfGuard {
@@ -61,8 +74,10 @@ export function connectionHttp(options: ConnectionHttpOptions): HttpClient {
     headers,
     query,
     guard: guardFor(options.allowPrivateHosts),
+    ...(limiterFor(options.connectionId, manifest) ? { rateLimiter: limiterFor(options.connectionId, manifest)! } : {}),
     secrets: secretValues(manifest, secrets),
-    userAgent: 'Tributary/0.1 (+https://github.com/tributary)',
+    userAgent: 'Tributary/0.1',
+    ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
 }

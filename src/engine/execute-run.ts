@@ -89,6 +89,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const failures: { stream: string; message: string; kind: string }[] = [];
   try {
     const http = connectionHttp({
+      connectionId: connection.id,
       manifest: entry.manifest,
       config: connection.config,
       secrets,

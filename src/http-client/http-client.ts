@@ -36,7 +36,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const clientSecrets = [...(options.secrets ?? []), ...secretsFromHeaders(options.headers), ...sensitiveQueryValues(options.query)];
 
   async function request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const signal = req.signal;
+    const signal = req.signal && options.signal ? AbortSignal.any([req.signal, options.signal]) : (req.signal ?? options.signal);
     throwIfAborted(signal);
     const method: HttpMethod = req.method ?? 'GET';
     const secrets = [...clientSecrets, ...secretsFromHeaders(req.headers), ...sensitiveQueryValues(req.query)];

@@ -78,6 +78,8 @@ export interface SsrfGuard {
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface HttpClientOptions {
+  /** Aborts every request of this client (a run's cancellation), in addition to each request's own signal. */
+  signal?: AbortSignal;
   /** Relative request URLs resolve against it; a path prefix (`/v2/`) is kept. */
   baseUrl?: string;
   /** Sent with every request to the base URL's origin, e.g. injected auth. Dropped on a cross-origin redirect. */

@@ -12,7 +12,7 @@ export interface RateWindowState {
 }
 
 export class RateLimitWindow {
-  private windowStart = 0;
+  private windowStart = Number.NEGATIVE_INFINITY;
   private used = 0;
 
   constructor(

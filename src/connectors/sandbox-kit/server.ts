@@ -82,6 +82,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const faults = new FaultInjector();
   const stats = new RequestStats();
   const { provider } = options;
+  let port = options.port;
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
@@ -157,7 +158,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {

@@ -42,6 +42,17 @@ interface Paging {
   page: number;
 }
 
+/** What `GET /_sandbox/info` returns. */
+export interface GithubSandboxInfo {
+  provider: 'github';
+  seed: number;
+  owner: string;
+  /** The sandbox clock: the `updated_at` of the latest change (or just after the seeded data). */
+  clock: string;
+  counts: { repositories: number; issues: number; pull_requests: number };
+  repositories: { id: number; full_name: string; issues: number; pull_requests: number }[];
+}
+
 const listIssuesDocs = 'https://docs.github.com/rest/issues/issues#list-repository-issues';
 
 export class GithubApi implements SandboxProvider {
@@ -99,7 +110,7 @@ export class GithubApi implements SandboxProvider {
     return this.store.applyChanges(change, { issue: (k) => this.world.issueId(k), pull: (k) => this.world.pullId(k) });
   }
 
-  info(): Record<string, unknown> {
+  info(): GithubSandboxInfo {
     const repositories = this.world.repoNames.map((_, repo) => {
       const counts = this.store.counts(repo);
       return { id: this.world.repoId(repo), full_name: this.world.fullName(repo), issues: counts.issues, pull_requests: counts.pulls };

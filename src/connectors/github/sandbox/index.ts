@@ -1,6 +1,8 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
 import { startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
-import { GithubApi } from './api.js';
+import { GithubApi, type GithubSandboxInfo } from './api.js';
+
+export type { GithubSandboxInfo };
 
 /** Accepted when no token is given; printed by `tributary sandbox github`. */
 export const DEFAULT_GITHUB_SANDBOX_TOKEN = 'ghp_sandbox_tributary0000000000000000000';
@@ -18,14 +20,6 @@ export interface GithubSandboxHandle extends SandboxHandle {
   stats(): StatsSnapshot;
 }
 
-export interface GithubSandboxInfo {
-  provider: 'github';
-  seed: number;
-  owner: string;
-  clock: string;
-  counts: { repositories: number; issues: number; pull_requests: number };
-  repositories: { id: number; full_name: string; issues: number; pull_requests: number }[];
-}
 
 /**
  * Starts the GitHub simulator: `records` issues (plus one pull request per four issues) spread over up to
@@ -54,7 +48,7 @@ export async function createGithubSandbox(options: GithubSandboxOptions): Promis
     url: server.url,
     port: server.port,
     token,
-    info: () => api.info() as unknown as GithubSandboxInfo,
+    info: () => api.info(),
     stats: () => server.stats.snapshot(),
     close: () => server.close(),
   };

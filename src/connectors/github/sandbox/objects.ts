@@ -65,12 +65,6 @@ export class GithubWorld {
     return pullIdBase + this.seedOffset + k;
   }
 
-  /** The item index behind an issue or pull request id, or null for an id of another seed or kind. */
-  indexOfIssueId(id: number): number | null {
-    const k = id - issueIdBase - this.seedOffset;
-    return Number.isInteger(k) && k >= 0 && k < 10_000_000 ? k : null;
-  }
-
   fullName(repo: number): string {
     return `${this.ownerLogin}/${this.repoNames[repo]}`;
   }

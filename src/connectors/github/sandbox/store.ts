@@ -89,10 +89,6 @@ export class GithubStore {
     return this.mutations.get(k)?.version ?? 0;
   }
 
-  isCreated(k: number): boolean {
-    return this.created.has(k);
-  }
-
   /** A live item by repository and number, or null. */
   findByNumber(repo: number, number: number): number | null {
     const k = this.createdByNumber.get(`${repo}#${number}`) ?? this.layout.indexOfNumber(repo, number);

@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { github } from './index.js';
+import { manifest } from './manifest.js';
+import { createGithubSandbox, type GithubSandboxHandle } from './sandbox/index.js';
+import { readIssues, readPullRequests, readRepositories } from './streams.js';
+
+type Json = Record<string, unknown>;
+
+function context(
+  sandbox: GithubSandboxHandle,
+  stream: string,
+  mode: SyncMode,
+  state: StreamState | null,
+  config: Record<string, unknown> = {},
+): StreamContext {
+  const parsed = ManifestSchema.parse(manifest);
+  return {
+    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
+    mode,
+    state,
+    config,
+    http: createHttpClient({
+      baseUrl: sandbox.url,
+      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
+      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+      secrets: [sandbox.token],
+    }),
+    signal: new AbortController().signal,
+    log: () => undefined,
+  };
+}
+
+interface Run {
+  records: Json[];
+  states: StreamState[];
+  /** The last state, what the engine would have committed. */
+  state: StreamState | null;
+}
+
+/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
+async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
+  const out: Run = { records: [], states: [], state: null };
+  for await (const message of reader(ctx)) {
+    if (message.type === 'records') out.records.push(...message.records);
+    if (message.type === 'state') {
+      out.states.push(message.state);
+      out.state = message.state;
+      if (out.states.length >= stopAfterStates) break;
+    }
+  }
+  return out;
+}
+
+const ids = (records: Json[]) => records.map((r) => r['id'] as number);
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+
+/** Every live item id the sandbox lists, straight from its API. */
+async function liveIds(sandbox: GithubSandboxHandle, endpoint: 'issues' | 'pulls'): Promise<number[]> {
+  const out: number[] = [];
+  for (const repo of sandbox.info().repositories) {
+    for (let page = 1; ; page++) {
+      const res = await fetch(`${sandbox.url}/repos/${repo.full_name}/${endpoint}?state=all&per_page=100&page=${page}`, {
+        headers: { authorization: `Bearer ${sandbox.token}` },
+      });
+      const items = (await res.json()) as Json[];
+      out.push(...items.filter((i) => endpoint === 'pulls' || i['pull_request'] === undefined).map((i) => i['id'] as number));
+      if (items.length < 100) break;
+    }
+  }
+  return sorted(out);
+}
+
+async function control(sandbox: GithubSandboxHandle, path: string, body: Json): Promise<Json> {
+  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.ok).toBe(true);
+  return (await res.json()) as Json;
+}
+
+describe('github connector definition', () => {
+  it('has a valid manifest whose streams all have readers', () => {
+    const parsed = ManifestSchema.parse(github.manifest);
+    expect(parsed.streams.map((s) => s.name).sort()).toEqual(Object.keys(github.streams).sort());
+    expect(parsed.auth.headers).toEqual({ Authorization: 'Bearer {{fields.token}}' });
+    expect(parsed.fields.find((f) => f.key === 'token')?.secret).toBe(true);
+    expect(new RegExp(parsed.config_fields.find((f) => f.key === 'repositories')!.pattern!).test('a/b, c-d/e.f')).toBe(true);
+    expect(github.sandbox).toBe(createGithubSandbox);
+  });
+});
+
+describe('github streams against the sandbox', () => {
+  let sandbox: GithubSandboxHandle;
+  let repos: string[];
+  beforeAll(async () => {
+    // 2,500 issues and 625 pull requests over two repositories: 16 + 4 pages each.
+    sandbox = await createGithubSandbox({ port: 0, records: 2500, seed: 5 });
+    repos = sandbox.info().repositories.map((r) => r.full_name);
+  });
+  afterAll(() => sandbox.close());
+
+  it('reads every repository, issue and pull request once, issues without pull requests', async () => {
+    const repositories = await run(readRepositories, context(sandbox, 'repositories', 'full_refresh', null));
+    expect(repositories.records.map((r) => r['full_name'])).toEqual([...repos].sort());
+    expect(repositories.state).toEqual({});
+
+    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    expect(issues.records).toHaveLength(2500);
+    expect(sorted(ids(issues.records))).toEqual(await liveIds(sandbox, 'issues'));
+    expect(issues.records.every((r) => r['pull_request'] === undefined)).toBe(true);
+    expect(new Set(issues.records.map((r) => r['repository_full_name']))).toEqual(new Set(repos));
+    expect(issues.state).not.toHaveProperty('pass');
+
+    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
+    expect(pulls.records).toHaveLength(625);
+    expect(sorted(ids(pulls.records))).toEqual(await liveIds(sandbox, 'pulls'));
+    expect(new Set(pulls.records.map((r) => r['repository_full_name']))).toEqual(new Set(repos));
+  });
+
+  it('reads exactly the changed items incrementally, then nothing', async () => {
+    const issues0 = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const pulls0 = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
+    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', issues0.state))).records).toEqual([]);
+    expect((await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state))).records).toEqual([]);
+
+    const issueChange = await control(sandbox, 'changes', { stream: 'issues', create: 3, update: 4, delete: 2 });
+    const pullChange = await control(sandbox, 'changes', { stream: 'pull_requests', create: 2, update: 3, delete: 1 });
+
+    const issues1 = await run(readIssues, context(sandbox, 'issues', 'incremental', issues0.state));
+    expect(sorted(ids(issues1.records))).toEqual(sorted([...(issueChange['created'] as number[]), ...(issueChange['updated'] as number[])]));
+    const pulls1 = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state));
+    expect(sorted(ids(pulls1.records))).toEqual(sorted([...(pullChange['created'] as number[]), ...(pullChange['updated'] as number[])]));
+
+    // The pull request changes touched their issue views too, which the issues stream leaves out.
+    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', issues1.state))).records).toEqual([]);
+    expect((await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls1.state))).records).toEqual([]);
+  });
+
+  it('resumes an interrupted issues pass from its checkpoint, re-reading at most one page', async () => {
+    const first = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 20);
+    expect(first.state).toHaveProperty('pass');
+    const resumed = await run(readIssues, context(sandbox, 'issues', 'full_refresh', first.state));
+    const firstIds = new Set(ids(first.records));
+    const reread = ids(resumed.records).filter((id) => firstIds.has(id));
+    expect(reread.length).toBeLessThanOrEqual(100);
+    expect(sorted([...new Set([...firstIds, ...ids(resumed.records)])])).toEqual(await liveIds(sandbox, 'issues'));
+  });
+
+  it('resumes an interrupted pull requests pass from its saved next-page URL', async () => {
+    const first = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), 2);
+    expect((first.state?.['pass'] as Json)['next']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/repositories\/\d+\/pulls\?.*page=3/);
+    const resumed = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', first.state));
+    const firstIds = new Set(ids(first.records));
+    expect(ids(resumed.records).filter((id) => firstIds.has(id)).length).toBeLessThanOrEqual(100);
+    expect(sorted([...new Set([...firstIds, ...ids(resumed.records)])])).toEqual(await liveIds(sandbox, 'pulls'));
+  });
+
+  it('misses nothing when items change and vanish while a pass is interrupted', async () => {
+    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 6);
+    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), 2);
+    await control(sandbox, 'changes', { stream: 'issues', update: 60, delete: 40, create: 5 });
+    await control(sandbox, 'changes', { stream: 'pull_requests', update: 30, delete: 10, create: 5 });
+
+    const issuesRest = await run(readIssues, context(sandbox, 'issues', 'full_refresh', issues.state));
+    const issueIds = new Set([...ids(issues.records), ...ids(issuesRest.records)]);
+    for (const id of await liveIds(sandbox, 'issues')) expect(issueIds.has(id)).toBe(true);
+
+    const pullsRest = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', pulls.state));
+    const pullIds = new Set([...ids(pulls.records), ...ids(pullsRest.records)]);
+    for (const id of await liveIds(sandbox, 'pulls')) expect(pullIds.has(id)).toBe(true);
+  });
+
+  it('starts a full refresh over when the saved state holds no unfinished full pass', async () => {
+    const done = await run(readIssues, context(sandbox, 'issues', 'incremental', null));
+    const again = await run(readIssues, context(sandbox, 'issues', 'full_refresh', done.state));
+    expect(sorted(ids(again.records))).toEqual(await liveIds(sandbox, 'issues'));
+    // An interrupted incremental pass is not resumed by a full refresh either.
+    const partial = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', null), 1);
+    const full = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', partial.state));
+    expect(sorted(ids(full.records))).toEqual(await liveIds(sandbox, 'pulls'));
+  });
+
+  it('starts every repository from a hand-set cursor', async () => {
+    const all = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const times = all.records.map((r) => r['updated_at'] as string).sort();
+    const cursor = times[times.length - 50]!;
+    const expected = all.records.filter((r) => (r['updated_at'] as string) >= cursor);
+    const since = await run(readIssues, context(sandbox, 'issues', 'incremental', { cursor }));
+    expect(sorted(ids(since.records))).toEqual(sorted(ids(expected)));
+    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', { cursor: '2100-01-01T00:00:00Z' }));
+    expect(pulls.records).toEqual([]);
+  });
+
+  it('reads only the configured repositories', async () => {
+    const config = { repositories: ` ${repos[1]!} ` };
+    const repositories = await run(readRepositories, context(sandbox, 'repositories', 'full_refresh', null, config));
+    expect(repositories.records.map((r) => r['full_name'])).toEqual([repos[1]]);
+    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null, config));
+    expect(new Set(issues.records.map((r) => r['repository_full_name']))).toEqual(new Set([repos[1]]));
+    expect(Object.keys(issues.state?.['repos'] as Json)).toEqual([repos[1]]);
+    await expect(run(readIssues, context(sandbox, 'issues', 'full_refresh', null, { repositories: 'not a repo' }))).rejects.toThrow(/owner\/name/);
+  });
+
+  it('rides through rate limits, server errors and truncated bodies', async () => {
+    const expected = await liveIds(sandbox, 'issues');
+    await control(sandbox, 'faults', { kind: 'rate_limit', retry_after: 0, after: 2 });
+    await control(sandbox, 'faults', { kind: 'secondary_rate_limit', retry_after: 0, after: 1 });
+    await control(sandbox, 'faults', { kind: 'server_error', count: 2, after: 1 });
+    await control(sandbox, 'faults', { kind: 'truncate', after: 3 });
+    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    expect(sorted([...new Set(ids(issues.records))])).toEqual(expected);
+    const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
+    expect(faults['pending']).toEqual([]);
+  });
+
+  it('fails with a config error on a wrong token', async () => {
+    const ctx = context(sandbox, 'issues', 'full_refresh', null);
+    ctx.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: 'Bearer ghp_wrong' }, retry: { baseDelayMs: 1 } });
+    const error = await run(readIssues, ctx).catch((e: unknown) => e);
+    expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
+  });
+});
