@@ -24,7 +24,11 @@ export function errorKind(error: unknown): ErrorKind {
 
 /** A message fit to store and show: bounded, with every known secret removed. */
 export function describeError(error: unknown, secrets: readonly string[], max = 500): string {
-  let message = error instanceof Error ? error.message : String(error);
+  // Drizzle's query errors quote the statement and its parameters (payloads); the database's own message is
+  // what a user needs, and all that is safe to keep.
+  const cause = (error as { name?: string; constructor?: { name?: string }; cause?: unknown } | null)?.cause;
+  const isQueryError = error instanceof Error && error.constructor.name === 'DrizzleQueryError';
+  let message = isQueryError && cause instanceof Error ? `database error: ${cause.message}` : error instanceof Error ? error.message : String(error);
   for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
   return message.length > max ? `${message.slice(0, max - 1)}…` : message;
 }

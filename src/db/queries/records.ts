@@ -62,7 +62,7 @@ export async function upsertRecords(db: Db, t: RecordTable, connectionId: string
   const stored = await queryRows<{ id: string; hash: string; deleted: boolean }>(
     db,
     sql`select id, hash, deleted_at is not null as deleted from ${qualified(t)}
-        where connection_id = ${connectionId} and id = any(${ids}::text[])`,
+        where connection_id = ${connectionId} and id = any(${sql.param(ids)}::text[])`,
   );
   const known = new Map(stored.map((row) => [row.id, row]));
   const changed: RecordInput[] = [];
@@ -95,14 +95,14 @@ export async function softDeleteRecords(db: Db, t: RecordTable, connectionId: st
   return execute(
     db,
     sql`update ${qualified(t)} set deleted_at = now(), updated_at = now()
-        where connection_id = ${connectionId} and id = any(${ids}::text[]) and deleted_at is null`,
+        where connection_id = ${connectionId} and id = any(${sql.param(ids)}::text[]) and deleted_at is null`,
   );
 }
 
 export async function markSeen(db: Db, runId: string, stream: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.execute(sql`insert into seen_records (run_id, stream, record_id)
-    select ${runId}, ${stream}, unnest(${ids}::text[]) on conflict do nothing`);
+    select ${runId}, ${stream}, unnest(${sql.param(ids)}::text[]) on conflict do nothing`);
 }
 
 /** End of a successful full refresh: whatever the run did not see is gone at the provider. */
