@@ -6,6 +6,7 @@ import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { redactUrl } from './redact-url.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
@@ -23,7 +24,6 @@ import { workspaceRoutes } from './routes/workspace.js';
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),
   });
@@ -64,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await recordRoutes(scope, deps);
       await webhookUrlRoutes(scope, deps);
       await workspaceRoutes(scope, deps);
+      await apiKeyRoutes(scope, deps);
     },
     { prefix: '/api/v1' },
   );
