@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import { enqueueDueRuns } from './enqueue-due-runs.js';
+import { failAbandonedRuns } from './fail-abandoned-runs.js';
 
 export const TICK_QUEUE = 'tributary-schedule-tick';
 
@@ -21,5 +22,7 @@ export async function startScheduler(boss: PgBoss, db: Db, catalogStreams: (conn
   await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
     const result = await enqueueDueRuns(db, boss, catalogStreams);
     if (result.triggered + result.skipped > 0) logger.info(result, 'scheduled runs enqueued');
+    const abandoned = await failAbandonedRuns(db);
+    if (abandoned.length > 0) logger.warn({ runs: abandoned }, 'abandoned runs marked FAILED');
   });
 }

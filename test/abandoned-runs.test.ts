@@ -1,0 +1,54 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/core/ids.js';
+import { insertConnection, getConnectionById } from '../src/db/queries/connections.js';
+import { getRunById, insertRunUnlessActive } from '../src/db/queries/runs.js';
+import { runs } from '../src/db/schema.js';
+import { failAbandonedRuns } from '../src/jobs/fail-abandoned-runs.js';
+import { databaseKinds } from './support/databases.js';
+import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+
+describe.each(databaseKinds)('abandoned runs on %s', (kind) => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await startTestRuntime(kind, { worker: false });
+  });
+  afterAll(async () => rt?.stop());
+
+  const makeRun = async (heartbeatAgoMs: number) => {
+    const connectionId = newId('conn');
+    await insertConnection(rt.database.db, { id: connectionId, workspaceId: rt.bootstrap!.workspaceId, connectorId: 'github', name: 'x', status: 'syncing' });
+    const { run } = await insertRunUnlessActive(rt.database.db, {
+      id: newId('run'),
+      workspaceId: rt.bootstrap!.workspaceId,
+      connectionId,
+      trigger: 'api',
+      mode: 'incremental',
+      status: 'PENDING',
+      streams: ['issues'],
+    });
+    await rt.database.db.update(runs).set({ status: 'RUNNING', heartbeatAt: new Date(Date.now() - heartbeatAgoMs) }).where(eq(runs.id, run.id));
+    return { runId: run.id, connectionId };
+  };
+
+  it('fails runs silent for longer than the threshold and frees their connection; leaves live ones alone', async () => {
+    const dead = await makeRun(20 * 60_000);
+    const alive = await makeRun(5_000);
+    const failed = await failAbandonedRuns(rt.database.db);
+    expect(failed).toEqual([dead.runId]);
+    expect(await getRunById(rt.database.db, dead.runId)).toMatchObject({ status: 'FAILED', errorKind: 'internal' });
+    expect(await getRunById(rt.database.db, alive.runId)).toMatchObject({ status: 'RUNNING' });
+    expect(await getConnectionById(rt.database.db, dead.connectionId)).toMatchObject({ status: 'error' });
+    // The connection can run again.
+    const again = await insertRunUnlessActive(rt.database.db, {
+      id: newId('run'),
+      workspaceId: rt.bootstrap!.workspaceId,
+      connectionId: dead.connectionId,
+      trigger: 'api',
+      mode: 'incremental',
+      status: 'PENDING',
+      streams: ['issues'],
+    });
+    expect(again.existing).toBe(false);
+  });
+});
