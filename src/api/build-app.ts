@@ -14,6 +14,7 @@ import { recordRoutes } from './routes/records.js';
 import { runRoutes } from './routes/runs.js';
 import { stateRoutes } from './routes/state.js';
 import { triggerRoutes } from './routes/triggers.js';
+import { verifyRoutes } from './routes/verify.js';
 import { webhookUrlRoutes } from './routes/webhook-url.js';
 import { workspaceRoutes } from './routes/workspace.js';
 
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await webhookUrlRoutes(scope, deps);
       await workspaceRoutes(scope, deps);
       await apiKeyRoutes(scope, deps);
+      await verifyRoutes(scope, deps);
     },
     { prefix: '/api/v1' },
   );

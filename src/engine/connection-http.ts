@@ -15,7 +15,7 @@ export interface ConnectionHttpOptions {
   secrets: ConnectionSecrets;
   allowPrivateHosts: string[];
   signal?: AbortSignal;
-  onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+  onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
 }
 
 const guards = new Map<string, SsrfGuard>();

@@ -10,6 +10,7 @@ import {
   CreateConnectionResponseSchema,
   ListConnectionsQuerySchema,
   UpdateConnectionBodySchema,
+  type Schedule,
 } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
 import { pagination } from '../../contracts/pagination.js';
@@ -157,6 +158,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         patch.credentials = vault.encrypt({ ...previous, fields } satisfies ConnectionSecrets, row.id);
         patch.credentialsKeyId = vault.activeKeyId;
         if (row.status === 'disconnected' || row.status === 'error') patch.status = patch.status ?? 'connected';
+        // A reconnected connection picks its schedule up again (disconnect paused it).
+        if (row.nextSyncAt === null && patch.schedule === undefined) patch.nextSyncAt = nextRunAt(row.schedule as Schedule | null, new Date());
       }
       const updated = await updateConnection(db, auth.workspaceId, row.id, patch);
       if (!updated) throw new AppError('connection_not_found', `No connection "${row.id}".`);

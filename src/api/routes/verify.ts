@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
+import { ConnectionSchema } from '../../contracts/api/connections.js';
+import { AppError } from '../../contracts/errors.js';
+import { validateConfig, validateFields } from '../../core/connection-input.js';
+import { newId } from '../../core/ids.js';
+import { updateConnection } from '../../db/queries/connections.js';
+import { getActiveRun, updateRun } from '../../db/queries/runs.js';
+import type { ConnectionSecrets } from '../../engine/connection-http.js';
+import { probeCredentials } from '../../engine/verify-probe.js';
+import type { AppDeps } from '../app-deps.js';
+import { authOf, requireRole } from '../auth.js';
+import { loadConnection } from '../load-connection.js';
+import { connectionView } from '../views.js';
+
+const ProbeBody = z.object({ fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}), config: z.record(z.string(), z.unknown()).default({}) });
+const ProbeResponse = z.object({ ok: z.boolean(), message: z.string() });
+
+export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db, catalog, vault } = deps;
+
+  const probeSubmitted = async (connectorId: string, body: z.infer<typeof ProbeBody>) => {
+    const { manifest } = catalog.get(connectorId);
+    const fields = manifest.auth_mode === 'api_key' || manifest.auth_mode === 'conn_string' ? validateFields(manifest, body.fields) : {};
+    const config = validateConfig(manifest, body.config);
+    return probeCredentials({ connectionId: `probe_${newId('p')}`, manifest, config, secrets: { fields }, allowPrivateHosts: deps.config.allowPrivateHosts });
+  };
+
+  app.post(
+    '/connectors/:id/verify',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Probe submitted credentials against the provider (one SSRF-guarded request); ok: false when the provider refuses them',
+        params: IdParamsSchema,
+        body: ProbeBody,
+        response: { 200: ProbeResponse, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => probeSubmitted(request.params.id, request.body),
+  );
+
+  app.post(
+    '/connections/test',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'The same probe for { connector, fields, config }; nothing is saved',
+        body: ProbeBody.extend({ connector: z.string().min(1) }),
+        response: { 200: ProbeResponse.extend({ success: z.boolean() }), 400: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      if (!catalog.has(request.body.connector)) {
+        throw new AppError('validation_failed', `connector: no connector "${request.body.connector}" in the catalog.`, { field: 'connector' });
+      }
+      const result = await probeSubmitted(request.body.connector, request.body);
+      return { ...result, success: result.ok };
+    },
+  );
+
+  app.post(
+    '/connections/:id/check',
+    {
+      preHandler: requireRole('member'),
+      schema: {
+        tags: ['connections'],
+        summary: "Probe an installed connection's credentials; the result and time are stored on it",
+        params: IdParamsSchema,
+        response: { 200: ProbeResponse.extend({ checked_at: z.string() }), 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
+      const { manifest } = catalog.get(connection.connectorId);
+      let result;
+      if (!connection.credentials && manifest.auth_mode !== 'none') result = { ok: false, message: `The connection is ${connection.status} and has no credentials.` };
+      else {
+        const secrets = connection.credentials ? vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
+        try {
+          result = await probeCredentials({ connectionId: connection.id, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          result = { ok: false, message: error.message };
+        }
+      }
+      const checkedAt = new Date();
+      await updateConnection(db, auth.workspaceId, connection.id, { lastCheckAt: checkedAt, lastCheckOk: result.ok, lastCheckMessage: result.message.slice(0, 500) });
+      return { ...result, checked_at: checkedAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/connections/:id/disconnect',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'Clear the credentials and set the connection disconnected; an active run is asked to stop',
+        params: IdParamsSchema,
+        response: { 200: ConnectionSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
+      const active = await getActiveRun(db, connection.id);
+      if (active) await updateRun(db, active.id, { cancelRequestedAt: new Date() });
+      const updated = await updateConnection(db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });
+      return connectionView(updated!);
+    },
+  );
+}

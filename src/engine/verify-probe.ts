@@ -1,0 +1,49 @@
+import { AppError } from '../contracts/errors.js';
+import type { Manifest } from '../contracts/manifest.js';
+import { isHttpError } from '../http-client/index.js';
+import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
+import { describeError } from './run-errors.js';
+
+export interface ProbeResult {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Turns the manifest's verify block into one request to the provider with the submitted credentials.
+ * A provider refusing them is `{ ok: false }` with a bounded snippet of its answer — user-correctable, not an
+ * error of ours; only our own refusals (a host the SSRF guard blocks) are thrown.
+ */
+export async function probeCredentials(input: {
+  connectionId: string;
+  manifest: Manifest;
+  config: Record<string, unknown>;
+  secrets: ConnectionSecrets;
+  allowPrivateHosts: string[];
+  timeoutMs?: number;
+}): Promise<ProbeResult> {
+  const { manifest } = input;
+  if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth' || manifest.auth_mode === 'none') {
+    return { ok: true, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
+  }
+  if (!manifest.verify) return { ok: true, message: 'This connector has no verify probe; the first sync will test the credentials.' };
+  const http = connectionHttp({ ...input, onRetry: undefined });
+  const secrets = secretValues(manifest, input.secrets);
+  try {
+    const response = await http.request({
+      method: manifest.verify.method,
+      url: manifest.verify.path,
+      headers: manifest.verify.headers,
+      retry: false,
+      timeoutMs: input.timeoutMs ?? 15_000,
+      acceptStatus: manifest.verify.success_status,
+    });
+    if (manifest.verify.success_status.includes(response.status)) return { ok: true, message: '' };
+    return { ok: false, message: `The provider answered ${response.status}.` };
+  } catch (error) {
+    if (isHttpError(error) && error.code === 'host_not_allowed') {
+      throw new AppError('host_not_allowed', describeError(error, secrets, 300), { field: 'config.base_url' });
+    }
+    return { ok: false, message: describeError(error, secrets, 300) };
+  }
+}
