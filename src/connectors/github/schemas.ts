@@ -8,7 +8,12 @@ const string: Schema = { type: 'string' };
 const integer: Schema = { type: 'integer' };
 const boolean: Schema = { type: 'boolean' };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
-const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
+/** Also admits null; an `enum` must list null too, or a null value would still fail it. */
+const nullable = (schema: Schema): Schema => ({
+  ...schema,
+  type: [schema['type'] as string, 'null'],
+  ...(Array.isArray(schema['enum']) ? { enum: [...(schema['enum'] as unknown[]), null] } : {}),
+});
 const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
   type: 'object',
   properties,
