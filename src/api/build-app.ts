@@ -9,7 +9,11 @@ import { redactUrl } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectionRoutes } from './routes/connections.js';
+import { disconnectRoutes } from './routes/disconnect.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthAuthorizeRoutes } from './routes/oauth-authorize.js';
+import { oauthCallbackRoutes } from './routes/oauth-callback.js';
+import { keyRoutes } from './routes/keys.js';
 import { recordRoutes } from './routes/records.js';
 import { runRoutes } from './routes/runs.js';
 import { stateRoutes } from './routes/state.js';
@@ -55,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => triggerRoutes(scope, deps), { prefix: '/api/v1' });
+  // Public like the trigger: a provider's redirect carries no API key; the signed state is the credential.
+  await app.register(async (scope) => oauthCallbackRoutes(scope, deps), { prefix: '/api/v1' });
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', authenticate(deps.db));
@@ -67,6 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await workspaceRoutes(scope, deps);
       await apiKeyRoutes(scope, deps);
       await verifyRoutes(scope, deps);
+      await disconnectRoutes(scope, deps);
+      await oauthAuthorizeRoutes(scope, deps);
+      await keyRoutes(scope, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,7 @@ import { openDatabase } from '../db/open-database.js';
 import { migrate } from '../db/migrate.js';
 import path from 'node:path';
 import { apiClientFromEnv } from './api-client.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { syncCommand } from './commands/sync.js';
 import { readConfig } from './config.js';
@@ -70,7 +71,12 @@ program
   .description('Apply pending database migrations and exit')
   .action(async () => {
     const config = readConfig();
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pgdata'), migrate: false });
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: path.join(config.dataDir, 'pgdata'),
+      migrate: false,
+      ...(config.dbSchema ? { schema: config.dbSchema } : {}),
+    });
     const { applied } = await migrate(database.db, database.schema);
     await database.close();
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
@@ -158,6 +164,7 @@ keys
   .action(() => {
     process.stdout.write(`${new Keyring([Keyring.generateKey(`k${Date.now().toString(36)}`)]).format()}\n`);
   });
+registerKeyCommands(keys, apiFlags);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,20 +1,22 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { isNotNull } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { bootstrapOwner, type NewWorkspace } from '../api/bootstrap-owner.js';
 import { buildApp } from '../api/build-app.js';
 import { createLogger } from '../api/create-logger.js';
 import { allConnectors } from '../connectors/index.js';
+import type { ConnectorDefinition } from '../contracts/connector-kit.js';
 import { AppError } from '../contracts/errors.js';
 import { Catalog } from '../core/catalog.js';
 import { loadOrCreateKeyFile } from '../core/key-file.js';
 import { Keyring } from '../core/keyring.js';
+import { KeyStore } from '../core/key-store.js';
 import { Vault } from '../core/vault.js';
 import { openDatabase, type Database } from '../db/open-database.js';
-import { connections } from '../db/schema.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
+import { checkKeyRing } from '../jobs/check-key-ring.js';
+import { createHostAllowlist } from '../http-client/index.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
@@ -25,6 +27,8 @@ export interface Runtime {
   database: Database;
   catalog: Catalog;
   vault: Vault;
+  /** The key ring and where it lives (key file or environment), for rotation. */
+  keys: KeyStore;
   boss: PgBoss;
   logger: Logger;
   app: FastifyInstance | undefined;
@@ -44,48 +48,59 @@ export interface RuntimeOptions {
   /** PGlite folder override; `memory://` for a throwaway database (tests). */
   pgliteDataDir?: string;
   engine?: Partial<EngineOptions>;
+  /** Connectors besides the shipped ones (tests bring their own providers). */
+  connectors?: ConnectorDefinition[];
 }
 
-async function loadKeyring(config: RuntimeConfig): Promise<Keyring> {
-  if (config.encryptionKeys) return Keyring.parse(config.encryptionKeys);
+async function loadKeyring(config: RuntimeConfig): Promise<KeyStore> {
+  if (config.encryptionKeys) return new KeyStore(Keyring.parse(config.encryptionKeys), undefined);
   if (config.databaseUrl) {
     throw new AppError(
       'encryption_key_missing',
       'TRIBUTARY_ENCRYPTION_KEYS is required with DATABASE_URL (every process must share the key ring). Generate one with `tributary keys generate`.',
     );
   }
-  return (await loadOrCreateKeyFile(config.dataDir)).keyring;
+  const { keyring, file } = await loadOrCreateKeyFile(config.dataDir);
+  return new KeyStore(keyring, file);
 }
 
-/** A wrong key ring is an error at start, not a failed sync hours later. */
-async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
-  const rows = await database.db.selectDistinct({ keyId: connections.credentialsKeyId }).from(connections).where(isNotNull(connections.credentials));
-  const missing = rows.map((r) => r.keyId).filter((id): id is string => id !== null && !keyring.find(id));
-  if (missing.length > 0) {
-    throw new AppError('encryption_key_missing', `Stored credentials use key(s) ${missing.join(', ')}, missing from the key ring. Set TRIBUTARY_ENCRYPTION_KEYS to include them.`);
+function checkAllowPrivateHosts(entries: string[]): void {
+  try {
+    createHostAllowlist(entries);
+  } catch (error) {
+    throw new Error(`TRIBUTARY_ALLOW_PRIVATE_HOSTS: ${(error as Error).message}`);
   }
+}
+
+/** A wrong key ring is an error at start, not a failed sync hours later: every vault column is checked. */
+async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
+  await checkKeyRing(database.db, new Vault(keyring));
 }
 
 /** Wires every part once: the only place that builds singletons. */
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const schema = options.schema ?? config.dbSchema;
+  // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
+  const keys = await loadKeyring(config);
+  const keyring = keys.keyring;
+  checkAllowPrivateHosts(config.allowPrivateHosts);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
-    ...(options.schema ? { schema: options.schema } : {}),
+    ...(schema ? { schema } : {}),
   });
   try {
-    const keyring = await loadKeyring(config);
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
-    const catalog = new Catalog(allConnectors);
+    const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
     const boss = await startJobQueue(database, logger);
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
-      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, ...options.engine },
+      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, oauthApps: config.oauthApps, ...options.engine },
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
@@ -96,7 +111,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     let url: string | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
-      app = await buildApp({ db: database.db, catalog, vault, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret } });
+      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
     return {
@@ -104,6 +119,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       database,
       catalog,
       vault,
+      keys,
       boss,
       logger,
       app,

@@ -16,9 +16,19 @@ export const errorCatalog = {
   conflict: 409,
   connection_not_ready: 409,
   run_not_cancellable: 409,
+  /** An encryption key that ciphertexts still use (or the active one) cannot be retired. */
+  key_in_use: 409,
   payload_too_large: 413,
   rate_limited: 429,
   host_not_allowed: 400,
+  /** An OAuth `state` that is forged, tampered with, expired, replayed or bound elsewhere. */
+  invalid_state: 400,
+  /** No OAuth app for the connector: neither the operator's (environment) nor the user's own client. */
+  oauth_not_configured: 400,
+  /** The provider refused an OAuth step (a bad or reused code, a refused registration, `invalid_grant`). */
+  oauth_failed: 400,
+  /** The provider could not be reached or answered 5xx: trying again later may work. */
+  provider_unavailable: 502,
   not_implemented: 501,
   encryption_key_missing: 500,
   internal: 500,

@@ -6,6 +6,12 @@ import { z } from 'zod';
  *
  * Templates: strings in `auth.headers`, `verify` and `oauth` may reference `{{fields.<key>}}` (a credential or
  * form field) and `{{config.<key>}}` (a connection config value); they are resolved at call time, never logged.
+ * An OAuth connection's access token is `{{fields.access_token}}`, and also fills the field `oauth.token_field`.
+ *
+ * Auth modes, and the catalog reference's names for them: `api_key` (reference: `pat`), `conn_string`,
+ * `oauth2` (reference: `byo_oauth`; the OAuth app is the operator's, from the environment, or the user's own
+ * client id and secret), `mcp_oauth` (OAuth 2.1 with dynamic client registration against a remote MCP server)
+ * and `none`. Any connector with an `oauth` block can also be connected through OAuth, whatever its auth_mode.
  */
 export const authModes = ['api_key', 'conn_string', 'oauth2', 'mcp_oauth', 'none'] as const;
 export const AuthModeSchema = z.enum(authModes);
@@ -18,7 +24,8 @@ export type SyncMode = z.infer<typeof SyncModeSchema>;
 export const FieldSchema = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/),
   label: z.string().min(1),
-  type: z.enum(['string', 'password', 'url', 'email', 'number', 'boolean']).default('string'),
+  /** `conn_string`: a database URI (`postgres://…`); its host goes through the SSRF guard like a base URL. */
+  type: z.enum(['string', 'password', 'url', 'email', 'number', 'boolean', 'conn_string']).default('string'),
   secret: z.boolean().default(false),
   required: z.boolean().default(true),
   placeholder: z.string().optional(),
@@ -48,6 +55,17 @@ export const OAuthBlockSchema = z.object({
   authorize_params: z.record(z.string(), z.string()).default({}),
   /** How the client authenticates at the token endpoint. */
   token_auth: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_post'),
+  /**
+   * The authorization server's issuer identifier, when it has one. With it, the callback's `iss` (RFC 9207) and
+   * ID tokens are checked against it; required when `scopes` asks for `openid` (an ID token is then validated).
+   */
+  issuer: z.string().optional(),
+  /**
+   * The credential field the access token fills in `auth` templates. GitHub's header is `Bearer {{fields.token}}`
+   * for a pasted token; with `token_field: 'token'` the same header carries an OAuth access token. The token is
+   * also always available as `{{fields.access_token}}`.
+   */
+  token_field: z.string().regex(/^[a-z][a-z0-9_]*$/).default('access_token'),
 });
 export type OAuthBlock = z.infer<typeof OAuthBlockSchema>;
 

@@ -21,6 +21,11 @@ export class Catalog {
       }
       const manifest = parsed.data;
       if (this.entries.has(manifest.id)) throw new Error(`Two connectors share the id "${manifest.id}".`);
+      if (manifest.auth_mode === 'oauth2' && !manifest.oauth) throw new Error(`Connector "${manifest.id}" uses oauth2 but has no oauth block.`);
+      // An ID token comes back with `openid`, and it can only be validated against a known issuer.
+      if (manifest.oauth?.scopes.includes('openid') && !manifest.oauth.issuer) {
+        throw new Error(`Connector "${manifest.id}" asks for the openid scope, so its oauth block needs an issuer.`);
+      }
       for (const stream of manifest.streams) {
         if (!definition.streams[stream.name]) throw new Error(`Connector "${manifest.id}" declares stream "${stream.name}" but has no reader for it.`);
       }

@@ -1,8 +1,15 @@
 import { AppError } from '../contracts/errors.js';
 import type { Field, Manifest } from '../contracts/manifest.js';
+import { ConnStringError, parseConnString } from './conn-string.js';
 
 /** Config keys every connection accepts, whatever its connector. */
 const commonConfigKeys = new Set(['base_url', 'createOwnTables']);
+
+/**
+ * OAuth endpoint overrides (enterprise or on-premise instances, sandboxes) for connectors with an oauth block.
+ * They are URLs like base_url and, like it, every call to them goes through the SSRF guard.
+ */
+export const oauthEndpointKeys = ['authorization_url', 'token_url', 'revocation_url'] as const;
 
 function checkValue(field: Field, raw: unknown, where: 'fields' | 'config'): string {
   const value = typeof raw === 'string' ? raw.trim() : String(raw);
@@ -15,6 +22,15 @@ function checkValue(field: Field, raw: unknown, where: 'fields' | 'config'): str
       throw new AppError('validation_failed', `${name} must be a URL.`, { field: name });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('validation_failed', `${name} must be an http(s) URL.`, { field: name });
+  }
+  if (field.type === 'conn_string') {
+    // Shape only (scheme, one host, safe parameters); whether the host may be reached is the SSRF guard's call.
+    try {
+      parseConnString(value);
+    } catch (error) {
+      if (!(error instanceof ConnStringError)) throw error;
+      throw new AppError('validation_failed', `${name} ${error.message}.`, { field: name });
+    }
   }
   if (field.type === 'number' && Number.isNaN(Number(value))) throw new AppError('validation_failed', `${name} must be a number.`, { field: name });
   if (field.pattern && !new RegExp(field.pattern).test(value)) {
@@ -51,7 +67,8 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
   for (const [key, raw] of Object.entries(config)) {
     const field = known.get(key);
     if (!field) {
-      if (key === 'base_url') out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config');
+      const isUrlKey = key === 'base_url' || (manifest.oauth !== undefined && (oauthEndpointKeys as readonly string[]).includes(key));
+      if (isUrlKey) out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config');
       else if (commonConfigKeys.has(key)) out[key] = raw;
       else throw new AppError('validation_failed', `config.${key} is not a setting of connector "${manifest.id}".`, { field: `config.${key}` });
       continue;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../contracts/errors.js';
 import type { Keyring } from './keyring.js';
 
@@ -40,6 +40,22 @@ export class Vault {
     } catch (cause) {
       throw new AppError('encryption_key_missing', `Stored credentials do not decrypt with key "${keyId}": wrong key or tampered data.`, { cause });
     }
+  }
+
+  /**
+   * A key for another purpose (signing OAuth state), derived from a ring key with HKDF-SHA256, so no second
+   * secret needs configuring and one purpose's key says nothing about another's or the vault key. Pass the key
+   * id a signature carries to verify it after a rotation; undefined when that key left the ring.
+   */
+  derivedKey(purpose: string, keyId?: string): { id: string; key: Buffer } | undefined {
+    const source = keyId === undefined ? this.keyring.active : this.keyring.find(keyId);
+    if (!source) return undefined;
+    return { id: source.id, key: Buffer.from(hkdfSync('sha256', source.key, Buffer.alloc(0), `tributary:${purpose}`, 32)) };
+  }
+
+  /** Whether the ring still holds key `id` (rotation and the start-up check ask). */
+  hasKey(id: string): boolean {
+    return this.keyring.find(id) !== undefined;
   }
 
   static keyIdOf(envelope: string): string | undefined {

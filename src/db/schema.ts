@@ -217,3 +217,28 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_workspace').on(t.workspaceId, t.at)],
 );
+
+/**
+ * One row per OAuth authorization started: the `state` sent to the provider names this row (and is signed), so
+ * the callback can find what it needs without trusting anything else in the redirect. Single use: `used_at`
+ * is set by an atomic update when the callback or a pasted code consumes it; expired rows are swept.
+ */
+export const oauthStates = pgTable(
+  'oauth_states',
+  {
+    /** The random nonce inside the signed state. */
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    /** Vault ciphertext of the PKCE code verifier; null when the provider cannot do PKCE. */
+    codeVerifier: text('code_verifier'),
+    /** The redirect_uri sent with the authorization request; the token request must repeat it exactly. */
+    redirectUri: text('redirect_uri').notNull(),
+    /** Where the browser goes after the callback (checked against the allowlist when the flow started). */
+    returnUrl: text('return_url'),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('oauth_states_connection').on(t.connectionId, t.createdAt), index('oauth_states_expiry').on(t.expiresAt)],
+);

@@ -1,11 +1,11 @@
 import type { Manifest } from '../contracts/manifest.js';
 import type { HttpClient } from '../http-client/http-types.js';
+import { checkConnStringHosts } from './conn-string-guard.js';
 import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
+import type { ConnectionSecrets } from './connection-secrets.js';
+import { retryAfterRefresh, type RefreshSecrets } from './retry-after-refresh.js';
 
-export interface ConnectionSecrets {
-  fields: Record<string, string>;
-  oauth?: { access_token: string; refresh_token?: string; expires_at?: string; token_type?: string; scope?: string };
-}
+export type { ConnectionSecrets } from './connection-secrets.js';
 
 export interface ConnectionHttpOptions {
   /** Keys the per-connection rate limiter, shared by every run of the connection in this process. */
@@ -16,6 +16,8 @@ export interface ConnectionHttpOptions {
   allowPrivateHosts: string[];
   signal?: AbortSignal;
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
+  /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */
+  refresh?: RefreshSecrets;
 }
 
 const guards = new Map<string, SsrfGuard>();
@@ -32,7 +34,7 @@ function limiterFor(connectionId: string, manifest: Manifest): RateLimiter | und
 }
 
 /** One guard (and its connection pool) per allowlist, shared by all connections. */
-function guardFor(allowPrivateHosts: string[]): SsrfGuard {
+export function guardFor(allowPrivateHosts: string[]): SsrfGuard {
   const key = allowPrivateHosts.join(',');
   let guard = guards.get(key);
   if (!guard) {
@@ -51,6 +53,7 @@ export function baseUrlOf(manifest: Manifest, config: Record<string, unknown>): 
 export function secretValues(manifest: Manifest, secrets: ConnectionSecrets): string[] {
   const values = manifest.fields.filter((f) => f.secret).map((f) => secrets.fields[f.key]);
   if (secrets.oauth) values.push(secrets.oauth.access_token, secrets.oauth.refresh_token);
+  if (secrets.oauth_client) values.push(secrets.oauth_client.client_secret);
   return values.filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 
@@ -60,9 +63,22 @@ export function secretValues(manifest: Manifest, secrets: ConnectionSecrets): st
  * a user-supplied base URL is exactly the kind of host it exists for.
  */
 export function connectionHttp(options: ConnectionHttpOptions): HttpClient {
+  const build = (secrets: ConnectionSecrets) => plainConnectionHttp({ ...options, secrets });
+  return options.refresh && options.secrets.oauth ? retryAfterRefresh(build, options.secrets, options.refresh) : build(options.secrets);
+}
+
+/** An OAuth access token fills `fields.access_token` and the manifest's `oauth.token_field` (GitHub: `token`). */
+function templateFields(manifest: Manifest, secrets: ConnectionSecrets): Record<string, string> {
+  if (!secrets.oauth) return { ...secrets.fields, access_token: '' };
+  const token = secrets.oauth.access_token;
+  return { ...secrets.fields, access_token: token, [manifest.oauth?.token_field ?? 'access_token']: token };
+}
+
+function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
   const { manifest, config, secrets } = options;
+  checkConnStringHosts(manifest, config, secrets, guardFor(options.allowPrivateHosts));
   const scope = {
-    fields: { ...secrets.fields, access_token: secrets.oauth?.access_token ?? '' },
+    fields: templateFields(manifest, secrets),
     config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
   };
   const headers: Record<string, string> = { ...manifest.default_headers };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
+import type { OAuthApps } from './oauth/oauth-client.js';
 
 export interface EngineOptions {
   /** Records per commit. */
@@ -10,8 +11,16 @@ export interface EngineOptions {
   batchBytes: number;
   /** How often a running run records a heartbeat and looks for a cancel request. */
   heartbeatMs: number;
+  /**
+   * Messages (a page of records, a checkpoint) a stream's reader may run ahead of the writer, so that fetching
+   * and parsing the next pages overlaps the commit of the current batch. 24 is about 12 pages of 100: a batch of
+   * 1,000 records and then some.
+   */
+  readAheadMessages: number;
   /** host:port pairs the SSRF guard lets through (sandboxes, on-premise providers). */
   allowPrivateHosts: string[];
+  /** The operator's OAuth apps by connector id, used to refresh tokens of connections without their own app. */
+  oauthApps: OAuthApps;
 }
 
 export interface EngineDeps {
@@ -26,5 +35,7 @@ export const defaultEngineOptions: EngineOptions = {
   batchSize: 1000,
   batchBytes: 4 * 1024 * 1024,
   heartbeatMs: 2000,
+  readAheadMessages: 24,
   allowPrivateHosts: [],
+  oauthApps: {},
 };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { StreamState } from '../contracts/connector-kit.js';
 import type { SyncMode } from '../contracts/manifest.js';
 import { getConnectionById, updateConnectionById } from '../db/queries/connections.js';
@@ -16,6 +17,7 @@ import { getStreamState } from '../db/queries/stream-states.js';
 import { getWorkspace } from '../db/queries/workspaces.js';
 import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
 import type { EngineDeps } from './engine-deps.js';
+import { freshCredentials, refreshAfterUnauthorized } from './fresh-credentials.js';
 import { describeError, errorKind, isCancellation, RunCancelledError } from './run-errors.js';
 import { syncStream } from './stream-sync.js';
 
@@ -25,6 +27,8 @@ export type RunOutcome =
   | { status: 'RETRY'; runId: string; error: string }
   /** The run was already finished (a duplicate delivery) or no longer exists. */
   | { status: 'SKIPPED'; runId: string };
+
+const workerId = `${hostname()}:${process.pid}`;
 
 export const terminalStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 
@@ -60,14 +64,22 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
 
   const entry = deps.catalog.get(connection.connectorId);
   let secrets: ConnectionSecrets = { fields: {} };
-  if (connection.credentials) secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
-  else if (entry.manifest.auth_mode !== 'none') {
+  if (connection.credentials) {
+    // OAuth: a token about to expire is refreshed first, under the connection row's lock (fresh-credentials.ts).
+    const fresh = await freshCredentials(deps, connection.id, { log }).catch((error: Error) => error);
+    if (fresh instanceof Error) {
+      if (errorKind(fresh) === 'transient' && !attempt.final) return { status: 'RETRY', runId: run.id, error: fresh.message };
+      return failRun(deps, run, describeError(fresh, []), errorKind(fresh), log, pending);
+    }
+    secrets = fresh;
+  } else if (entry.manifest.auth_mode !== 'none') {
     return failRun(deps, run, 'The connection has no credentials: connect it again.', 'config', log, pending);
   }
   const secretList = secretValues(entry.manifest, secrets);
 
   await updateConnectionById(db, connection.id, { status: 'syncing', lastRunId: run.id });
-  log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams });
+  // Which process runs it (host:pid): with several workers, the logs say who did what and who took over after a crash.
+  log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams, worker: workerId });
 
   const controller = new AbortController();
   const checkCancel = async () => {
@@ -95,6 +107,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       secrets,
       allowPrivateHosts: deps.options.allowPrivateHosts,
       signal: controller.signal,
+      refresh: refreshAfterUnauthorized(deps, connection.id, log, (fresh) => secretList.push(...secretValues(entry.manifest, fresh))),
       onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),
     });
     for (const streamName of run.streams) {

@@ -1,7 +1,8 @@
 import { AppError } from '../contracts/errors.js';
 import type { Manifest } from '../contracts/manifest.js';
 import { isHttpError } from '../http-client/index.js';
-import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
+import { findBlockedConnString } from './conn-string-guard.js';
+import { connectionHttp, guardFor, secretValues, type ConnectionSecrets } from './connection-http.js';
 import { describeError } from './run-errors.js';
 
 export interface ProbeResult {
@@ -23,6 +24,9 @@ export async function probeCredentials(input: {
   timeoutMs?: number;
 }): Promise<ProbeResult> {
   const { manifest } = input;
+  // Before any early answer: a connection string's host is judged even when there is no request to make.
+  const blocked = findBlockedConnString(manifest, input.config, input.secrets, guardFor(input.allowPrivateHosts));
+  if (blocked) throw new AppError('host_not_allowed', blocked.error.message, { field: blocked.field });
   if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth' || manifest.auth_mode === 'none') {
     return { ok: true, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
   }

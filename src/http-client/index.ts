@@ -4,6 +4,8 @@ export { HttpError, isHttpError, redactUrl, type HttpErrorCode, type HttpErrorIn
 export { AbortError, isAbortError, throwIfAborted } from './abort-error.js';
 export { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export { createSsrfGuard, type ResolveHost, type SsrfGuardOptions } from './ssrf-guard.js';
+export { createHostAllowlist } from './host-allowlist.js';
+export { createGuardedFetch, type GuardedFetch, type GuardedFetchInit, type GuardedFetchOptions } from './guarded-fetch.js';
 export { classifyIp, isIpLiteral, isPublicIp, type IpRange } from './ip-classify.js';
 export {
   paginateCursor,

@@ -9,7 +9,11 @@ export const syncQueueOptions = {
   retryLimit: 5,
   retryDelay: 5,
   retryBackoff: true,
-  retryDelayMax: 300,
+  // pg-boss applies this backoff to every retry, a crashed worker's too, so it bounds how long a run waits to
+  // resume after a crash: heartbeat expiry (≤ 15 s) + supervisor pass (≤ 5 s) + this delay. At 30 s, every
+  // resume starts within a minute (5-10, 10-20, 20-30, 30, 30 s); transient provider errors were already
+  // retried with backoff inside the attempt by the HTTP client, so longer job-level waits bought little.
+  retryDelayMax: 30,
   // A worker that dies stops heartbeating; pg-boss's monitor then retries the job well within a minute,
   // instead of waiting for the (long) expiry that a large sync needs.
   heartbeatSeconds: 15,
@@ -20,10 +24,14 @@ export const syncQueueOptions = {
 export async function startJobQueue(database: Database, logger: Logger, options: { supervise?: boolean } = {}): Promise<PgBoss> {
   const schema = `${database.schema}_jobs`;
   const supervise = options.supervise ?? true;
+  // The supervisor's pass is what fails jobs whose heartbeat stopped (a dead worker) so they are retried.
+  // pg-boss runs that pass every `superviseIntervalSeconds` (default 60) and the monitor at most that often, so
+  // `monitorIntervalSeconds` alone does nothing below 60: both must be short for a crashed run to resume quickly.
+  const timing = { supervise, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 };
   const boss =
     database.driver.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(database.driver.client), backend: 'pglite', schema, supervise, monitorIntervalSeconds: 5 })
-      : new PgBoss({ connectionString: database.driver.connectionString, schema, max: 4, supervise, monitorIntervalSeconds: 5 });
+      ? new PgBoss({ db: fromPglite(database.driver.client), backend: 'pglite', schema, ...timing })
+      : new PgBoss({ connectionString: database.driver.connectionString, schema, max: 4, ...timing });
   boss.on('error', (error: unknown) => logger.error({ err: error }, 'job queue error'));
   await boss.start();
   if (!(await boss.getQueue(SYNC_QUEUE))) {
@@ -34,5 +42,11 @@ export async function startJobQueue(database: Database, logger: Logger, options:
       if (!(await boss.getQueue(SYNC_QUEUE))) throw error;
     }
   }
+  // Fill pg-boss's queue cache now, outside any transaction (createQueue evicts the entry, and only a worker's
+  // first fetch would refill it; the periodic refresh takes a minute). On PGlite, pg-boss shares the one
+  // connection: a cold cache lookup made by the `send` inside requestRun's transaction would wait for that very
+  // transaction forever, hanging an API-only process on its first run request. A by-id lookup of a job that
+  // cannot exist goes through that cache and costs one primary-key probe.
+  await boss.getJobById(SYNC_QUEUE, '00000000-0000-0000-0000-000000000000');
   return boss;
 }

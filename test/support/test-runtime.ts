@@ -3,8 +3,9 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { queryRows } from '../../src/db/db.js';
-import pino from 'pino';
+import { createLogger } from '../../src/api/create-logger.js';
 import { createWorkspaceWithKey, type NewWorkspace } from '../../src/api/bootstrap-owner.js';
+import type { ConnectorDefinition } from '../../src/contracts/connector-kit.js';
 import type { Role } from '../../src/contracts/roles.js';
 import { Keyring } from '../../src/core/keyring.js';
 import { readConfig, type RuntimeConfig } from '../../src/cli/config.js';
@@ -14,11 +15,14 @@ import { testDatabaseUrl, type DatabaseKind } from './databases.js';
 
 export interface TestRuntime extends Runtime {
   kind: DatabaseKind;
+  /** The schema of Tributary's tables: pass it (and the PGlite folder) to another runtime to restart on this data. */
+  schema: string;
   /** Every log line written, for secret greps. */
   logLines: string[];
   workspace(role?: Role): Promise<NewWorkspace>;
   inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
-  stop(): Promise<void>;
+  /** Closes the runtime and drops its schemas; `keepData` leaves them for a restart (the caller then drops them). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface TestRuntimeOptions {
@@ -26,11 +30,18 @@ export interface TestRuntimeOptions {
   allowPrivateHosts?: string[];
   engine?: Partial<EngineOptions>;
   env?: Record<string, string>;
+  /** Restart on an earlier runtime's data: its schema and, on PGlite, a folder (instead of memory://). */
+  schema?: string;
+  pgliteDataDir?: string;
+  /** Settings beyond the defaults (OAuth apps, return URLs, public URL…). */
+  config?: Partial<RuntimeConfig>;
+  /** Test-only connectors added to the catalog. */
+  connectors?: ConnectorDefinition[];
 }
 
 /** A whole Tributary (API + optional worker) on a throwaway database, isolated from every other test file. */
 export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = options.schema ?? `t_${randomBytes(6).toString('hex')}`;
   const config: RuntimeConfig = {
     ...readConfig({}),
     databaseUrl: kind === 'postgres' ? testDatabaseUrl : undefined,
@@ -40,6 +51,7 @@ export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeO
     workerConcurrency: 2,
     logLevel: 'debug',
     ...options.env,
+    ...options.config,
   };
   const logLines: string[] = [];
   const destination = new Writable({
@@ -48,19 +60,22 @@ export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeO
       done();
     },
   });
-  const logger = pino({ level: 'debug' }, destination);
+  // The production logger (its request serializer redacts credentials in URLs), writing where tests can grep.
+  const logger = createLogger({ level: 'debug', destination });
   const runtime = await startRuntime(config, {
     api: true,
     worker: options.worker ?? true,
     listen: false,
     logger,
     schema,
-    pgliteDataDir: 'memory://',
+    pgliteDataDir: options.pgliteDataDir ?? 'memory://',
     engine: { heartbeatMs: 200, ...options.engine },
+    ...(options.connectors ? { connectors: options.connectors } : {}),
   });
   const app = runtime.app!;
   return Object.assign(runtime, {
     kind,
+    schema,
     logLines,
     workspace: (role: Role = 'owner') => createWorkspaceWithKey(runtime.database.db, { name: `ws ${role}`, email: `${role}@test`, role }),
     async inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }) {
@@ -78,7 +93,8 @@ export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeO
       }
       return { status: response.statusCode, body, headers: response.headers, raw: response.body };
     },
-    async stop() {
+    async stop(stopOptions: { keepData?: boolean } = {}) {
+      if (stopOptions.keepData) return runtime.close();
       const dataSchemas = kind === 'postgres' ? await queryRows<{ data_schema: string }>(runtime.database.db, sql`select data_schema from workspaces`) : [];
       await runtime.close();
       if (kind === 'postgres') {

@@ -24,6 +24,7 @@ import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
+import { installOAuth } from '../oauth/install-oauth.js';
 import { connectionView, runView } from '../views.js';
 
 export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -48,10 +49,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         throw new AppError('validation_failed', `connector: no connector "${body.connector}" in the catalog.`, { field: 'connector' });
       }
       const { manifest } = catalog.get(body.connector);
-      if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') {
-        throw new AppError('not_implemented', `Connector "${manifest.id}" uses ${manifest.auth_mode}; OAuth installs are not available yet.`);
-      }
       if (body.crew_id) throw new AppError('not_implemented', 'Crew-scoped installs are not available yet.');
+      if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') return reply.status(201).send(await installOAuth(deps, manifest, auth.workspaceId, body));
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
       const id = newId('conn');

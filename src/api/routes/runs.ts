@@ -39,6 +39,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       const connection = await loadConnection(db, auth.workspaceId, request.params.id);
       const { manifest } = catalog.get(connection.connectorId);
       if (connection.status === 'disabled') throw new AppError('connection_not_ready', 'The connection is disabled; PATCH its status to "connected" first.');
+      if (connection.status === 'pending_auth') throw new AppError('connection_not_ready', 'The connection is waiting for its OAuth authorization to complete.');
       if (!connection.credentials && manifest.auth_mode !== 'none') {
         throw new AppError('connection_not_ready', `The connection is ${connection.status} and has no credentials; connect it first.`);
       }

@@ -2,18 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
-import { ConnectionSchema } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
 import { validateConfig, validateFields } from '../../core/connection-input.js';
 import { newId } from '../../core/ids.js';
 import { updateConnection } from '../../db/queries/connections.js';
-import { getActiveRun, updateRun } from '../../db/queries/runs.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
 import { probeCredentials } from '../../engine/verify-probe.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
-import { connectionView } from '../views.js';
 
 const ProbeBody = z.object({ fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}), config: z.record(z.string(), z.unknown()).default({}) });
 const ProbeResponse = z.object({ ok: z.boolean(), message: z.string() });
@@ -93,27 +90,6 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const checkedAt = new Date();
       await updateConnection(db, auth.workspaceId, connection.id, { lastCheckAt: checkedAt, lastCheckOk: result.ok, lastCheckMessage: result.message.slice(0, 500) });
       return { ...result, checked_at: checkedAt.toISOString() };
-    },
-  );
-
-  app.post(
-    '/connections/:id/disconnect',
-    {
-      preHandler: requireRole('manager'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Clear the credentials and set the connection disconnected; an active run is asked to stop',
-        params: IdParamsSchema,
-        response: { 200: ConnectionSchema, 404: ErrorResponseSchema },
-      },
-    },
-    async (request) => {
-      const auth = authOf(request);
-      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
-      const active = await getActiveRun(db, connection.id);
-      if (active) await updateRun(db, active.id, { cancelRequestedAt: new Date() });
-      const updated = await updateConnection(db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });
-      return connectionView(updated!);
     },
   );
 }

@@ -61,6 +61,8 @@ export const manifest: ManifestInput = {
     pkce: true,
     authorize_params: {},
     token_auth: 'client_secret_post',
+    // An OAuth access token goes where a pasted token does: `Bearer {{fields.token}}`.
+    token_field: 'token',
   },
   base_url: 'https://api.github.com',
   allowed_hosts: ['api.github.com'],

@@ -27,6 +27,8 @@ export const CreateConnectionBodySchema = z.object({
   company_id: z.string().min(1).max(100).optional(),
   schedule: ScheduleSchema.nullable().optional(),
   notify_user_ids: z.array(z.string()).default([]),
+  /** OAuth installs: where the browser lands after authorizing (same allowlist as POST /oauth/:connector/authorize). */
+  return_url: z.string().url().max(2000).optional(),
 });
 export type CreateConnectionBody = z.infer<typeof CreateConnectionBodySchema>;
 
@@ -119,6 +121,8 @@ export const CreateConnectionResponseSchema = z.object({
   status: ConnectionStatusSchema,
   next_step: z.enum(['', 'oauth', 'mcp_oauth']),
   oauth_url: z.string().optional(),
+  /** Why an OAuth install has no oauth_url yet (e.g. the MCP server's discovery failed): retry with authorize. */
+  message: z.string().optional(),
   connection: ConnectionSchema,
 });
 

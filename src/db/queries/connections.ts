@@ -92,3 +92,12 @@ export async function listWorkspaceConnectionsWithoutClient(db: Db, workspaceId:
     .from(connections)
     .where(and(eq(connections.workspaceId, workspaceId), isNull(connections.companyId)));
 }
+
+/**
+ * The row, locked until the caller's transaction ends (`select … for update`): token refreshes take it so two
+ * workers never refresh one connection at once; the second one waits, then reads the tokens the first stored.
+ */
+export async function lockConnectionById(tx: Db, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for('update');
+  return row;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { SQL, sql } from 'drizzle-orm';
 import { type Db, execute, ident, queryRows } from '../db.js';
 
 /**
@@ -37,56 +37,164 @@ function qualified(t: RecordTable): SQL {
 }
 
 export async function ensureRecordTable(db: Db, t: RecordTable): Promise<void> {
-  await db.execute(sql`create schema if not exists ${ident(t.schema)}`);
-  await db.execute(sql`create table if not exists ${qualified(t)} (
-    connection_id text not null,
-    id text not null,
-    data jsonb not null,
-    hash text not null,
-    first_seen_at timestamptz not null default now(),
-    updated_at timestamptz not null default now(),
-    deleted_at timestamptz,
-    primary key (connection_id, id)
-  )`);
-  await db.execute(sql`create index if not exists ${ident(`${t.table}_updated`)} on ${qualified(t)} (connection_id, updated_at, id)`);
+  const found = await queryRows(db, sql`select 1 from pg_tables where schemaname = ${t.schema} and tablename = ${t.table}`);
+  if (found.length > 0) return;
+  // `create … if not exists` is not safe against itself: two runs of one workspace starting together on
+  // PostgreSQL both pass the check and one fails on a catalog unique index (pg_namespace, pg_type). A lock per
+  // schema serialises the DDL; it is only taken while the table is missing, and the table and its index are
+  // created in one transaction, so finding the table means the index is there too.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7263003, hashtext(${t.schema}))`);
+    await tx.execute(sql`create schema if not exists ${ident(t.schema)}`);
+    await tx.execute(sql`create table if not exists ${qualified(t)} (
+      connection_id text not null,
+      id text not null,
+      data jsonb not null,
+      hash text not null,
+      first_seen_at timestamptz not null default now(),
+      updated_at timestamptz not null default now(),
+      deleted_at timestamptz,
+      primary key (connection_id, id)
+    )`);
+    await tx.execute(sql`create index if not exists ${ident(`${t.table}_updated`)} on ${qualified(t)} (connection_id, updated_at, id)`);
+  });
+}
+
+/** One batch as the engine commits it: its records, and the run's bookkeeping that must land with them. */
+export interface BatchCommit {
+  table: RecordTable;
+  connectionId: string;
+  /** Unique ids (the engine dedupes a batch, keeping the last version). */
+  records: RecordInput[];
+  runId: string;
+  stream: string;
+  /** Full refresh: remember the batch's ids, so that rows not seen by the end of the run are soft-deleted. */
+  markSeen: boolean;
+  /** Records without a usable primary key: counted as failed. */
+  rejected: number;
+  /** The reader's checkpoint covering this batch and everything before it, if it emitted one. */
+  state: Record<string, unknown> | null;
+  /** Also store `state` as the connection's cursor for the stream (incremental runs). */
+  saveCursor: boolean;
+  /**
+   * Fetch the stored hashes first and send only new or changed records (the default). `false` sends every
+   * record and lets the server sort them out, one round trip instead of two: the engine does that while a
+   * stream's batches keep coming back all new (a first sync), where probing finds nothing to skip.
+   */
+  probe?: boolean;
 }
 
 /**
- * Writes one batch: stored hashes are fetched first and only new or changed rows are written (measured here:
- * twice the re-sync speed of letting the server compare). A soft-deleted row that comes back is revived.
- * `records` must have unique ids (the engine dedupes a batch, keeping the last version).
+ * Commits one batch in two round trips (one unprobed), atomically:
+ *
+ * 1. the stored hashes of the batch's ids are fetched, and only new or changed records are sent (measured here:
+ *    twice the re-sync speed of letting the server compare); skipped when `probe` is false;
+ * 2. one statement does the rest, its parts as data-modifying CTEs (a statement is atomic on its own): the
+ *    multi-row upsert, the seen ids (full refresh), the counts and checkpoint on `run_streams`, and the
+ *    connection's cursor. A soft-deleted row that comes back is revived and counted as updated.
+ *
+ * It replaces a transaction of six statements (BEGIN, select, insert, counts, checkpoint, COMMIT) issued one after
+ * the other. The statement's text and parameters are built directly: Drizzle's `sql` templates cost 2.2 ms per
+ * 1,000-row statement here (a fragment and four parameters per row, joined and flattened), this 0.1 ms.
  */
-export async function upsertRecords(db: Db, t: RecordTable, connectionId: string, records: RecordInput[]): Promise<WriteCounts> {
-  if (records.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const ids = records.map((r) => r.id);
-  const stored = await queryRows<{ id: string; hash: string; deleted: boolean }>(
-    db,
-    sql`select id, hash, deleted_at is not null as deleted from ${qualified(t)}
-        where connection_id = ${connectionId} and id = any(${sql.param(ids)}::text[])`,
-  );
-  const known = new Map(stored.map((row) => [row.id, row]));
-  const changed: RecordInput[] = [];
+export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCounts> {
+  const { table: t, connectionId, records } = batch;
+  const target = `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
   const counts: WriteCounts = { created: 0, updated: 0, unchanged: 0 };
-  for (const record of records) {
-    const previous = known.get(record.id);
-    if (!previous) counts.created++;
-    else if (previous.hash !== record.hash || previous.deleted) counts.updated++;
-    else {
-      counts.unchanged++;
-      continue;
-    }
-    changed.push(record);
-  }
-  if (changed.length > 0) {
-    const values = sql.join(
-      changed.map((r) => sql`(${connectionId}, ${r.id}, ${r.json}::jsonb, ${r.hash})`),
-      sql`, `,
+  const ids = records.map((r) => r.id);
+  // Without the probe, every record is sent and the server tells new from changed from unchanged.
+  const probe = batch.probe !== false;
+  let changed: RecordInput[] = records;
+  if (probe && records.length > 0) {
+    const stored = await queryRows<{ id: string; hash: string; deleted: boolean }>(
+      db,
+      prebuilt(`select id, hash, deleted_at is not null as deleted from ${target} where connection_id = $1 and id = any($2::text[])`, [connectionId, ids]),
     );
-    await db.execute(sql`insert into ${qualified(t)} (connection_id, id, data, hash) values ${values}
-      on conflict (connection_id, id) do update
-      set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null`);
+    const known = new Map(stored.map((row) => [row.id, row]));
+    changed = [];
+    for (const record of records) {
+      const previous = known.get(record.id);
+      if (!previous) counts.created++;
+      else if (previous.hash !== record.hash || previous.deleted) counts.updated++;
+      else {
+        counts.unchanged++;
+        continue;
+      }
+      changed.push(record);
+    }
+  }
+
+  const params: unknown[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const run = param(batch.runId);
+  const stream = param(batch.stream);
+  const parts: string[] = [];
+  const connection = changed.length > 0 || (batch.state && batch.saveCursor) ? param(connectionId) : '';
+  const serverCounts = !probe && changed.length > 0;
+  if (changed.length > 0) {
+    const tuples = new Array<string>(changed.length);
+    for (let i = 0; i < changed.length; i++) {
+      const r = changed[i]!;
+      params.push(r.id, r.json, r.hash);
+      const n = params.length;
+      tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+    }
+    // Unprobed, an unchanged row is left alone (the WHERE) and not returned; `xmax = 0` tells an inserted row
+    // from an updated one.
+    parts.push(`upserted as (insert into ${target} as t (connection_id, id, data, hash) values ${tuples.join(', ')}
+      on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null${
+        serverCounts ? `\n      where t.hash is distinct from excluded.hash or t.deleted_at is not null returning (xmax = 0) as inserted` : ''
+      })`);
+  }
+  if (serverCounts) {
+    parts.push(`counted as (select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as updated from upserted)`);
+  }
+  if (batch.markSeen && ids.length > 0) {
+    parts.push(`seen as (insert into seen_records (run_id, stream, record_id) select ${run}, ${stream}, unnest(${param(ids)}::text[]) on conflict do nothing)`);
+  }
+  const state = batch.state === null ? null : param(JSON.stringify(batch.state));
+  const [created, updated, unchanged] = serverCounts
+    ? ['(select created from counted)', '(select updated from counted)', `(${records.length} - (select created + updated from counted))`]
+    : [counts.created, counts.updated, counts.unchanged];
+  parts.push(`progress as (update run_streams set created = created + ${created}, updated = updated + ${updated},
+      unchanged = unchanged + ${unchanged}, failed = failed + ${Math.trunc(batch.rejected)}${state ? `, state = ${state}::jsonb` : ''}
+      where run_id = ${run} and stream = ${stream})`);
+  if (state && batch.saveCursor) {
+    parts.push(`cursor as (insert into stream_states (connection_id, stream, state, updated_at) values (${connection}, ${stream}, ${state}::jsonb, now())
+      on conflict (connection_id, stream) do update set state = excluded.state, updated_at = excluded.updated_at)`);
+  }
+  const rows = await queryRows<{ created: number; updated: number }>(
+    db,
+    prebuilt(`with ${parts.join(',\n')} ${serverCounts ? 'select created, updated from counted' : 'select 0 as created, 0 as updated'}`, params),
+  );
+  if (serverCounts) {
+    counts.created = Number(rows[0]?.created ?? 0);
+    counts.updated = Number(rows[0]?.updated ?? 0);
+    counts.unchanged = records.length - counts.created - counts.updated;
   }
   return counts;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A statement whose text and parameters are already built, run through Drizzle's `execute` like any other. */
+class PrebuiltSql extends SQL {
+  constructor(private readonly query: { sql: string; params: unknown[] }) {
+    super([]);
+  }
+
+  override toQuery(): { sql: string; params: unknown[] } {
+    return this.query;
+  }
+}
+
+function prebuilt(text: string, params: unknown[]): SQL {
+  return new PrebuiltSql({ sql: text, params });
 }
 
 /** Provider-reported deletions: soft-delete, counting only rows that were live. */
@@ -97,12 +205,6 @@ export async function softDeleteRecords(db: Db, t: RecordTable, connectionId: st
     sql`update ${qualified(t)} set deleted_at = now(), updated_at = now()
         where connection_id = ${connectionId} and id = any(${sql.param(ids)}::text[]) and deleted_at is null`,
   );
-}
-
-export async function markSeen(db: Db, runId: string, stream: string, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`insert into seen_records (run_id, stream, record_id)
-    select ${runId}, ${stream}, unnest(${sql.param(ids)}::text[]) on conflict do nothing`);
 }
 
 /** End of a successful full refresh: whatever the run did not see is gone at the provider. */
@@ -136,29 +238,51 @@ export interface StoredRecord {
   deleted_at: Date | null;
 }
 
-/** Keyset page of a connection's rows, ordered by id. */
-export async function listRecords(
-  db: Db,
-  t: RecordTable,
-  connectionId: string,
-  page: { limit: number; afterId?: string | undefined; includeDeleted: boolean; modifiedAfter?: Date | undefined },
-): Promise<StoredRecord[]> {
+export interface RecordPage {
+  limit: number;
+  afterId?: string | undefined;
+  includeDeleted: boolean;
+  modifiedAfter?: Date | undefined;
+}
+
+function pageQuery(t: RecordTable, connectionId: string, page: RecordPage, data: SQL): SQL {
   const conditions: SQL[] = [sql`connection_id = ${connectionId}`];
   if (page.afterId !== undefined) conditions.push(sql`id > ${page.afterId}`);
   if (!page.includeDeleted) conditions.push(sql`deleted_at is null`);
   if (page.modifiedAfter) conditions.push(sql`updated_at > ${page.modifiedAfter.toISOString()}::timestamptz`);
-  const rows = await queryRows<StoredRecord>(
-    db,
-    sql`select id, data, first_seen_at, updated_at, deleted_at from ${qualified(t)}
-        where ${sql.join(conditions, sql` and `)} order by id limit ${page.limit}`,
-  );
-  return rows.map((row) => ({
-    ...row,
-    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
+  return sql`select id, ${data} as data, first_seen_at, updated_at, deleted_at from ${qualified(t)}
+      where ${sql.join(conditions, sql` and `)} order by id limit ${page.limit}`;
+}
+
+type RawRow<D> = { id: string; data: D; first_seen_at: Date | string; updated_at: Date | string; deleted_at: Date | string | null };
+
+function withDates<D>(row: RawRow<D>): { id: string; data: D; first_seen_at: Date; updated_at: Date; deleted_at: Date | null } {
+  return {
+    id: row.id,
+    data: row.data,
     first_seen_at: new Date(row.first_seen_at),
     updated_at: new Date(row.updated_at),
     deleted_at: row.deleted_at ? new Date(row.deleted_at) : null,
-  }));
+  };
+}
+
+/** Keyset page of a connection's rows, ordered by id. */
+export async function listRecords(db: Db, t: RecordTable, connectionId: string, page: RecordPage): Promise<StoredRecord[]> {
+  const rows = await queryRows<RawRow<Record<string, unknown> | string>>(db, pageQuery(t, connectionId, page, sql`data`));
+  return rows.map((row) => {
+    const out = withDates(row);
+    return { ...out, data: typeof out.data === 'string' ? (JSON.parse(out.data) as Record<string, unknown>) : out.data };
+  });
+}
+
+/**
+ * The same page with each payload as the JSON text the database holds, for responses that embed it as is: a
+ * page of 100 GitHub issues is ~175 KB, and parsing it into objects only to serialise it again cost the API
+ * more CPU than everything else about the request.
+ */
+export async function listRecordsJson(db: Db, t: RecordTable, connectionId: string, page: RecordPage): Promise<(Omit<StoredRecord, 'data'> & { data: string })[]> {
+  const rows = await queryRows<RawRow<string>>(db, pageQuery(t, connectionId, page, sql`data::text`));
+  return rows.map(withDates);
 }
 
 export async function countRecords(db: Db, t: RecordTable, connectionId: string): Promise<{ live: number; deleted: number }> {
@@ -169,6 +293,17 @@ export async function countRecords(db: Db, t: RecordTable, connectionId: string)
         from ${qualified(t)} where connection_id = ${connectionId}`,
   );
   return { live: Number(row?.live ?? 0), deleted: Number(row?.deleted ?? 0) };
+}
+
+/**
+ * Fresh planner statistics for a record table. After a large sync the statistics still describe the table
+ * before it (empty, for a first sync): the planner then reads a page of the change feed through a bitmap scan
+ * and a sort of every row of the connection (measured: 17 ms at 20,000 rows, growing with the table) instead of
+ * walking the primary key (0.1 ms). Autovacuum would fix it within a minute or so on PostgreSQL; PGlite has no
+ * autovacuum at all. ANALYZE reads a bounded sample (30,000 rows), so it costs the same on any size.
+ */
+export async function analyzeRecordTable(db: Db, t: RecordTable): Promise<void> {
+  await db.execute(sql`analyze ${qualified(t)}`);
 }
 
 export async function tableExists(db: Db, t: RecordTable): Promise<boolean> {

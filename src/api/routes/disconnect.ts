@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
+import { DisconnectResponseSchema } from '../../contracts/api/oauth.js';
+import { updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
+import { getActiveRun, updateRun } from '../../db/queries/runs.js';
+import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
+import { oauthContext } from '../../engine/oauth/oauth-context.js';
+import { revokeTokens, type RevocationResult } from '../../engine/oauth/revoke-tokens.js';
+import type { AppDeps } from '../app-deps.js';
+import { authOf, requireRole } from '../auth.js';
+import { loadConnection } from '../load-connection.js';
+import { connectionView } from '../views.js';
+
+/**
+ * POST /connections/:id/disconnect: asks an active run to stop, revokes OAuth tokens at the provider (RFC 7009)
+ * when it has a revocation endpoint, then clears the credentials. Revocation is best effort: its outcome is
+ * reported, and a provider that is down or refuses never keeps the connection connected.
+ */
+export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.post(
+    '/connections/:id/disconnect',
+    {
+      preHandler: requireRole('manager'),
+      schema: {
+        tags: ['connections'],
+        summary: 'Revoke OAuth tokens at the provider (best effort), clear the credentials and set the connection disconnected; an active run is asked to stop',
+        params: IdParamsSchema,
+        response: { 200: DisconnectResponseSchema, 404: ErrorResponseSchema },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const connection = await loadConnection(deps.db, auth.workspaceId, request.params.id);
+      const active = await getActiveRun(deps.db, connection.id);
+      if (active) await updateRun(deps.db, active.id, { cancelRequestedAt: new Date() });
+      const revocation = await revoke(deps, connection);
+      if (revocation.attempted && !revocation.ok) request.log.warn({ connectionId: connection.id, message: revocation.message }, 'token revocation failed');
+      const updated = await updateConnection(deps.db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });
+      return { ...connectionView(updated!), revocation };
+    },
+  );
+}
+
+async function revoke(deps: AppDeps, connection: ConnectionRow): Promise<RevocationResult> {
+  if (!connection.credentials) return { attempted: false, ok: true, message: 'The connection had no credentials.' };
+  const secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
+  if (!secrets.oauth) return { attempted: false, ok: true, message: 'No OAuth tokens to revoke.' };
+  try {
+    const { manifest } = deps.catalog.get(connection.connectorId);
+    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    return await revokeTokens(ctx, secrets.oauth);
+  } catch (error) {
+    // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.
+    return { attempted: false, ok: false, message: error instanceof Error ? error.message.slice(0, 300) : 'Revocation could not be attempted.' };
+  }
+}

@@ -1,0 +1,33 @@
+import type { Manifest } from '../../contracts/manifest.js';
+import type { ConnectionSecrets } from '../connection-secrets.js';
+import { oauthClientFor, type OAuthApps, type OAuthClient } from './oauth-client.js';
+import { oauthFetchOptions } from './oauth-fetch-options.js';
+import { oauthServerFor, type OAuthServer } from './oauth-server.js';
+
+/** Everything one OAuth call for a connection needs: its server, its client, and guarded HTTP. */
+export interface OAuthContext {
+  server: OAuthServer;
+  client: OAuthClient;
+  fetchOptions: ReturnType<typeof oauthFetchOptions>;
+  /** Strings to scrub from any message about this connection's OAuth calls. */
+  secrets: (string | undefined)[];
+}
+
+export interface OAuthContextInput {
+  manifest: Manifest;
+  config: Record<string, unknown>;
+  secrets: ConnectionSecrets;
+  oauthApps: OAuthApps;
+  allowPrivateHosts: string[];
+}
+
+export function oauthContext(input: OAuthContextInput): OAuthContext {
+  const server = oauthServerFor(input.manifest, input.config, input.secrets);
+  const client = oauthClientFor(input.manifest, input.secrets, input.oauthApps, server);
+  return {
+    server,
+    client,
+    fetchOptions: oauthFetchOptions(input.allowPrivateHosts),
+    secrets: [client.secret, input.secrets.oauth?.access_token, input.secrets.oauth?.refresh_token],
+  };
+}
