@@ -6,7 +6,8 @@ import { ensureRecordTable, clearSeen, recordTableName } from '../db/queries/rec
 import {
   finishRunStream,
   getRunById,
-  heartbeatRun,
+  claimRun,
+  heartbeatRunAttempt,
   insertRunLog,
   listRunStreams,
   transitionRun,
@@ -18,7 +19,7 @@ import { getWorkspace } from '../db/queries/workspaces.js';
 import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
 import type { EngineDeps } from './engine-deps.js';
 import { freshCredentials, refreshAfterUnauthorized } from './fresh-credentials.js';
-import { describeError, errorKind, isCancellation, RunCancelledError } from './run-errors.js';
+import { describeError, errorKind, isCancellation, RunCancelledError, RunSupersededError } from './run-errors.js';
 import { syncStream } from './stream-sync.js';
 
 export type RunOutcome =
@@ -48,12 +49,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   if (!initial || (terminalStatuses as readonly string[]).includes(initial.status)) return { status: 'SKIPPED', runId };
   if (initial.cancelRequestedAt) return finishCancelled(deps, initial, log, pending);
 
-  const run = await transitionRun(db, runId, ['PENDING', 'RUNNING'], {
-    status: 'RUNNING',
-    attempts: initial.attempts + 1,
-    startedAt: initial.startedAt ?? new Date(),
-    heartbeatAt: new Date(),
-  });
+  const run = await claimRun(db, runId, new Date());
   if (!run) return { status: 'SKIPPED', runId };
   const connection = await getConnectionById(db, run.connectionId);
   const workspace = connection && (await getWorkspace(db, connection.workspaceId));
@@ -84,8 +80,14 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const controller = new AbortController();
   const checkCancel = async () => {
     if (controller.signal.aborted) throw controller.signal.reason;
-    const latest = await heartbeatRun(db, run.id);
-    if (latest?.cancelRequestedAt) {
+    const latest = await heartbeatRunAttempt(db, run.id, run.attempts);
+    if (!latest) {
+      // Another attempt took the run over. It resumes from the committed checkpoints; this one stops without
+      // touching the run's status. At most the batch in flight commits twice: its rows are idempotent upserts.
+      controller.abort(new RunSupersededError());
+      throw controller.signal.reason;
+    }
+    if (latest.cancelRequestedAt) {
       controller.abort(new RunCancelledError());
       throw controller.signal.reason;
     }
@@ -142,7 +144,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
         });
         log('info', `Stream ${streamName} completed`);
       } catch (error) {
-        if (isCancellation(error, controller.signal)) throw error;
+        if (isCancellation(error, controller.signal) || controller.signal.reason instanceof RunSupersededError) throw error;
         const kind = errorKind(error);
         const message = describeError(error, secretList);
         if (kind === 'transient' && !attempt.final) {
@@ -155,6 +157,11 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       }
     }
   } catch (error) {
+    if (controller.signal.reason instanceof RunSupersededError) {
+      log('warn', 'Another attempt took this run over; stopping this one');
+      await Promise.all(pending);
+      return { status: 'SKIPPED', runId: run.id };
+    }
     if (isCancellation(error, controller.signal)) return finishCancelled(deps, run, log, pending);
     return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
   } finally {

@@ -10,6 +10,14 @@ export class RunCancelledError extends Error {
   }
 }
 
+/** Thrown into a run whose attempt was superseded by a newer one (see heartbeatRunAttempt). */
+export class RunSupersededError extends Error {
+  constructor() {
+    super('Another attempt took this run over.');
+    this.name = 'RunSupersededError';
+  }
+}
+
 export function isCancellation(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted && (signal.reason instanceof RunCancelledError || error instanceof RunCancelledError);
 }

@@ -83,6 +83,29 @@ export async function heartbeatRun(db: Db, id: string): Promise<RunRow | undefin
   return row;
 }
 
+/**
+ * A heartbeat that only the run's current attempt can make: undefined means another attempt has taken the run
+ * over (its worker was presumed dead while it was merely slow) and this one must stop.
+ */
+export async function heartbeatRunAttempt(db: Db, id: string, attempt: number): Promise<RunRow | undefined> {
+  const [row] = await db
+    .update(runs)
+    .set({ heartbeatAt: new Date() })
+    .where(and(eq(runs.id, id), eq(runs.attempts, attempt)))
+    .returning();
+  return row;
+}
+
+/** Claims a run for a new attempt; the increment is atomic, so two claimants get distinct attempt numbers. */
+export async function claimRun(db: Db, id: string, startedAt: Date): Promise<RunRow | undefined> {
+  const [row] = await db
+    .update(runs)
+    .set({ status: 'RUNNING', attempts: sql`${runs.attempts} + 1`, startedAt: sql`coalesce(${runs.startedAt}, ${startedAt.toISOString()}::timestamptz)`, heartbeatAt: new Date() })
+    .where(and(eq(runs.id, id), inArray(runs.status, [...activeStatuses])))
+    .returning();
+  return row;
+}
+
 /** RUNNING runs whose worker has gone quiet for longer than `olderThan`: their worker died. */
 export async function listStaleRuns(db: Db, olderThan: Date): Promise<RunRow[]> {
   return db

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connector-kit.js';
+import { Catalog } from '../src/core/catalog.js';
+import { newId } from '../src/core/ids.js';
+import { insertConnection } from '../src/db/queries/connections.js';
+import { countRecords } from '../src/db/queries/records.js';
+import { getRunById, insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
+import { defaultEngineOptions } from '../src/engine/engine-deps.js';
+import { executeRun } from '../src/engine/execute-run.js';
+import { databaseKinds } from './support/databases.js';
+import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+
+/**
+ * A worker that stalls past its heartbeat has its job handed to another worker while it is still alive. The
+ * newer attempt owns the run; the older one must notice and stop without finishing or failing the run.
+ */
+const TOTAL = 400;
+const slowConnector: ConnectorDefinition = {
+  manifest: {
+    id: 'slow_test',
+    name: 'Slow test',
+    description: 'Pages slowly, resumable by page number',
+    category: 'test',
+    brand_logo: 'https://example.com/logo.svg',
+    brand_color: '#000000',
+    auth_mode: 'none',
+    base_url: 'https://example.com',
+    allowed_hosts: ['example.com'],
+    streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
+  },
+  streams: {
+    async *items(ctx): AsyncGenerator<StreamMessage> {
+      for (let page = Number(ctx.state?.['page'] ?? 0); page * 20 < TOTAL; page++) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        yield { type: 'records', records: Array.from({ length: 20 }, (_, i) => ({ id: `r${page * 20 + i}` })) };
+        yield { type: 'state', state: { page: page + 1 } };
+      }
+    },
+  },
+};
+
+describe.each(databaseKinds)('a superseded attempt stops on %s', (kind) => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await startTestRuntime(kind, { worker: false });
+  });
+  afterAll(async () => rt?.stop());
+
+  it('lets the newer attempt finish the run with every record counted once', async () => {
+    const connectionId = newId('conn');
+    await insertConnection(rt.database.db, { id: connectionId, workspaceId: rt.bootstrap!.workspaceId, connectorId: 'slow_test', name: 'slow', status: 'connected' });
+    const { run } = await insertRunUnlessActive(rt.database.db, {
+      id: newId('run'),
+      workspaceId: rt.bootstrap!.workspaceId,
+      connectionId,
+      trigger: 'api',
+      mode: 'full_refresh',
+      status: 'PENDING',
+      streams: ['items'],
+    });
+    const deps = { db: rt.database.db, catalog: new Catalog([slowConnector]), vault: rt.vault, logger: rt.logger, options: { ...defaultEngineOptions, batchSize: 20, heartbeatMs: 100 } };
+    const first = executeRun(deps, run.id, { final: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await executeRun(deps, run.id, { final: false });
+    expect((await first).status).toBe('SKIPPED');
+    expect(second.status).toBe('COMPLETED');
+    expect(await getRunById(rt.database.db, run.id)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
+    const [counts] = await listRunStreams(rt.database.db, [run.id]);
+    expect(counts!.created).toBe(TOTAL);
+    expect(await countRecords(rt.database.db, { schema: rt.bootstrap!.dataSchema, table: 'slow_test_items' }, connectionId)).toEqual({ live: TOTAL, deleted: 0 });
+  });
+});
