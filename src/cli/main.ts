@@ -145,6 +145,26 @@ apiFlags(
   }
 });
 
+apiFlags(
+  program
+    .command('records <connection> <stream>')
+    .description("Print a stream's synced rows as JSON lines, following the API's cursor")
+    .option('--limit <n>', 'rows per page (max 1000)', int('limit'), 1000)
+    .option('--include-deleted', 'include soft-deleted rows', false)
+    .option('--modified-after <iso>', 'only rows changed after this time'),
+).action(async (connection: string, stream: string, flags: { limit: number; includeDeleted: boolean; modifiedAfter?: string; url?: string; key?: string }) => {
+  const client = apiClientFromEnv(flags);
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: String(flags.limit), include_deleted: String(flags.includeDeleted) });
+    if (cursor) query.set('cursor', cursor);
+    if (flags.modifiedAfter) query.set('modified_after', flags.modifiedAfter);
+    const page: { data: unknown[]; next_cursor: string | null } = await client.request('GET', `/connections/${connection}/records/${stream}?${query}`);
+    for (const row of page.data) process.stdout.write(`${JSON.stringify(row)}\n`);
+    cursor = page.next_cursor;
+  } while (cursor);
+});
+
 program
   .command('sandbox <connector>')
   .description("Start a connector's provider simulator")
