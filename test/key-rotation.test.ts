@@ -321,7 +321,6 @@ describe.each(databaseKinds)('key rotation with TRIBUTARY_ENCRYPTION_KEYS on %s'
       expect(error, spec).toMatchObject({ code: 'encryption_key_missing', message: expect.stringMatching(reason) });
       expect(String((error as Error).message)).not.toContain(k2.key.toString('base64'));
     }
-    rt = await start(kind, { keys: ring(k2), schema, ...pgliteDir() });
   });
 
   afterAll(async () => {
