@@ -31,6 +31,8 @@ export interface BenchParams {
   seed: number;
   /** Another checkout whose `bin/tributary.js` runs the worker and server processes (before/after comparisons). */
   tributaryRoot: string | undefined;
+  /** Extra node flags for the engine's processes (worker, serve, raw loader), e.g. `--max-semi-space-size=32`. */
+  nodeFlags: string[];
 }
 
 const help = `npm run bench -- [options]
@@ -54,6 +56,7 @@ const help = `npm run bench -- [options]
   --out FILE               JSON results (default bench/results/latest.json)
   --tributary-root DIR     run worker and server processes from another checkout (same harness,
                            sandbox and raw loader): before/after comparisons
+  --node-flags "FLAGS"     extra node flags for worker, server and raw loader processes
 `;
 
 const positive = (name: string, value: string | undefined, fallback: number): number => {
@@ -86,6 +89,7 @@ export function parseBenchArgs(argv: string[]): BenchParams | null {
       out: { type: 'string' },
       seed: { type: 'string' },
       'tributary-root': { type: 'string' },
+      'node-flags': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -120,5 +124,6 @@ export function parseBenchArgs(argv: string[]): BenchParams | null {
     out: values.out ?? 'bench/results/latest.json',
     seed: Math.round(positive('seed', values.seed, 7)),
     tributaryRoot: values['tributary-root'],
+    nodeFlags: (values['node-flags'] ?? '').split(/\s+/).filter(Boolean),
   };
 }

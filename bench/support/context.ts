@@ -95,10 +95,11 @@ export class BenchContext {
    * per process, since each of its threads (tsx's loader runs in one) writes a profile of its own.
    */
   async nodeFlags(label: string): Promise<string[] | undefined> {
-    if (!this.params.profile) return undefined;
+    const extra = label.startsWith('sandbox') ? [] : this.params.nodeFlags;
+    if (!this.params.profile) return extra.length > 0 ? extra : undefined;
     const dir = path.join(this.profileDir, `${label}-${Date.now()}`);
     await mkdir(dir, { recursive: true });
-    return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+    return [...extra, '--cpu-prof', `--cpu-prof-dir=${dir}`];
   }
 
   onCleanup(fn: () => Promise<void>): void {

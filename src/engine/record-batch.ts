@@ -1,23 +1,31 @@
 import { contentHash, type RecordInput } from '../db/queries/records.js';
 
-/** Reads a dotted path (`fields.id`) out of a record. */
-function pick(record: Record<string, unknown>, path: string): unknown {
+/** Reads a dotted path (`fields.id`, already split) out of a record. */
+function pick(record: Record<string, unknown>, path: readonly string[]): unknown {
   let value: unknown = record;
-  for (const part of path.split('.')) {
+  for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
 }
 
-export function primaryKeyOf(record: Record<string, unknown>, primaryKey: readonly string[]): string | undefined {
+function keyOf(record: Record<string, unknown>, paths: readonly (readonly string[])[]): string | undefined {
+  if (paths.length === 1) {
+    const value = pick(record, paths[0]!);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  }
   const parts: string[] = [];
-  for (const field of primaryKey) {
-    const value = pick(record, field);
+  for (const path of paths) {
+    const value = pick(record, path);
     if (value === undefined || value === null || value === '') return undefined;
     parts.push(String(value));
   }
   return parts.join(':');
+}
+
+export function primaryKeyOf(record: Record<string, unknown>, primaryKey: readonly string[]): string | undefined {
+  return keyOf(record, primaryKey.map((field) => field.split('.')));
 }
 
 /**
@@ -30,10 +38,15 @@ export class RecordBatch {
   /** Records without a usable primary key: counted as failed, never written. */
   rejected = 0;
 
-  constructor(private readonly primaryKey: readonly string[]) {}
+  /** The primary key's dotted paths, split once. */
+  private readonly paths: readonly (readonly string[])[];
+
+  constructor(primaryKey: readonly string[]) {
+    this.paths = primaryKey.map((field) => field.split('.'));
+  }
 
   add(record: Record<string, unknown>): void {
-    const id = primaryKeyOf(record, this.primaryKey);
+    const id = keyOf(record, this.paths);
     if (id === undefined) {
       this.rejected++;
       return;

@@ -95,7 +95,34 @@ function nodeId(prefix: string, id: number): string {
   return `${prefix}_kwDO${Buffer.from(id.toString(16).padStart(12, '0'), 'hex').toString('base64url')}`;
 }
 
+/**
+ * Users and labels are the same few objects again and again (12 users, 9 labels per repository): each is built
+ * once per world and API origin and shared, read-only, by every item that shows it. Building them for every
+ * item was a good part of the sandbox's cost per page, which a benchmark pays on the same cores as the sync.
+ */
+const shared = new WeakMap<GithubWorld, Map<string, Record<string, unknown>>>();
+
+function once(world: GithubWorld, key: string, build: () => Record<string, unknown>): Record<string, unknown> {
+  let objects = shared.get(world);
+  if (!objects) {
+    objects = new Map();
+    shared.set(world, objects);
+  }
+  let object = objects.get(key);
+  if (!object) {
+    // An unexpected number of origins (Host headers) must not grow this without bound.
+    if (objects.size >= 10_000) objects.clear();
+    object = Object.freeze(build());
+    objects.set(key, object);
+  }
+  return object;
+}
+
 export function simpleUser(world: GithubWorld, api: string, user: number): Record<string, unknown> {
+  return once(world, `user ${user} ${api}`, () => buildSimpleUser(world, api, user));
+}
+
+function buildSimpleUser(world: GithubWorld, api: string, user: number): Record<string, unknown> {
   const login = world.userLogin(user);
   const id = world.userId(user);
   return {
@@ -201,6 +228,10 @@ export function repository(
 }
 
 function label(world: GithubWorld, api: string, fullName: string, repo: number, index: number): Record<string, unknown> {
+  return once(world, `label ${repo} ${index} ${api}`, () => buildLabel(world, api, fullName, repo, index));
+}
+
+function buildLabel(world: GithubWorld, api: string, fullName: string, repo: number, index: number): Record<string, unknown> {
   const [name, color, description] = labelCatalogue[index]!;
   const id = labelIdBase + world.repoId(repo) % 1_000_000 * 16 + index;
   return {
