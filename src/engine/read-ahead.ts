@@ -24,7 +24,13 @@ export async function* readAhead<T>(source: AsyncIterable<T>, depth: number, tak
     const fn = which === 'consumer' ? wakeConsumer : wakeProducer;
     if (which === 'consumer') wakeConsumer = null;
     else wakeProducer = null;
-    fn?.();
+    if (!fn) return;
+    // A waiting consumer resumes on the next turn of the event loop, not in a microtask: the source first runs on
+    // to its next I/O (the request for the page after this one goes out), and only then does the consumer's
+    // synchronous work (hashing a page of records) start. Resumed in a microtask, the consumer ran first and the
+    // provider only got the next request once it was done: the two took turns instead of overlapping.
+    if (which === 'consumer') setImmediate(fn);
+    else fn();
   };
 
   const pump = (async () => {

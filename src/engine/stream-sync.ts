@@ -1,7 +1,7 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../contracts/connector-kit.js';
 import type { StreamManifest, SyncMode } from '../contracts/manifest.js';
 import type { Db } from '../db/db.js';
-import { analyzeRecordTable, commitBatch, softDeleteRecords, softDeleteUnseen, type RecordInput, type RecordTable } from '../db/queries/records.js';
+import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type RecordInput, type RecordTable } from '../db/queries/records.js';
 import { addRunStreamCounts, finishRunStream } from '../db/queries/runs.js';
 import { deleteStreamState, putStreamState } from '../db/queries/stream-states.js';
 import type { EngineOptions } from './engine-deps.js';
@@ -32,7 +32,10 @@ export interface StreamSyncInput {
  */
 const checkpointEveryMs = 250;
 
-/** A stream run that wrote at least this many rows refreshes its table's planner statistics when it completes. */
+/**
+ * A stream run that wrote at least this many rows refreshes its table's planner statistics when it completes, if
+ * they are stale (see `analyzeIfStale`).
+ */
 const analyzeAfterWrites = 1000;
 
 /** A reader may reuse what it yielded once it resumes; read-ahead resumes it early, so keep copies. */
@@ -170,7 +173,7 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
     await finishRunStream(tx, runId, stream.name, { status: 'COMPLETED' });
   });
   // Outside the completion transaction: statistics are an optimisation, not part of what the run commits.
-  if (timing.written >= analyzeAfterWrites) await analyzeRecordTable(db, table);
+  if (timing.written >= analyzeAfterWrites) await analyzeIfStale(db, table, timing.written);
   const finishMs = Date.now() - finishing;
   const ms = Date.now() - timing.started;
   const s = (n: number) => (n / 1000).toFixed(1);

@@ -296,14 +296,23 @@ export async function countRecords(db: Db, t: RecordTable, connectionId: string)
 }
 
 /**
- * Fresh planner statistics for a record table. After a large sync the statistics still describe the table
- * before it (empty, for a first sync): the planner then reads a page of the change feed through a bitmap scan
- * and a sort of every row of the connection (measured: 17 ms at 20,000 rows, growing with the table) instead of
- * walking the primary key (0.1 ms). Autovacuum would fix it within a minute or so on PostgreSQL; PGlite has no
- * autovacuum at all. ANALYZE reads a bounded sample (30,000 rows), so it costs the same on any size.
+ * Fresh planner statistics for a record table after a stream run wrote `written` rows, when they are stale:
+ * never gathered, or older than a tenth of the table (PostgreSQL's own autovacuum threshold). After a first sync
+ * the statistics still describe an empty table, and the planner then reads a page of the change feed through a
+ * bitmap scan and a sort of every row of the connection (measured: 17 ms at 20,000 rows, growing with the table)
+ * instead of walking the primary key (0.1 ms). Autovacuum would fix it within a minute or so on PostgreSQL; PGlite
+ * has no autovacuum at all. ANALYZE reads a bounded sample (30,000 rows): ~0.3 s on a large table, which is why a
+ * small incremental run skips it.
  */
-export async function analyzeRecordTable(db: Db, t: RecordTable): Promise<void> {
+export async function analyzeIfStale(db: Db, t: RecordTable, written: number): Promise<boolean> {
+  const [row] = await queryRows<{ tuples: number | string | null }>(
+    db,
+    sql`select reltuples as tuples from pg_class where oid = to_regclass(${`"${t.schema}"."${t.table}"`})`,
+  );
+  const tuples = Number(row?.tuples ?? -1);
+  if (tuples >= 0 && written < tuples * 0.1) return false;
   await db.execute(sql`analyze ${qualified(t)}`);
+  return true;
 }
 
 export async function tableExists(db: Db, t: RecordTable): Promise<boolean> {
