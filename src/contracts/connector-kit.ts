@@ -52,13 +52,33 @@ export interface SandboxHandle {
   url: string;
   port: number;
   token: string;
+  /** OAuth providers: the sandbox's own OAuth app and endpoints (absolute URLs on the sandbox). */
+  oauth?: { client_id: string; client_secret: string; authorization_url: string; token_url: string; revocation_url?: string };
+  /** The connection config that reaches this sandbox (`base_url`, and for OAuth the endpoint overrides). */
+  connectConfig?: Record<string, unknown>;
   close(): Promise<void>;
 }
 
 export type SandboxFactory = (options: SandboxOptions) => Promise<SandboxHandle>;
 
+/** What a connector may learn right after an OAuth code exchange, to finish setting the connection up. */
+export interface AfterAuthorizationContext {
+  /** Authenticated with the new access token, pointed at the connection's base URL, SSRF-guarded. */
+  http: HttpClient;
+  /** The provider's redirect parameters (Intuit's `realmId`), without the code and state. */
+  callback: URLSearchParams;
+  config: Record<string, unknown>;
+}
+
+/**
+ * Config values found after authorizing (QuickBooks: the realm id from the redirect; Jira: the cloud id and its
+ * API base URL from accessible-resources); merged into the connection's config.
+ */
+export type AfterAuthorization = (ctx: AfterAuthorizationContext) => Promise<Record<string, unknown>>;
+
 export interface ConnectorDefinition {
   manifest: ManifestInput;
   streams: Record<string, StreamReader>;
   sandbox?: SandboxFactory;
+  afterAuthorization?: AfterAuthorization;
 }

@@ -66,6 +66,11 @@ export const OAuthBlockSchema = z.object({
    * also always available as `{{fields.access_token}}`.
    */
   token_field: z.string().regex(/^[a-z][a-z0-9_]*$/).default('access_token'),
+  /**
+   * Headers for a connection that holds OAuth tokens, instead of `auth.headers` and `auth.basic` (Jira: Basic
+   * with an API token, Bearer with an OAuth token). Absent: `auth` applies either way.
+   */
+  auth_headers: z.record(z.string(), z.string()).optional(),
 });
 export type OAuthBlock = z.infer<typeof OAuthBlockSchema>;
 
@@ -73,6 +78,8 @@ export const AuthInjectionSchema = z.object({
   /** Headers added to every request; values are templates, e.g. `Bearer {{fields.token}}`. */
   headers: z.record(z.string(), z.string()).default({}),
   query: z.record(z.string(), z.string()).default({}),
+  /** HTTP Basic from two templates, e.g. Jira's `{{fields.email}}` and `{{fields.api_token}}`. */
+  basic: z.object({ username: z.string(), password: z.string() }).optional(),
 });
 export type AuthInjection = z.infer<typeof AuthInjectionSchema>;
 

@@ -1,11 +1,12 @@
 import { AppError } from '../contracts/errors.js';
-import type { ConnectorDefinition, StreamReader, SandboxFactory } from '../contracts/connector-kit.js';
+import type { AfterAuthorization, ConnectorDefinition, StreamReader, SandboxFactory } from '../contracts/connector-kit.js';
 import { ManifestSchema, type ConnectorSummary, type Manifest, type StreamManifest } from '../contracts/manifest.js';
 
 export interface CatalogEntry {
   manifest: Manifest;
   streams: Record<string, StreamReader>;
   sandbox?: SandboxFactory | undefined;
+  afterAuthorization?: AfterAuthorization | undefined;
 }
 
 /** The connectors this build ships, each manifest checked by the zod schema when loaded. */
@@ -29,7 +30,7 @@ export class Catalog {
       for (const stream of manifest.streams) {
         if (!definition.streams[stream.name]) throw new Error(`Connector "${manifest.id}" declares stream "${stream.name}" but has no reader for it.`);
       }
-      this.entries.set(manifest.id, { manifest, streams: definition.streams, sandbox: definition.sandbox });
+      this.entries.set(manifest.id, { manifest, streams: definition.streams, sandbox: definition.sandbox, afterAuthorization: definition.afterAuthorization });
     }
   }
 

@@ -82,7 +82,16 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
     config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
   };
   const headers: Record<string, string> = { ...manifest.default_headers };
-  for (const [name, template] of Object.entries(manifest.auth.headers)) headers[name] = resolveTemplate(template, scope);
+  const oauthHeaders = secrets.oauth ? manifest.oauth?.auth_headers : undefined;
+  if (oauthHeaders) {
+    for (const [name, template] of Object.entries(oauthHeaders)) headers[name] = resolveTemplate(template, scope);
+  } else {
+    for (const [name, template] of Object.entries(manifest.auth.headers)) headers[name] = resolveTemplate(template, scope);
+    const basic = manifest.auth.basic;
+    if (basic) {
+      headers['Authorization'] = `Basic ${Buffer.from(`${resolveTemplate(basic.username, scope)}:${resolveTemplate(basic.password, scope)}`).toString('base64')}`;
+    }
+  }
   const query: Record<string, string> = {};
   for (const [name, template] of Object.entries(manifest.auth.query)) query[name] = resolveTemplate(template, scope);
   return createHttpClient({

@@ -10,6 +10,8 @@ import { allRows, rowCounts } from '../support/record-rows.js';
 import { countsOf, install, syncAndWait, type InstallInput } from '../support/run-helpers.js';
 import { sandboxChanges } from '../support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.js';
+import { getConnectionById } from '../../src/db/queries/connections.js';
+import type { ConnectionSecrets } from '../../src/engine/connection-secrets.js';
 
 /**
  * The connector acceptance kit: one data-driven suite that every connector passes, on every database the test
@@ -48,8 +50,17 @@ export interface SandboxChange {
 export interface AcceptanceSpec {
   /** The connector's manifest id. */
   connector: string;
-  /** Starts a fresh sandbox (one per database under test, since the suite changes its data). */
-  startSandbox(): Promise<AcceptanceSandbox>;
+  /**
+   * Starts a fresh sandbox (one per database under test, since the suite changes its data). The suite starts a
+   * second one with another `seed` as a client company's own account (the client-connector test).
+   */
+  startSandbox(options?: { seed?: number }): Promise<AcceptanceSandbox>;
+  /**
+   * OAuth providers: the sandbox's OAuth app and the config that sends the flow there. The suite then also
+   * connects through authorize → sandbox consent → callback → token exchange, syncs on that connection, and
+   * checks an expired access token is refreshed at the sandbox's token endpoint.
+   */
+  oauth?: { clientId: string; clientSecret: string; config(sandbox: AcceptanceSandbox): Record<string, unknown> };
   /** What `POST /connections` gets for working and for refused credentials. */
   credentials: {
     good(sandbox: AcceptanceSandbox): InstallInput;
@@ -127,6 +138,8 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
 
   describe.each(databaseKinds)(`${spec.connector} acceptance on %s`, (kind) => {
     let sandbox: AcceptanceSandbox;
+    /** A client company's own account at the same provider. */
+    let clientSandbox: AcceptanceSandbox;
     let rt: TestRuntime;
     let key: string;
     let connectionId: string;
@@ -165,13 +178,15 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       manifest = ManifestSchema.parse(definition.manifest);
       validators = schemaValidators(manifest);
       sandbox = await spec.startSandbox();
-      rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host] });
+      clientSandbox = await spec.startSandbox({ seed: 7919 });
+      rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host, new URL(clientSandbox.url).host] });
       key = rt.bootstrap!.apiKey;
       connectionId = await install(rt, key, spec.connector, { name: `${spec.connector} acceptance`, ...spec.credentials.good(sandbox) });
     });
     afterAll(async () => {
       await rt?.stop();
       await sandbox?.close();
+      await clientSandbox?.close();
     });
 
     it('check: verify, test and check pass with good credentials and fail cleanly with bad ones', async () => {
@@ -301,6 +316,72 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       const resync = await sync({ streams: [spec.mainStream] });
       expect(countsOf(resync, spec.mainStream)).toMatchObject({ created: 0, updated: 0, unchanged: (await sandbox.counts())[spec.mainStream] });
     });
+
+    it('client connector: a company_id connection syncs the client\'s own account beside the workspace\'s own', async () => {
+      const clientId = await install(rt, key, spec.connector, { name: `${spec.connector} for a client`, company_id: 'co_acceptance_client', ...spec.credentials.good(clientSandbox) });
+      const run = await syncAndWait(rt, key, clientId, { full_refresh: true }, runTimeout);
+      expect(run.status, run.error ?? '').toBe('COMPLETED');
+      const expected = await clientSandbox.counts();
+      for (const stream of manifest.streams) {
+        expect((await rowCounts(rt, clientId, stream.name)).live, `client ${stream.name}`).toBe(expected[stream.name]);
+      }
+      const own = await sandbox.counts();
+      for (const stream of manifest.streams) expect((await rowCounts(rt, connectionId, stream.name)).live, `own ${stream.name}`).toBe(own[stream.name]);
+      // Two accounts, two data sets: the client's rows are its sandbox's, not a copy of the workspace's.
+      const payloads = async (id: string) => {
+        const out = new Set<string>();
+        for await (const row of allRows(rt, id, spec.mainStream)) out.add(JSON.stringify(row.data));
+        return out;
+      };
+      const mine = await payloads(connectionId);
+      const theirs = await payloads(clientId);
+      expect([...theirs].filter((p) => mine.has(p)).length, 'identical records in both accounts').toBeLessThan(theirs.size);
+      const listed = await rt.inject({ method: 'GET', url: '/api/v1/connections?company_id=co_acceptance_client', key });
+      expect(listed.status).toBe(200);
+      expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([clientId]);
+    });
+
+    if (spec.oauth) {
+      const oauthApp = spec.oauth;
+      it('oauth: authorize → sandbox consent → callback → token exchange, a sync, and a refresh of an expired token', async () => {
+        const started = await rt.inject({
+          method: 'POST',
+          url: `/api/v1/oauth/${spec.connector}/authorize`,
+          key,
+          body: { name: `${spec.connector} via OAuth`, client_id: oauthApp.clientId, client_secret: oauthApp.clientSecret, config: oauthApp.config(sandbox) },
+        });
+        expect(started.status, started.raw).toBe(200);
+        const consent = await fetch(started.body.authorize_url, { redirect: 'manual' });
+        expect(consent.status, await consent.clone().text()).toBe(302);
+        const landing = new URL(consent.headers.get('location')!);
+        expect(landing.searchParams.get('error'), landing.searchParams.get('error_description') ?? '').toBeNull();
+        expect(`${landing.origin}${landing.pathname}`).toBe(started.body.redirect_uri);
+        const done = await rt.inject({ method: 'GET', url: `${landing.pathname}${landing.search}` });
+        expect(done.status, done.raw).toBe(200);
+        const id = started.body.connection_id as string;
+        const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${id}`, key });
+        expect(connection.body, JSON.stringify(connection.body)).toMatchObject({ status: 'connected' });
+
+        const first = await syncAndWait(rt, key, id, { full_refresh: true }, runTimeout);
+        expect(first.status, first.error ?? '').toBe('COMPLETED');
+        const expected = await sandbox.counts();
+        for (const stream of manifest.streams) expect((await rowCounts(rt, id, stream.name)).live, stream.name).toBe(expected[stream.name]);
+
+        const stored = async () => {
+          const row = await getConnectionById(rt.database.db, id);
+          return rt.vault.decrypt<ConnectionSecrets>(row!.credentials!, id).oauth!;
+        };
+        const tokens = await stored();
+        expect(tokens.access_token.length).toBeGreaterThan(8);
+        if (tokens.refresh_token === undefined) return; // a provider whose tokens never expire (GitHub apps, Slack bots)
+        const expire = await fetch(`${sandbox.url}/_sandbox/oauth/expire`, { method: 'POST' });
+        expect(expire.status).toBe(200);
+        const second = await syncAndWait(rt, key, id, {}, runTimeout);
+        expect(second.status, second.error ?? '').toBe('COMPLETED');
+        expect((await stored()).access_token, 'a refreshed access token').not.toBe(tokens.access_token);
+        for (const stream of manifest.streams) expect((await rowCounts(rt, id, stream.name)).live, stream.name).toBe(expected[stream.name]);
+      });
+    }
 
     it('never lets a credential reach a log line', () => {
       const everything = rt.logLines.join('\n');

@@ -20,7 +20,7 @@ export interface InstallInput {
 }
 
 /** POST /api/v1/connections; returns the new connection's id. */
-export async function install(rt: TestRuntime, key: string, connector: string, input: InstallInput & { name?: string; schedule?: unknown }): Promise<string> {
+export async function install(rt: TestRuntime, key: string, connector: string, input: InstallInput & { name?: string; schedule?: unknown; company_id?: string; product?: string }): Promise<string> {
   const res = await rt.inject({ method: 'POST', url: '/api/v1/connections', key, body: { connector, ...input } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;

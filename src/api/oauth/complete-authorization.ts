@@ -7,6 +7,8 @@ import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 import { oauthContext } from '../../engine/oauth/oauth-context.js';
 import { toOAuthError } from '../../engine/oauth/oauth-error.js';
 import { exchangeCode } from '../../engine/oauth/token-grants.js';
+import { connectionHttp } from '../../engine/connection-http.js';
+import { validateConfig } from '../../core/connection-input.js';
 import type { AppDeps } from '../app-deps.js';
 import type { ConsumedState } from './consume-state.js';
 import { oauthAppError } from './oauth-app-error.js';
@@ -21,7 +23,7 @@ export async function completeAuthorization(
   input: { callback: URLSearchParams; pasted: boolean; actorKeyId: string | null },
 ): Promise<ConnectionRow> {
   const connection = await connectionOf(deps, consumed);
-  const { manifest } = deps.catalog.get(connection.connectorId);
+  const { manifest, afterAuthorization } = deps.catalog.get(connection.connectorId);
   const secrets: ConnectionSecrets = connection.credentials ? deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
   let tokens;
   try {
@@ -33,7 +35,29 @@ export async function completeAuthorization(
     throw oauthAppError(error);
   }
   const next: ConnectionSecrets = { ...secrets, oauth: tokens };
+  let config = connection.config;
+  if (afterAuthorization) {
+    try {
+      const found = await afterAuthorization({
+        http: connectionHttp({ connectionId: connection.id, manifest, config, secrets: next, allowPrivateHosts: deps.config.allowPrivateHosts }),
+        callback: providerParams(input.callback),
+        config,
+      });
+      config = validateConfig(manifest, { ...config, ...found });
+    } catch (error) {
+      // The tokens are good but the connection can't be used without what the provider didn't give us.
+      const message = `Authorized, but setting the connection up failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+      await updateConnection(deps.db, connection.workspaceId, connection.id, {
+        credentials: deps.vault.encrypt(next, connection.id),
+        credentialsKeyId: deps.vault.activeKeyId,
+        status: 'error',
+        lastSyncError: message,
+      });
+      throw new AppError('provider_unavailable', message);
+    }
+  }
   const updated = await updateConnection(deps.db, connection.workspaceId, connection.id, {
+    config,
     credentials: deps.vault.encrypt(next, connection.id),
     credentialsKeyId: deps.vault.activeKeyId,
     status: 'connected',
@@ -49,6 +73,13 @@ export async function completeAuthorization(
     data: { connector: manifest.id, scope: tokens.scope ?? null, refresh_token: tokens.refresh_token !== undefined },
   });
   return updated!;
+}
+
+/** What the provider put on the redirect besides the grant itself. */
+function providerParams(callback: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams(callback);
+  for (const key of ['code', 'state', 'iss', 'session_state']) out.delete(key);
+  return out;
 }
 
 /** The provider said no (`error=access_denied`…) before any code: the connection says why. */

@@ -13,15 +13,25 @@ export async function sandboxCommand(catalog: Catalog, connectorId: string, flag
   const entry = catalog.get(connectorId);
   if (!entry.sandbox) throw new Error(`Connector "${connectorId}" has no sandbox.`);
   const handle = await entry.sandbox({ port: flags.port, host: flags.host, records: flags.records, seed: flags.seed, ...(flags.token ? { token: flags.token } : {}) });
-  process.stdout.write(
-    [
-      `${entry.manifest.name} sandbox listening on ${handle.url}`,
-      `  records: ${flags.records}, seed: ${flags.seed}`,
-      `  token:   ${handle.token}`,
-      `  connect: set config.base_url to ${handle.url} and allow it with TRIBUTARY_ALLOW_PRIVATE_HOSTS=${new URL(handle.url).host}`,
-      '',
-    ].join('\n'),
+  const config = handle.connectConfig ?? { base_url: handle.url };
+  const lines = [
+    `${entry.manifest.name} sandbox listening on ${handle.url}`,
+    `  records: ${flags.records}, seed: ${flags.seed}`,
+    `  token:   ${handle.token}`,
+  ];
+  if (handle.oauth) {
+    lines.push(
+      `  oauth:   client_id ${handle.oauth.client_id}, client_secret ${handle.oauth.client_secret}`,
+      `           authorize ${handle.oauth.authorization_url}`,
+      `           token     ${handle.oauth.token_url}`,
+    );
+  }
+  lines.push(
+    `  config:  ${JSON.stringify(config)}`,
+    `  connect: allow the sandbox with TRIBUTARY_ALLOW_PRIVATE_HOSTS=${new URL(handle.url).host}`,
+    '',
   );
+  process.stdout.write(lines.join('\n'));
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

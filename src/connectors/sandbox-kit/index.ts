@@ -15,3 +15,5 @@ export {
   type SandboxServer,
   type SandboxServerOptions,
 } from './server.js';
+export { formOf, jsonOf, bearerOf, basicOf } from './request-body.js';
+export { SandboxOAuth, oauthOverrides, type SandboxOAuthOptions, type StandardTokenResponse, type OAuthGrant } from './oauth-server.js';

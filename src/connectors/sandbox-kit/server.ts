@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { FaultInjector, FaultRequestSchema, type ActiveFault } from './faults.js';
+import type { SandboxOAuth } from './oauth-server.js';
 import { RequestStats } from './stats.js';
 
 /**
@@ -24,6 +25,8 @@ export interface SandboxRequest {
   headers: IncomingHttpHeaders;
   /** `http://<Host header>`: where absolute URLs in responses (pagination links) must point. */
   origin: string;
+  /** The raw request body ('' when none): token requests, JSON searches, form-encoded method calls. */
+  body: string;
 }
 
 export interface SandboxResponse {
@@ -59,6 +62,8 @@ export interface SandboxProvider {
   renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse;
   applyChanges(change: ChangeRequest): unknown;
   info(): unknown;
+  /** The provider's authorization server: its paths are answered before `handle`, and never faulted. */
+  oauth?: SandboxOAuth;
 }
 
 export interface SandboxServer {
@@ -75,7 +80,7 @@ export interface SandboxServerOptions {
   provider: SandboxProvider;
 }
 
-const maxControlBody = 1024 * 1024;
+const maxBody = 1024 * 1024;
 
 export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
   const host = options.host ?? '127.0.0.1';
@@ -98,13 +103,17 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const origin = `http://${req.headers.host ?? `${host}:${port}`}`;
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/_sandbox' || url.pathname.startsWith('/_sandbox/')) {
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
+      const body = req.method === 'POST' ? parseJson(await readBody(req)) : undefined;
       writeResponse(res, control(req.method ?? 'GET', url.pathname, body));
       return;
     }
-    // API requests: drain any body (none of the simulated endpoints takes one).
-    req.resume();
-    const request: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, origin };
+    const request: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, origin, body: await readBody(req) };
+    const authorization = provider.oauth?.handle(request);
+    if (authorization) {
+      stats.record(url.pathname, authorization.status);
+      writeResponse(res, authorization);
+      return;
+    }
     const fault = faults.take();
     if (fault?.kind === 'slow') await sleep(fault.delayMs);
     const response =
@@ -142,6 +151,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
           return { status: 200, body: stats.snapshot() };
         case 'GET /_sandbox/info':
           return { status: 200, body: provider.info() };
+        case 'POST /_sandbox/oauth/expire': {
+          if (!provider.oauth) return controlError(404, 'this sandbox has no OAuth server');
+          return { status: 200, body: { expired: provider.oauth.expireAccessTokens() } };
+        }
         default:
           return controlError(404, `no control endpoint ${method} ${path}`);
       }
@@ -190,16 +203,20 @@ function controlError(status: number, message: string): SandboxResponse {
   return { status, body: { error: { code, message } } };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > maxControlBody) throw new SandboxControlError(413, 'body too large');
+    if (size > maxBody) throw new SandboxControlError(413, 'body too large');
     chunks.push(buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): unknown {
+  const text = raw.trim();
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -8,6 +8,7 @@ import {
   type SandboxRequest,
   type SandboxResponse,
 } from '../../sandbox-kit/index.js';
+import { githubOAuth } from './oauth-app.js';
 import { authenticatedUser, GithubWorld, issue, pullRequest, repository } from './objects.js';
 import { commonHeaders, errorBody, faultResponse, GithubRateLimits, RequestIds } from './responses.js';
 import { GithubStore } from './store.js';
@@ -61,8 +62,11 @@ export class GithubApi implements SandboxProvider {
   private readonly lists: ListIndex;
   private readonly limits: GithubRateLimits;
   private readonly requestIds: RequestIds;
+  /** GitHub's OAuth app endpoints; its tokens are accepted like the sandbox's own. */
+  readonly oauth = githubOAuth();
 
   constructor(private readonly options: GithubApiOptions) {
+    this.oauth.addStaticToken(options.token);
     this.store = new GithubStore(options.seed, options.records);
     this.world = new GithubWorld(options.seed, this.store.layout.repoCount);
     this.lists = new ListIndex(this.store);
@@ -133,7 +137,7 @@ export class GithubApi implements SandboxProvider {
     const header = req.headers.authorization;
     if (header === undefined || header.trim() === '') return 'missing';
     const match = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
-    return match?.[1] === this.options.token ? 'ok' : 'bad';
+    return this.oauth.accepts(match?.[1]) ? 'ok' : 'bad';
   }
 
   private route(req: SandboxRequest): Route | null {

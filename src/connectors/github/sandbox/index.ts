@@ -1,6 +1,8 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
 import { GithubApi, type GithubSandboxInfo } from './api.js';
+
+export { GITHUB_SANDBOX_CLIENT_ID, GITHUB_SANDBOX_CLIENT_SECRET } from './oauth-app.js';
 
 export type { GithubSandboxInfo };
 
@@ -48,6 +50,8 @@ export async function createGithubSandbox(options: GithubSandboxOptions): Promis
     url: server.url,
     port: server.port,
     token,
+    oauth: api.oauth.endpoints(server.url),
+    connectConfig: { base_url: server.url, ...oauthOverrides(api.oauth.endpoints(server.url)) },
     info: () => api.info(),
     stats: () => server.stats.snapshot(),
     close: () => server.close(),
