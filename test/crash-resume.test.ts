@@ -334,7 +334,7 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
           seen.add(row.id);
           expect(row.deleted_at).toBeNull();
         }
-        cursor = page.body.next_cursor;
+        cursor = page.body.has_more ? page.body.next_cursor : null;
       } while (cursor);
       const providerIds = await sandboxIssueIds(sandbox);
       expect(providerIds.size).toBe(expected);

@@ -3,7 +3,7 @@ import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connec
 import { Catalog } from '../src/core/catalog.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
-import { listRecords } from '../src/db/queries/records.js';
+import { changeKinds, listRecords } from '../src/db/queries/records.js';
 import { insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
 import { getStreamState } from '../src/db/queries/stream-states.js';
 import { defaultEngineOptions } from '../src/engine/engine-deps.js';
@@ -99,7 +99,7 @@ describe.each(databaseKinds)('engine applies provider-reported deletions on %s',
     expect(await getStreamState(rt.database.db, connectionId, 'items')).toEqual({ seq: 4 });
 
     const table = { schema: rt.bootstrap!.dataSchema, table: 'events_test_items' };
-    const rows = await listRecords(rt.database.db, table, connectionId, { limit: 1000, includeDeleted: true });
+    const rows = await listRecords(rt.database.db, table, connectionId, { limit: 1000, changes: changeKinds });
     expect(rows.filter((r) => r.deleted_at !== null).map((r) => r.id).sort()).toEqual(['i7', 'i8']);
     expect(rows.find((r) => r.id === 'i3')!.data).toEqual({ id: 'i3', v: 1 });
 
@@ -108,7 +108,7 @@ describe.each(databaseKinds)('engine applies provider-reported deletions on %s',
     provider.events.push({ kind: 'upsert', id: 'i7' });
     const third = await run('incremental');
     expect(third.counts).toMatchObject({ created: 0, updated: 1, deleted: 0 });
-    const revived = await listRecords(rt.database.db, table, connectionId, { limit: 1000, includeDeleted: false });
+    const revived = await listRecords(rt.database.db, table, connectionId, { limit: 1000 });
     expect(revived.map((r) => r.id)).toContain('i7');
 
     // A full refresh agrees with the provider: nothing to create, nothing to delete.

@@ -59,7 +59,7 @@ describe.each(databaseKinds)('GitHub sync end to end on %s', (kind) => {
         expect(row.data.pull_request).toBeUndefined();
         expect(row.deleted_at).toBeNull();
       }
-      cursor = page.body.next_cursor;
+      cursor = page.body.has_more ? page.body.next_cursor : null;
     } while (cursor);
     expect(ids.size).toBe(info.counts.issues);
 

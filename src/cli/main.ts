@@ -155,14 +155,16 @@ apiFlags(
 ).action(async (connection: string, stream: string, flags: { limit: number; includeDeleted: boolean; modifiedAfter?: string; url?: string; key?: string }) => {
   const client = apiClientFromEnv(flags);
   let cursor: string | null = null;
-  do {
+  let more = true;
+  while (more) {
     const query = new URLSearchParams({ limit: String(flags.limit), include_deleted: String(flags.includeDeleted) });
     if (cursor) query.set('cursor', cursor);
     if (flags.modifiedAfter) query.set('modified_after', flags.modifiedAfter);
-    const page: { data: unknown[]; next_cursor: string | null } = await client.request('GET', `/connections/${connection}/records/${stream}?${query}`);
+    const page: { data: unknown[]; next_cursor: string | null; has_more: boolean } = await client.request('GET', `/connections/${connection}/records/${stream}?${query}`);
     for (const row of page.data) process.stdout.write(`${JSON.stringify(row)}\n`);
     cursor = page.next_cursor;
-  } while (cursor);
+    more = page.has_more;
+  }
 });
 
 program

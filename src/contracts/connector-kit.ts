@@ -1,4 +1,5 @@
 import type { HttpClient } from '../http-client/http-types.js';
+import type { CrmMappingInput } from './crm.js';
 import type { ManifestInput, StreamManifest, SyncMode } from './manifest.js';
 
 /**
@@ -76,9 +77,22 @@ export interface AfterAuthorizationContext {
  */
 export type AfterAuthorization = (ctx: AfterAuthorizationContext) => Promise<Record<string, unknown>>;
 
+/**
+ * How the provider signs the webhooks it sends (Stripe's `Stripe-Signature`). With the signing secret in the
+ * connection's credential field `secret_field`, a delivery to the connection's webhook URL must carry a valid
+ * signature over its raw body, or it is refused before anything runs.
+ */
+export interface WebhookSignature {
+  secret_field: string;
+  verify(input: { rawBody: Buffer; headers: Record<string, string | string[] | undefined>; secret: string }): { ok: true } | { ok: false; reason: string };
+}
+
 export interface ConnectorDefinition {
   manifest: ManifestInput;
   streams: Record<string, StreamReader>;
   sandbox?: SandboxFactory;
   afterAuthorization?: AfterAuthorization;
+  webhook?: WebhookSignature;
+  /** Default field mappings from this connector's streams to the canonical CRM model (editable per connection). */
+  crm?: CrmMappingInput[];
 }

@@ -15,6 +15,8 @@ export const errorCatalog = {
   stream_not_found: 404,
   conflict: 409,
   connection_not_ready: 409,
+  /** A webhook delivery whose provider signature (Stripe-Signature) does not verify against the connection's secret. */
+  webhook_signature_invalid: 400,
   run_not_cancellable: 409,
   /** An encryption key that ciphertexts still use (or the active one) cannot be retired. */
   key_in_use: 409,

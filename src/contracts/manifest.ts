@@ -41,6 +41,11 @@ export const HttpProbeSchema = z.object({
   headers: z.record(z.string(), z.string()).default({}),
   /** Statuses that mean the credentials work; anything else is `{ ok: false }`. */
   success_status: z.array(z.number().int()).default([200]),
+  /**
+   * For APIs that refuse with a success status (Slack: HTTP 200 `{ ok: false, error: 'invalid_auth' }`): the JSON
+   * field at `path` must equal `equals`, else the probe fails with the field at `message_path` as its message.
+   */
+  success_body: z.object({ path: z.string().min(1), equals: z.unknown(), message_path: z.string().optional() }).optional(),
 });
 export type HttpProbe = z.infer<typeof HttpProbeSchema>;
 
@@ -71,6 +76,8 @@ export const OAuthBlockSchema = z.object({
    * with an API token, Bearer with an OAuth token). Absent: `auth` applies either way.
    */
   auth_headers: z.record(z.string(), z.string()).optional(),
+  /** `token_type` values besides Bearer the token endpoint answers with (Slack: `bot`, `user`); used as bearer tokens. */
+  token_types: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/)).default([]),
 });
 export type OAuthBlock = z.infer<typeof OAuthBlockSchema>;
 

@@ -1,5 +1,6 @@
+import { CrmMappingListSchema, type CrmMapping } from '../contracts/crm.js';
 import { AppError } from '../contracts/errors.js';
-import type { AfterAuthorization, ConnectorDefinition, StreamReader, SandboxFactory } from '../contracts/connector-kit.js';
+import type { AfterAuthorization, ConnectorDefinition, StreamReader, SandboxFactory, WebhookSignature } from '../contracts/connector-kit.js';
 import { ManifestSchema, type ConnectorSummary, type Manifest, type StreamManifest } from '../contracts/manifest.js';
 
 export interface CatalogEntry {
@@ -7,6 +8,9 @@ export interface CatalogEntry {
   streams: Record<string, StreamReader>;
   sandbox?: SandboxFactory | undefined;
   afterAuthorization?: AfterAuthorization | undefined;
+  webhook?: WebhookSignature | undefined;
+  /** Default CRM field mappings (none: the connector fills no canonical entity unless a connection maps some). */
+  crm: CrmMapping[];
 }
 
 /** The connectors this build ships, each manifest checked by the zod schema when loaded. */
@@ -30,7 +34,19 @@ export class Catalog {
       for (const stream of manifest.streams) {
         if (!definition.streams[stream.name]) throw new Error(`Connector "${manifest.id}" declares stream "${stream.name}" but has no reader for it.`);
       }
-      this.entries.set(manifest.id, { manifest, streams: definition.streams, sandbox: definition.sandbox, afterAuthorization: definition.afterAuthorization });
+      const crm = CrmMappingListSchema.safeParse(definition.crm ?? []);
+      if (!crm.success) throw new Error(`Connector "${manifest.id}" has invalid CRM mappings: ${crm.error.message}`);
+      for (const mapping of crm.data) {
+        if (!manifest.streams.some((s) => s.name === mapping.stream)) throw new Error(`Connector "${manifest.id}" maps unknown stream "${mapping.stream}" to the CRM.`);
+      }
+      this.entries.set(manifest.id, {
+        manifest,
+        streams: definition.streams,
+        sandbox: definition.sandbox,
+        afterAuthorization: definition.afterAuthorization,
+        webhook: definition.webhook,
+        crm: crm.data,
+      });
     }
   }
 

@@ -81,3 +81,12 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
   }
   return out;
 }
+
+/**
+ * An OAuth connector installed with a token the user already has (a Slack bot token, a token from Google's OAuth
+ * playground): a secret credential field is filled, so there is nothing to authorize and the token is used as is.
+ */
+export function hasPastedSecret(manifest: Manifest, fields: Record<string, unknown> | undefined): boolean {
+  if (!fields) return false;
+  return manifest.fields.some((f) => f.secret && typeof fields[f.key] === 'string' && (fields[f.key] as string).trim() !== '');
+}

@@ -69,7 +69,8 @@ export function connectionHttp(options: ConnectionHttpOptions): HttpClient {
 
 /** An OAuth access token fills `fields.access_token` and the manifest's `oauth.token_field` (GitHub: `token`). */
 function templateFields(manifest: Manifest, secrets: ConnectionSecrets): Record<string, string> {
-  if (!secrets.oauth) return { ...secrets.fields, access_token: '' };
+  // Without OAuth tokens, `{{fields.access_token}}` is a pasted token when the manifest has that field, else empty.
+  if (!secrets.oauth) return { access_token: '', ...secrets.fields };
   const token = secrets.oauth.access_token;
   return { ...secrets.fields, access_token: token, [manifest.oauth?.token_field ?? 'access_token']: token };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../contracts/errors.js';
 import type { Manifest } from '../contracts/manifest.js';
-import { isHttpError } from '../http-client/index.js';
+import { isHttpError, resolveTemplate } from '../http-client/index.js';
 import { findBlockedConnString } from './conn-string-guard.js';
 import { connectionHttp, guardFor, secretValues, type ConnectionSecrets } from './connection-http.js';
 import { describeError } from './run-errors.js';
@@ -27,22 +27,39 @@ export async function probeCredentials(input: {
   // Before any early answer: a connection string's host is judged even when there is no request to make.
   const blocked = findBlockedConnString(manifest, input.config, input.secrets, guardFor(input.allowPrivateHosts));
   if (blocked) throw new AppError('host_not_allowed', blocked.error.message, { field: blocked.field });
-  if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth' || manifest.auth_mode === 'none') {
+  // An OAuth connection has something to probe once it holds a token, authorized or pasted.
+  const hasToken = input.secrets.oauth !== undefined || manifest.fields.some((f) => f.secret && Boolean(input.secrets.fields[f.key]));
+  if (((manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') && !hasToken) || manifest.auth_mode === 'none') {
     return { ok: true, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
   }
   if (!manifest.verify) return { ok: true, message: 'This connector has no verify probe; the first sync will test the credentials.' };
   const http = connectionHttp({ ...input, onRetry: undefined });
   const secrets = secretValues(manifest, input.secrets);
+  let path: string;
+  try {
+    // Paths may name config values (QuickBooks: the company's realm id); never credentials, which would end up in logs.
+    path = resolveTemplate(manifest.verify.path, { config: stringConfig(input.config) }, { encode: encodeURIComponent });
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
   try {
     const response = await http.request({
       method: manifest.verify.method,
-      url: manifest.verify.path,
+      url: path,
       headers: manifest.verify.headers,
       retry: false,
       timeoutMs: input.timeoutMs ?? 15_000,
       acceptStatus: manifest.verify.success_status,
     });
-    if (manifest.verify.success_status.includes(response.status)) return { ok: true, message: '' };
+    if (manifest.verify.success_status.includes(response.status)) {
+      const expected = manifest.verify.success_body;
+      if (!expected) return { ok: true, message: '' };
+      const actual = fieldAt(response.body, expected.path);
+      if (actual === expected.equals) return { ok: true, message: '' };
+      const said = expected.message_path ? fieldAt(response.body, expected.message_path) : undefined;
+      const message = typeof said === 'string' ? said : `The provider answered ${response.status} without ${expected.path} = ${JSON.stringify(expected.equals)}.`;
+      return { ok: false, message: scrub(message, secrets).slice(0, 300) };
+    }
     return { ok: false, message: `The provider answered ${response.status}.` };
   } catch (error) {
     if (isHttpError(error) && error.code === 'host_not_allowed') {
@@ -50,4 +67,30 @@ export async function probeCredentials(input: {
     }
     return { ok: false, message: describeError(error, secrets, 300) };
   }
+}
+
+/** A dotted path into a parsed JSON body. */
+function fieldAt(body: unknown, path: string): unknown {
+  let current: unknown = typeof body === 'string' ? safeJson(body) : body;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function scrub(text: string, secrets: string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+function stringConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }

@@ -9,8 +9,10 @@ export const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** GitHub documents "wait at least one minute" for a secondary limit that names no reset time. */
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
 
+const googleReason = /"reason"\s*:\s*"(?:rateLimitExceeded|userRateLimitExceeded)"/;
+
 /**
- * 429 always; 403 only when it carries a rate-limit marker. GitHub answers both its primary limit
+ * 429 always; 403 only when it carries a rate-limit marker. GitHub (and Google) answer both its primary limit
  * (`x-ratelimit-remaining: 0`) and its secondary limits (`retry-after`, or just the body text) with 403,
  * while a plain 403 means missing scopes, which no retry fixes.
  */
@@ -20,7 +22,9 @@ export function isRateLimited(status: number, headers: Record<string, string>, b
   return (
     headers['retry-after'] !== undefined ||
     headers['x-ratelimit-remaining']?.trim() === '0' ||
-    /secondary rate limit|abuse detection/i.test(bodyText.slice(0, 2_000))
+    /secondary rate limit|abuse detection/i.test(bodyText.slice(0, 2_000)) ||
+    // Google APIs: 403 with `errors[].reason` rateLimitExceeded / userRateLimitExceeded and no timing header.
+    googleReason.test(bodyText.slice(0, 4_000))
   );
 }
 
@@ -67,5 +71,6 @@ export function providerWaitMs(status: number, headers: Record<string, string>, 
     legacyResetWait(headers, now) ??
     (limited ? ietfResetWait(headers) : null);
   if (explicit !== null) return explicit;
-  return status === 403 && limited ? SECONDARY_LIMIT_WAIT_MS : null;
+  // Google documents exponential backoff for its 403 limits: the retry loop's own backoff, not GitHub's minute.
+  return status === 403 && limited && !googleReason.test(bodyText.slice(0, 4_000)) ? SECONDARY_LIMIT_WAIT_MS : null;
 }

@@ -1,4 +1,4 @@
-import { countRecords, listRecords, recordTableName, type RecordTable, type StoredRecord } from '../../src/db/queries/records.js';
+import { changeKinds, countRecords, listRecords, recordTableName, type RecordTable, type StoredRecord } from '../../src/db/queries/records.js';
 import { getConnectionById } from '../../src/db/queries/connections.js';
 import { getWorkspace } from '../../src/db/queries/workspaces.js';
 import type { TestRuntime } from './test-runtime.js';
@@ -17,15 +17,16 @@ export async function rowCounts(rt: TestRuntime, connectionId: string, stream: s
   return countRecords(rt.database.db, await streamTable(rt, connectionId, stream), connectionId);
 }
 
-/** Every row of one stream of one connection, page by page, in id order. */
+/** Every row of one stream of one connection, page by page, in change order. */
 export async function* allRows(rt: TestRuntime, connectionId: string, stream: string, includeDeleted = false): AsyncGenerator<StoredRecord> {
   const table = await streamTable(rt, connectionId, stream);
-  let afterId: string | undefined;
+  let afterSeq: number | undefined;
+  const changes = includeDeleted ? changeKinds : (['added', 'updated'] as const);
   for (;;) {
-    const page = await listRecords(rt.database.db, table, connectionId, { limit: 2000, afterId, includeDeleted });
+    const page = await listRecords(rt.database.db, table, connectionId, { limit: 2000, afterSeq, changes });
     yield* page;
     if (page.length < 2000) return;
-    afterId = page[page.length - 1]!.id;
+    afterSeq = page[page.length - 1]!.change_seq;
   }
 }
 

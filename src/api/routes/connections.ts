@@ -14,7 +14,7 @@ import {
 } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
 import { pagination } from '../../contracts/pagination.js';
-import { validateConfig, validateFields } from '../../core/connection-input.js';
+import { hasPastedSecret, validateConfig, validateFields } from '../../core/connection-input.js';
 import { hashToken } from '../../core/api-key-hash.js';
 import { newId, newSecretToken } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
@@ -50,7 +50,9 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       }
       const { manifest } = catalog.get(body.connector);
       if (body.crew_id) throw new AppError('not_implemented', 'Crew-scoped installs are not available yet.');
-      if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') return reply.status(201).send(await installOAuth(deps, manifest, auth.workspaceId, body));
+      if ((manifest.auth_mode === 'oauth2' && !hasPastedSecret(manifest, body.fields)) || manifest.auth_mode === 'mcp_oauth') {
+        return reply.status(201).send(await installOAuth(deps, manifest, auth.workspaceId, body));
+      }
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
       const id = newId('conn');
@@ -81,14 +83,14 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
     '/connections',
     {
       preHandler: requireRole('viewer'),
-      schema: { tags: ['connections'], summary: 'List connections', querystring: ListConnectionsQuerySchema, response: { 200: ConnectionListSchema } },
+      schema: { tags: ['connections'], summary: 'List connections: the workspace\'s own by default (no company_id, no product); product=, company_id= or include_all=1 for the others', querystring: ListConnectionsQuerySchema, response: { 200: ConnectionListSchema } },
     },
     async (request) => {
       const q = request.query;
       const { rows, total } = await listConnections(
         db,
         authOf(request).workspaceId,
-        { connectorId: q.connector, status: q.status, product: q.product, companyId: q.company_id, crewId: q.crew_id },
+        { connectorId: q.connector, status: q.status, product: q.product, companyId: q.company_id, crewId: q.crew_id, includeAll: q.include_all },
         { limit: q.limit, offset: q.offset },
       );
       return { data: rows.map(connectionView), pagination: pagination(q.limit, q.offset, total) };

@@ -47,7 +47,7 @@ export async function oauthCallbackRoutes(fastify: FastifyInstance, deps: AppDep
         const connection = await recordProviderDenial(deps, consumed, error, query.error ? query.error_description : 'the provider sent no code');
         return finish(false, connection.id, error, connection.lastSyncError ?? `The provider refused the authorization: ${error}.`);
       }
-      const params = new URLSearchParams({ code: query.code, ...(query.iss ? { iss: query.iss } : {}) });
+      const params = new URLSearchParams(Object.entries(query).filter(([key, value]) => key !== 'state' && typeof value === 'string') as [string, string][]);
       try {
         const connection = await completeAuthorization(deps, consumed, { callback: params, pasted: false, actorKeyId: null });
         return finish(true, connection.id);

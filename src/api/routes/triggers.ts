@@ -8,12 +8,17 @@ import { findConnectionByWebhookHash } from '../../db/queries/connections.js';
 import { enqueueDueRuns } from '../../jobs/enqueue-due-runs.js';
 import { requestRun } from '../../jobs/request-run.js';
 import type { AppDeps } from '../app-deps.js';
+import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 
 /** Routes authenticated by something other than an API key: a webhook token, the cron secret. */
 export async function triggerRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db, boss, catalog } = deps;
   const streamsOf = (connectorId: string) => catalog.get(connectorId).manifest.streams.map((s) => s.name);
+  // Signatures are over the exact bytes sent: deliveries reach the handler unparsed (this scope only).
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.post(
     '/webhooks/:token',
@@ -23,7 +28,7 @@ export async function triggerRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
         summary: 'Trigger a sync; the token in the URL is the credential',
         security: [],
         params: z.object({ token: z.string().min(1).max(200) }),
-        response: { 202: z.object({ success: z.literal(true), message: z.string(), run_id: z.string(), existing: z.boolean() }), 404: ErrorResponseSchema, 409: ErrorResponseSchema },
+        response: { 202: z.object({ success: z.literal(true), message: z.string(), run_id: z.string(), existing: z.boolean() }), 400: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -31,6 +36,15 @@ export async function triggerRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
       if (!connection) throw new AppError('not_found', 'No connection has this webhook token.');
       if (connection.status === 'disabled' || connection.status === 'pending_auth' || (!connection.credentials && catalog.get(connection.connectorId).manifest.auth_mode !== 'none')) {
         throw new AppError('connection_not_ready', `The connection is ${connection.status}; it cannot sync now.`);
+      }
+      const signature = catalog.get(connection.connectorId).webhook;
+      if (signature && connection.credentials) {
+        const secret = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id).fields[signature.secret_field];
+        if (secret) {
+          const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const verdict = signature.verify({ rawBody, headers: request.headers, secret });
+          if (!verdict.ok) throw new AppError('webhook_signature_invalid', `The webhook's signature does not verify (${verdict.reason}).`);
+        }
       }
       const { run, existing } = await requestRun(db, boss, {
         workspaceId: connection.workspaceId,

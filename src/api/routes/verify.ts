@@ -3,11 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
 import { AppError } from '../../contracts/errors.js';
-import { validateConfig, validateFields } from '../../core/connection-input.js';
+import { hasPastedSecret, validateConfig, validateFields } from '../../core/connection-input.js';
 import { newId } from '../../core/ids.js';
 import { updateConnection } from '../../db/queries/connections.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
 import { probeCredentials } from '../../engine/verify-probe.js';
+import { defaultEngineOptions } from '../../engine/engine-deps.js';
+import { freshCredentials } from '../../engine/fresh-credentials.js';
+import { OAuthError } from '../../engine/oauth/oauth-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
@@ -21,7 +24,8 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
 
   const probeSubmitted = async (connectorId: string, body: z.infer<typeof ProbeBody>) => {
     const { manifest } = catalog.get(connectorId);
-    const fields = manifest.auth_mode === 'api_key' || manifest.auth_mode === 'conn_string' ? validateFields(manifest, body.fields) : {};
+    const pasted = manifest.auth_mode === 'oauth2' && hasPastedSecret(manifest, body.fields);
+    const fields = manifest.auth_mode === 'api_key' || manifest.auth_mode === 'conn_string' || pasted ? validateFields(manifest, body.fields) : {};
     const config = validateConfig(manifest, body.config);
     return probeCredentials({ connectionId: `probe_${newId('p')}`, manifest, config, secrets: { fields }, allowPrivateHosts: deps.config.allowPrivateHosts });
   };
@@ -79,11 +83,16 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       let result;
       if (!connection.credentials && manifest.auth_mode !== 'none') result = { ok: false, message: `The connection is ${connection.status} and has no credentials.` };
       else {
-        const secrets = connection.credentials ? vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
+        let secrets: ConnectionSecrets = connection.credentials ? vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
         try {
+          // An OAuth token past its expiry is refreshed first, as a run would: the check is about the grant.
+          if (secrets.oauth) {
+            const engine = { db, catalog, vault, logger: deps.logger, options: { ...defaultEngineOptions, allowPrivateHosts: deps.config.allowPrivateHosts, oauthApps: deps.config.oauthApps } };
+            secrets = await freshCredentials(engine, connection.id);
+          }
           result = await probeCredentials({ connectionId: connection.id, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts });
         } catch (error) {
-          if (!(error instanceof AppError)) throw error;
+          if (!(error instanceof AppError) && !(error instanceof OAuthError)) throw error;
           result = { ok: false, message: error.message };
         }
       }

@@ -19,7 +19,7 @@ const StatusItemSchema = ConnectionSchema.pick({ id: true, connector: true, name
 async function allConnections(deps: AppDeps, workspaceId: string) {
   const out = [];
   for (let offset = 0; ; offset += 100) {
-    const { rows } = await listConnections(deps.db, workspaceId, {}, { limit: 100, offset });
+    const { rows } = await listConnections(deps.db, workspaceId, { includeAll: true }, { limit: 100, offset });
     out.push(...rows);
     if (rows.length < 100) return out;
   }

@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createGithubSandbox } from './sandbox/index.js';
 import { streams } from './streams.js';
@@ -7,6 +8,7 @@ import { streams } from './streams.js';
 export const github: ConnectorDefinition = {
   manifest,
   streams,
+  crm: crmMapping,
   sandbox: createGithubSandbox,
 };
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { basicOf, formOf, jsonOf } from './request-body.js';
-import type { SandboxRequest, SandboxResponse } from './server.js';
+import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
 
 /**
  * A provider's authorization server, as far as a sandbox needs one: the authorization code grant with PKCE,

@@ -1,4 +1,4 @@
-import type { SandboxRequest } from './server.js';
+import type { SandboxRequest } from './sandbox-http.js';
 
 /** Readers for what a simulated endpoint receives; each provider parses the same few shapes. */
 

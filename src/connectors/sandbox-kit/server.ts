@@ -1,9 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { FaultInjector, FaultRequestSchema, type ActiveFault } from './faults.js';
-import type { SandboxOAuth } from './oauth-server.js';
+import type { SandboxAuthServer, SandboxRequest, SandboxResponse } from './sandbox-http.js';
+
+export type { SandboxAuthServer, SandboxRequest, SandboxResponse } from './sandbox-http.js';
 import { RequestStats } from './stats.js';
 
 /**
@@ -18,23 +20,6 @@ import { RequestStats } from './stats.js';
  * - `GET /_sandbox/stats` request counts by path and status; `DELETE` resets them
  * - `GET /_sandbox/info` what the sandbox holds (provider-defined: record counts, owner, clock…)
  */
-
-export interface SandboxRequest {
-  method: string;
-  url: URL;
-  headers: IncomingHttpHeaders;
-  /** `http://<Host header>`: where absolute URLs in responses (pagination links) must point. */
-  origin: string;
-  /** The raw request body ('' when none): token requests, JSON searches, form-encoded method calls. */
-  body: string;
-}
-
-export interface SandboxResponse {
-  status: number;
-  headers?: Record<string, string>;
-  /** Serialised as JSON unless it is a string. */
-  body?: unknown;
-}
 
 export const ChangeRequestSchema = z.object({
   stream: z.string().min(1),
@@ -63,7 +48,7 @@ export interface SandboxProvider {
   applyChanges(change: ChangeRequest): unknown;
   info(): unknown;
   /** The provider's authorization server: its paths are answered before `handle`, and never faulted. */
-  oauth?: SandboxOAuth;
+  oauth?: SandboxAuthServer;
 }
 
 export interface SandboxServer {

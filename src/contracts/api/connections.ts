@@ -52,6 +52,8 @@ export const ListConnectionsQuerySchema = z.object({
   product: z.string().optional(),
   company_id: z.string().optional(),
   crew_id: z.string().optional(),
+  /** `1`: every connection, the workspace's own and its clients' and products'. Default: only the workspace's own. */
+  include_all: z.enum(['1', 'true', '0', 'false']).transform((v) => v === '1' || v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

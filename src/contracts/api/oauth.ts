@@ -32,7 +32,9 @@ export const CallbackQuerySchema = z.object({
   iss: z.string().max(2000).optional(),
   error: z.string().max(200).optional(),
   error_description: z.string().max(2000).optional(),
-});
+})
+  // Providers add their own parameters (Intuit's `realmId`); the connector's afterAuthorization may need them.
+  .catchall(z.string().max(2000));
 
 /** POST /oauth/exchange: a code pasted by hand; `state` may be omitted (the connection's pending one is used). */
 export const ExchangeBodySchema = z.object({

@@ -12,6 +12,8 @@ export interface ConnectionFilters {
   product?: string | undefined;
   companyId?: string | undefined;
   crewId?: string | undefined;
+  /** Without product or company filters: true lists everything, false only the workspace's own connections. */
+  includeAll?: boolean | undefined;
 }
 
 export async function insertConnection(db: Db, row: ConnectionInsert): Promise<ConnectionRow> {
@@ -45,6 +47,8 @@ export async function listConnections(
   if (filters.product) where.push(eq(connections.product, filters.product));
   if (filters.companyId) where.push(eq(connections.companyId, filters.companyId));
   if (filters.crewId) where.push(eq(connections.crewId, filters.crewId));
+  // The workspace's own connections are the default view; a client's or a product's are asked for by name.
+  if (!filters.product && !filters.companyId && !filters.includeAll) where.push(isNull(connections.product), isNull(connections.companyId));
   const condition = and(...where);
   const rows = await db
     .select()

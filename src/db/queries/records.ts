@@ -36,9 +36,25 @@ function qualified(t: RecordTable): SQL {
   return sql`${ident(t.schema)}.${ident(t.table)}`;
 }
 
+/**
+ * The change sequence: every write to a record table takes the next numbers from its counter row, in the same
+ * statement. The counter row stays locked until that statement commits, so a later writer gets higher numbers
+ * and commits after: numbers become visible in order, and a reader following `change_seq` misses nothing and
+ * sees nothing twice, however many syncs write at once.
+ */
+const changeCounters = '_tributary_changes';
+
 export async function ensureRecordTable(db: Db, t: RecordTable): Promise<void> {
-  const found = await queryRows(db, sql`select 1 from pg_tables where schemaname = ${t.schema} and tablename = ${t.table}`);
-  if (found.length > 0) return;
+  const [found] = await queryRows<{ has_table: boolean; has_seq: boolean }>(
+    db,
+    sql`select exists (select 1 from pg_tables where schemaname = ${t.schema} and tablename = ${t.table}) as has_table,
+               exists (select 1 from information_schema.columns where table_schema = ${t.schema} and table_name = ${t.table} and column_name = 'change_seq') as has_seq`,
+  );
+  if (found?.has_table && found.has_seq) return;
+  if (found?.has_table) {
+    await addChangeSeq(db, t);
+    return;
+  }
   // `create … if not exists` is not safe against itself: two runs of one workspace starting together on
   // PostgreSQL both pass the check and one fails on a catalog unique index (pg_namespace, pg_type). A lock per
   // schema serialises the DDL; it is only taken while the table is missing, and the table and its index are
@@ -54,10 +70,39 @@ export async function ensureRecordTable(db: Db, t: RecordTable): Promise<void> {
       first_seen_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       deleted_at timestamptz,
+      change_seq bigint not null,
       primary key (connection_id, id)
     )`);
     await tx.execute(sql`create index if not exists ${ident(`${t.table}_updated`)} on ${qualified(t)} (connection_id, updated_at, id)`);
+    await tx.execute(sql`create index if not exists ${ident(`${t.table}_changes`)} on ${qualified(t)} (connection_id, change_seq)`);
+    await createCounter(tx, t);
   });
+}
+
+async function createCounter(db: Db, t: RecordTable): Promise<void> {
+  await db.execute(sql`create table if not exists ${ident(t.schema)}.${ident(changeCounters)} (table_name text primary key, last_seq bigint not null default 0)`);
+  await db.execute(sql`insert into ${ident(t.schema)}.${ident(changeCounters)} (table_name) values (${t.table}) on conflict do nothing`);
+}
+
+/** A table from before the change feed: number its rows in update order, then carry on from there. */
+async function addChangeSeq(db: Db, t: RecordTable): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7263003, hashtext(${t.schema}))`);
+    await tx.execute(sql`alter table ${qualified(t)} add column if not exists change_seq bigint`);
+    await tx.execute(sql`update ${qualified(t)} r set change_seq = n.seq
+      from (select connection_id, id, row_number() over (order by updated_at, connection_id, id) as seq from ${qualified(t)}) n
+      where r.connection_id = n.connection_id and r.id = n.id and r.change_seq is null`);
+    await tx.execute(sql`alter table ${qualified(t)} alter column change_seq set not null`);
+    await tx.execute(sql`create index if not exists ${ident(`${t.table}_changes`)} on ${qualified(t)} (connection_id, change_seq)`);
+    await createCounter(tx, t);
+    await tx.execute(sql`update ${ident(t.schema)}.${ident(changeCounters)} set last_seq = (select coalesce(max(change_seq), 0) from ${qualified(t)}) where table_name = ${t.table}`);
+  });
+}
+
+/** `WITH` part that reserves `count` numbers: `(select base from <name>) + i` is the i-th (1-based). */
+function reserveSeq(t: RecordTable, name: string, count: string, tableParam: string): string {
+  return `${name} as (update ${quoteIdent(t.schema)}.${quoteIdent(changeCounters)} set last_seq = last_seq + ${count}
+      where table_name = ${tableParam} returning last_seq - ${count} as base)`;
 }
 
 /** One batch as the engine commits it: its records, and the run's bookkeeping that must land with them. */
@@ -135,17 +180,18 @@ export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCoun
   const connection = changed.length > 0 || (batch.state && batch.saveCursor) ? param(connectionId) : '';
   const serverCounts = !probe && changed.length > 0;
   if (changed.length > 0) {
+    parts.push(reserveSeq(t, 'seq', String(changed.length), param(t.table)));
     const tuples = new Array<string>(changed.length);
     for (let i = 0; i < changed.length; i++) {
       const r = changed[i]!;
       params.push(r.id, r.json, r.hash);
       const n = params.length;
-      tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
+      tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, (select base from seq) + ${i + 1})`;
     }
     // Unprobed, an unchanged row is left alone (the WHERE) and not returned; `xmax = 0` tells an inserted row
     // from an updated one.
-    parts.push(`upserted as (insert into ${target} as t (connection_id, id, data, hash) values ${tuples.join(', ')}
-      on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null${
+    parts.push(`upserted as (insert into ${target} as t (connection_id, id, data, hash, change_seq) values ${tuples.join(', ')}
+      on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null, change_seq = excluded.change_seq${
         serverCounts ? `\n      where t.hash is distinct from excluded.hash or t.deleted_at is not null returning (xmax = 0) as inserted` : ''
       })`);
   }
@@ -200,11 +246,27 @@ function prebuilt(text: string, params: unknown[]): SQL {
 /** Provider-reported deletions: soft-delete, counting only rows that were live. */
 export async function softDeleteRecords(db: Db, t: RecordTable, connectionId: string, ids: string[]): Promise<number> {
   if (ids.length === 0) return 0;
-  return execute(
+  return softDelete(db, t, connectionId, sql`r.id = any(${sql.param(ids)}::text[])`);
+}
+
+/** Soft-deletes the connection's live rows matching `condition` (on `r`), each with its own change number. */
+async function softDelete(db: Db, t: RecordTable, connectionId: string, condition: SQL): Promise<number> {
+  const counters = sql`${ident(t.schema)}.${ident(changeCounters)}`;
+  const rows = await queryRows<{ n: number | string }>(
     db,
-    sql`update ${qualified(t)} set deleted_at = now(), updated_at = now()
-        where connection_id = ${connectionId} and id = any(${sql.param(ids)}::text[]) and deleted_at is null`,
+    sql`with doomed as (
+          select r.id, row_number() over (order by r.id) as k from ${qualified(t)} r
+          where r.connection_id = ${connectionId} and r.deleted_at is null and ${condition}
+        ),
+        seq as (update ${counters} set last_seq = last_seq + (select count(*) from doomed) where table_name = ${t.table} returning last_seq - (select count(*) from doomed) as base),
+        gone as (
+          update ${qualified(t)} r set deleted_at = now(), updated_at = now(), change_seq = (select base from seq) + d.k
+          from doomed d where r.connection_id = ${connectionId} and r.id = d.id
+          returning 1
+        )
+        select count(*) as n from gone`,
   );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** End of a successful full refresh: whatever the run did not see is gone at the provider. */
@@ -212,11 +274,11 @@ export async function softDeleteUnseen(db: Db, t: RecordTable, connectionId: str
   // seen_records was filled during this run: without fresh statistics the planner expects it empty and picks a
   // nested loop that scans it once per row (measured: 23 s for 40k rows, instead of well under a second).
   await db.execute(sql`analyze seen_records`);
-  const deleted = await execute(
+  const deleted = await softDelete(
     db,
-    sql`update ${qualified(t)} r set deleted_at = now(), updated_at = now()
-        where r.connection_id = ${connectionId} and r.deleted_at is null
-          and not exists (select 1 from seen_records s where s.run_id = ${runId} and s.stream = ${stream} and s.record_id = r.id)`,
+    t,
+    connectionId,
+    sql`not exists (select 1 from seen_records s where s.run_id = ${runId} and s.stream = ${stream} and s.record_id = r.id)`,
   );
   await clearSeen(db, runId, stream);
   return deleted;
@@ -230,39 +292,61 @@ export async function clearSeen(db: Db, runId: string, stream?: string): Promise
   );
 }
 
+/** What the latest write did to a row: created it, changed it (or brought it back), or deleted it. */
+export type ChangeKind = 'added' | 'updated' | 'deleted';
+export const changeKinds: readonly ChangeKind[] = ['added', 'updated', 'deleted'];
+
 export interface StoredRecord {
   id: string;
   data: Record<string, unknown>;
   first_seen_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
+  change: ChangeKind;
+  change_seq: number;
 }
 
 export interface RecordPage {
   limit: number;
-  afterId?: string | undefined;
-  includeDeleted: boolean;
+  /** The change number of the last row already read (the change feed's cursor). */
+  afterSeq?: number | undefined;
+  /** Which latest changes to return; default added and updated (live rows). */
+  changes?: readonly ChangeKind[] | undefined;
   modifiedAfter?: Date | undefined;
 }
 
+// An insert sets both timestamps in one transaction; any later write moves updated_at.
+const changeExpression = `case when deleted_at is not null then 'deleted' when updated_at = first_seen_at then 'added' else 'updated' end`;
+
 function pageQuery(t: RecordTable, connectionId: string, page: RecordPage, data: SQL): SQL {
   const conditions: SQL[] = [sql`connection_id = ${connectionId}`];
-  if (page.afterId !== undefined) conditions.push(sql`id > ${page.afterId}`);
-  if (!page.includeDeleted) conditions.push(sql`deleted_at is null`);
+  if (page.afterSeq !== undefined) conditions.push(sql`change_seq > ${page.afterSeq}`);
+  const kinds = page.changes ?? ['added', 'updated'];
+  if (kinds.length < changeKinds.length) conditions.push(sql`${sql.raw(changeExpression)} = any(${sql.param([...kinds])}::text[])`);
   if (page.modifiedAfter) conditions.push(sql`updated_at > ${page.modifiedAfter.toISOString()}::timestamptz`);
-  return sql`select id, ${data} as data, first_seen_at, updated_at, deleted_at from ${qualified(t)}
-      where ${sql.join(conditions, sql` and `)} order by id limit ${page.limit}`;
+  return sql`select id, ${data} as data, first_seen_at, updated_at, deleted_at, ${sql.raw(changeExpression)} as change, change_seq from ${qualified(t)}
+      where ${sql.join(conditions, sql` and `)} order by change_seq limit ${page.limit}`;
 }
 
-type RawRow<D> = { id: string; data: D; first_seen_at: Date | string; updated_at: Date | string; deleted_at: Date | string | null };
+type RawRow<D> = {
+  id: string;
+  data: D;
+  first_seen_at: Date | string;
+  updated_at: Date | string;
+  deleted_at: Date | string | null;
+  change: ChangeKind;
+  change_seq: number | string;
+};
 
-function withDates<D>(row: RawRow<D>): { id: string; data: D; first_seen_at: Date; updated_at: Date; deleted_at: Date | null } {
+function withDates<D>(row: RawRow<D>): { id: string; data: D; first_seen_at: Date; updated_at: Date; deleted_at: Date | null; change: ChangeKind; change_seq: number } {
   return {
     id: row.id,
     data: row.data,
     first_seen_at: new Date(row.first_seen_at),
     updated_at: new Date(row.updated_at),
     deleted_at: row.deleted_at ? new Date(row.deleted_at) : null,
+    change: row.change,
+    change_seq: Number(row.change_seq),
   };
 }
 

@@ -16,6 +16,8 @@ export interface OAuthServer {
   authorizeParams: Record<string, string>;
   pkce: boolean;
   tokenAuth: 'client_secret_basic' | 'client_secret_post';
+  /** Token types accepted besides bearer and DPoP (Slack's `bot`). */
+  tokenTypes: string[];
   /** RFC 8707 resource indicator (MCP servers), sent with the authorization and token requests. */
   resource?: string;
 }
@@ -46,6 +48,7 @@ export function oauthServerFor(manifest: Manifest, config: Record<string, unknow
       authorizeParams: found.scopes.includes('offline_access') ? { prompt: 'consent' } : {},
       pkce: true,
       tokenAuth: 'client_secret_basic',
+      tokenTypes: [],
       resource: found.resource,
     };
   }
@@ -89,5 +92,6 @@ export function oauthServerFor(manifest: Manifest, config: Record<string, unknow
     authorizeParams: block.authorize_params,
     pkce: block.pkce,
     tokenAuth: block.token_auth,
+    tokenTypes: block.token_types,
   };
 }

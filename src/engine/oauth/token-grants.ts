@@ -30,7 +30,7 @@ export async function exchangeCode(
       input.codeVerifier ?? oauth.nopkce,
       { ...ctx.fetchOptions, ...resourceParameter(ctx) },
     );
-    return storedTokens(await oauth.processAuthorizationCodeResponse(server.as, client.client, response));
+    return storedTokens(await oauth.processAuthorizationCodeResponse(server.as, client.client, response, { recognizedTokenTypes: tokenTypes(ctx) }));
   } catch (error) {
     throw toOAuthError(error, 'Code exchange failed', ctx.secrets);
   }
@@ -43,7 +43,7 @@ export async function refreshGrant(ctx: OAuthContext, previous: OAuthTokens & { 
       ...ctx.fetchOptions,
       ...resourceParameter(ctx),
     });
-    return storedTokens(await oauth.processRefreshTokenResponse(server.as, client.client, response), previous);
+    return storedTokens(await oauth.processRefreshTokenResponse(server.as, client.client, response, { recognizedTokenTypes: tokenTypes(ctx) }), previous);
   } catch (error) {
     throw toOAuthError(error, 'Token refresh failed', ctx.secrets);
   }
@@ -64,4 +64,9 @@ export function storedTokens(response: oauth.TokenEndpointResponse, previous?: O
     token_type: response.token_type,
     ...(scope ? { scope } : {}),
   };
+}
+
+/** The manifest's extra token types, each accepted as is (they are sent as bearer tokens). */
+function tokenTypes(ctx: OAuthContext): oauth.RecognizedTokenTypes {
+  return Object.fromEntries(ctx.server.tokenTypes.map((type) => [type.toLowerCase(), () => {}]));
 }

@@ -1,0 +1,35 @@
+import type { CrmMappingInput } from '../../contracts/crm.js';
+
+/** GitHub → the canonical CRM model: pull requests and issues are activities (GitHub gives no emails to link contacts by). */
+export const crmMapping: CrmMappingInput[] = [
+  {
+    name: 'pull_request_activity',
+    stream: 'pull_requests',
+    entity: 'activities',
+    fields: {
+      activity_type: { const: 'pull_request' },
+      title: 'title',
+      description: 'body',
+      occurred_at: { path: 'created_at', transform: 'timestamp' },
+      'custom.url': 'html_url',
+      'custom.repository': 'repository_full_name',
+      'custom.author': 'user.login',
+      'custom.state': 'state',
+    },
+  },
+  {
+    name: 'issue_activity',
+    stream: 'issues',
+    entity: 'activities',
+    fields: {
+      activity_type: { const: 'issue' },
+      title: 'title',
+      description: 'body',
+      occurred_at: { path: 'created_at', transform: 'timestamp' },
+      'custom.url': 'html_url',
+      'custom.repository': 'repository_full_name',
+      'custom.author': 'user.login',
+      'custom.state': 'state',
+    },
+  },
+];

@@ -1,0 +1,11 @@
+import type { StreamReader } from '../../contracts/connector-kit.js';
+import { readCalendars } from './calendars-stream.js';
+import { readEvents } from './events-stream.js';
+
+/** One reader per stream of the manifest. */
+export const streams: Record<'calendars' | 'events', StreamReader> = {
+  calendars: readCalendars,
+  events: readEvents,
+};
+
+export { readCalendars, readEvents };

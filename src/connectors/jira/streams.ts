@@ -1,0 +1,11 @@
+import type { StreamReader } from '../../contracts/connector-kit.js';
+import { readIssues } from './issues-stream.js';
+import { readProjects } from './projects-stream.js';
+
+/** One reader per stream of the manifest. */
+export const streams: Record<'projects' | 'issues', StreamReader> = {
+  projects: readProjects,
+  issues: readIssues,
+};
+
+export { readIssues, readProjects };

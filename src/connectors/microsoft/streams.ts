@@ -1,0 +1,11 @@
+import type { StreamReader } from '../../contracts/connector-kit.js';
+import { readEvents } from './events-stream.js';
+import { readMessages } from './messages-stream.js';
+
+/** One reader per stream of the manifest. */
+export const streams: Record<'events' | 'messages', StreamReader> = {
+  events: readEvents,
+  messages: readMessages,
+};
+
+export { readEvents, readMessages };

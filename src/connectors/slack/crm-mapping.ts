@@ -1,0 +1,33 @@
+import type { CrmMappingInput } from '../../contracts/crm.js';
+
+/** Slack → the canonical CRM model: messages are activities, (human) users contacts. */
+export const crmMapping: CrmMappingInput[] = [
+  {
+    name: 'message_activity',
+    stream: 'messages',
+    entity: 'activities',
+    fields: {
+      activity_type: { const: 'message' },
+      title: 'text',
+      description: 'text',
+      occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
+      'custom.channel_id': 'channel_id',
+      'custom.user': 'user',
+    },
+  },
+  {
+    name: 'user_contact',
+    stream: 'users',
+    entity: 'contacts',
+    when: { path: 'is_bot', equals: true, not: true },
+    fields: {
+      email: { path: 'profile.email', transform: 'email' },
+      name: ['real_name', 'profile.real_name', 'name'],
+      first_name: 'profile.first_name',
+      last_name: 'profile.last_name',
+      title: 'profile.title',
+      phone: 'profile.phone',
+      company_domain: { path: 'profile.email', transform: 'email_domain' },
+    },
+  },
+];

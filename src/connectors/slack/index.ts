@@ -1,0 +1,23 @@
+import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { crmMapping } from './crm-mapping.js';
+import { manifest } from './manifest.js';
+import { createSlackSandbox } from './sandbox/index.js';
+import { streams } from './streams.js';
+
+/** The Slack connector: manifest, stream readers and the local simulator. */
+export const slack: ConnectorDefinition = {
+  manifest,
+  streams,
+  crm: crmMapping,
+  sandbox: createSlackSandbox,
+};
+
+export { manifest, streams, createSlackSandbox };
+export {
+  DEFAULT_SLACK_SANDBOX_TOKEN,
+  SLACK_SANDBOX_CLIENT_ID,
+  SLACK_SANDBOX_CLIENT_SECRET,
+  type SlackSandboxHandle,
+  type SlackSandboxInfo,
+  type SlackSandboxOptions,
+} from './sandbox/index.js';

@@ -1,0 +1,140 @@
+/**
+ * JSON Schemas of the records, after the objects of Slack's Web API (conversation, user, message). The fields
+ * worth a typed column are listed; `additionalProperties` stays open because Slack adds fields over time and
+ * messages vary by subtype.
+ */
+type Schema = Record<string, unknown>;
+
+const string: Schema = { type: 'string' };
+const integer: Schema = { type: 'integer' };
+const number: Schema = { type: 'number' };
+const boolean: Schema = { type: 'boolean' };
+/** Slack's message timestamp, `1512085950.000216`: epoch seconds and a per-channel sequence. */
+const ts: Schema = { type: 'string', pattern: '^\\d{10}\\.\\d{6}$' };
+const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
+const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  additionalProperties: true,
+});
+const stringArray: Schema = { type: 'array', items: string };
+
+const topicOrPurpose = object({ value: string, creator: string, last_set: integer });
+
+export const channelSchema: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Slack conversation (channel)',
+  ...object(
+    {
+      id: string,
+      name: string,
+      name_normalized: string,
+      created: integer,
+      creator: string,
+      updated: integer,
+      is_channel: boolean,
+      is_group: boolean,
+      is_im: boolean,
+      is_mpim: boolean,
+      is_private: boolean,
+      is_archived: boolean,
+      is_general: boolean,
+      is_shared: boolean,
+      is_ext_shared: boolean,
+      is_org_shared: boolean,
+      is_pending_ext_shared: boolean,
+      is_member: boolean,
+      num_members: integer,
+      unlinked: integer,
+      context_team_id: string,
+      topic: topicOrPurpose,
+      purpose: topicOrPurpose,
+      previous_names: stringArray,
+      pending_shared: stringArray,
+      shared_team_ids: stringArray,
+    },
+    ['id', 'name', 'created', 'is_private', 'is_archived'],
+  ),
+};
+
+const profile = object({
+  real_name: string,
+  real_name_normalized: string,
+  display_name: string,
+  display_name_normalized: string,
+  first_name: string,
+  last_name: string,
+  title: string,
+  email: string,
+  phone: string,
+  status_text: string,
+  status_emoji: string,
+  avatar_hash: string,
+  image_24: string,
+  image_48: string,
+  image_192: string,
+  team: string,
+});
+
+export const userSchema: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Slack user',
+  ...object(
+    {
+      id: string,
+      team_id: string,
+      name: string,
+      real_name: string,
+      deleted: boolean,
+      color: string,
+      tz: nullable(string),
+      tz_label: string,
+      tz_offset: number,
+      is_admin: boolean,
+      is_owner: boolean,
+      is_primary_owner: boolean,
+      is_restricted: boolean,
+      is_ultra_restricted: boolean,
+      is_bot: boolean,
+      is_app_user: boolean,
+      is_email_confirmed: boolean,
+      who_can_share_contact_card: string,
+      updated: integer,
+      profile,
+    },
+    ['id', 'name', 'deleted', 'is_bot', 'updated', 'profile'],
+  ),
+};
+
+const reaction = object({ name: string, users: stringArray, count: integer });
+
+export const messageSchema: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Slack message',
+  ...object(
+    {
+      channel_id: { type: 'string', description: 'The conversation the message is in (added by Tributary: history items do not carry it)' },
+      ts,
+      type: { type: 'string', const: 'message' },
+      subtype: string,
+      user: string,
+      bot_id: string,
+      username: string,
+      text: string,
+      team: string,
+      client_msg_id: string,
+      edited: object({ user: string, ts }),
+      reactions: { type: 'array', items: reaction },
+      thread_ts: ts,
+      reply_count: integer,
+      reply_users_count: integer,
+      latest_reply: ts,
+      reply_users: stringArray,
+      blocks: { type: 'array', items: { type: 'object' } },
+      attachments: { type: 'array', items: { type: 'object' } },
+      files: { type: 'array', items: { type: 'object' } },
+    },
+    ['channel_id', 'ts', 'type'],
+  ),
+};
