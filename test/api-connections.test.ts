@@ -61,7 +61,7 @@ describe.each(databaseKinds)('connections API on %s', (kind) => {
       method: 'POST',
       url: '/api/v1/connections',
       key: owner,
-      body: { connector: 'github', name: 'Acme GitHub', fields: { token: secret }, config: { base_url: 'http://127.0.0.1:9' }, product: 'studio' },
+      body: { connector: 'github', name: 'Acme GitHub', fields: { token: secret }, config: { base_url: 'https://ghe.example.com/api/v3' }, product: 'studio' },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'connected', next_step: '' });
@@ -79,10 +79,21 @@ describe.each(databaseKinds)('connections API on %s', (kind) => {
     expect(filtered.body.pagination).toMatchObject({ total: 1, hasMore: false });
     const none = await rt.inject({ method: 'GET', url: '/api/v1/connections?product=other', key: owner });
     expect(none.body.data).toEqual([]);
+    // Scoping: the default list is the workspace's own connections (no product, no company); a product's or a
+    // client's are asked for by name, or all of them with include_all=1.
+    const own = await rt.inject({ method: 'GET', url: '/api/v1/connections?limit=100', key: owner });
+    expect(own.body.data.map((c: { id: string }) => c.id)).not.toContain(id);
+    expect(own.body.data.every((c: { product: string | null; company_id: string | null }) => c.product === null && c.company_id === null)).toBe(true);
+    const everything = await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key: owner });
+    expect(everything.body.data.map((c: { id: string }) => c.id)).toContain(id);
+    expect(everything.body.pagination.total).toBe(own.body.pagination.total + 1);
+    const blocked = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'github', fields: { token: secret }, config: { base_url: 'http://169.254.169.254/latest' } } });
+    expect(blocked.status).toBe(400);
+    expect(blocked.body.error).toMatchObject({ code: 'host_not_allowed', field: 'config.base_url' });
 
     const patched = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${id}`, key: owner, body: { name: 'Renamed', config: { repositories: 'a/b' } } });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: 'Renamed', config: { base_url: 'http://127.0.0.1:9', repositories: 'a/b' } });
+    expect(patched.body).toMatchObject({ name: 'Renamed', config: { base_url: 'https://ghe.example.com/api/v3', repositories: 'a/b' } });
 
     const forbidden = await rt.inject({ method: 'DELETE', url: `/api/v1/connections/${id}`, key: viewer });
     expect(forbidden.status).toBe(403);

@@ -212,6 +212,13 @@ describe.each(databaseKinds)('key rotation with TRIBUTARY_ENCRYPTION_KEYS on %s'
     const admin = (await rt.inject({ method: 'POST', url: '/api/v1/api-keys', key: owner, body: { name: 'a', role: 'admin' } })).body.key;
     expect((await rt.inject({ method: 'GET', url: '/api/v1/keys', key: admin })).status).toBe(403);
     expect((await rt.inject({ method: 'POST', url: '/api/v1/keys/rotate', key: admin })).status).toBe(403);
+    // The key ring is the installation's: an owner of another workspace may not see or turn it.
+    const other = await rt.workspace('owner');
+    for (const [method, url] of [['GET', '/api/v1/keys'], ['POST', '/api/v1/keys/rotate'], ['POST', '/api/v1/keys/k1/retire']] as const) {
+      const res = await rt.inject({ method, url, key: other.apiKey });
+      expect(res.status, url).toBe(403);
+      expect(res.body.error.message).toMatch(/installation/);
+    }
   });
 
   it('rotates to k2 (new key first, restarted) under concurrent load, losing no write', async () => {

@@ -41,7 +41,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
   afterAll(async () => rt?.stop());
 
   const connect = (name: string, schedule: unknown = { every_minutes: 5 }) =>
-    install(rt, owner, 'github', { name, fields: { token: 'ghp_schedule_tests_token_000' }, config: { base_url: 'http://127.0.0.1:9' }, schedule });
+    install(rt, owner, 'github', { name, fields: { token: 'ghp_schedule_tests_token_000' }, config: { base_url: 'https://ghe.example.com/api/v3' }, schedule });
   const setNextSyncAt = (id: string, at: Date | null) => rt.database.db.update(connections).set({ nextSyncAt: at }).where(eq(connections.id, id));
   const nextSyncAt = async (id: string) => (await getConnectionById(rt.database.db, id))!.nextSyncAt;
   const runsOf = async (id: string) => (await rt.inject({ method: 'GET', url: `/api/v1/connections/${id}/runs?limit=100`, key: owner })).body.data as any[];

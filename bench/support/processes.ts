@@ -1,14 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  repoRoot,
+  sleep,
+  spawnNode,
+  spawnTributary as spawnTributaryProcess,
+  stopAllChildren,
+  tail,
+  type TributaryChild,
+} from '../../test/support/child-process.js';
 
 /**
  * Child processes of the benchmark: the sandbox, `tributary worker` / `tributary serve`, the raw loader. Each
  * is a real process (so its memory and CPU are its own), tracked so that nothing outlives the run.
  */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot };
 let tributaryRoot = repoRoot;
 
 /**
@@ -19,22 +26,8 @@ export function setTributaryRoot(dir: string): void {
   tributaryRoot = path.resolve(dir);
 }
 
-export interface Child {
-  name: string;
-  pid: number;
-  proc: ChildProcess;
-  lines: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  isRunning(): boolean;
-  /** SIGTERM (a graceful stop, so `--cpu-prof` gets written), SIGKILL after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-}
-
-const children = new Set<Child>();
-process.once('exit', () => {
-  for (const child of children) child.proc.kill('SIGKILL');
-});
+/** A benchmark child: the test suites' tracked child process (output lines, waitForLine, stop, kill). */
+export type Child = TributaryChild;
 
 export interface SpawnOptions {
   env: Record<string, string>;
@@ -45,108 +38,17 @@ export interface SpawnOptions {
   cwd?: string;
 }
 
-function spawnNode(name: string, args: string[], options: SpawnOptions): Child {
-  const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args], {
-    cwd: options.cwd ?? repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (proc.pid === undefined) throw new Error(`could not spawn ${name}`);
-  const keep = options.keepLines ?? 2000;
-  const lines: string[] = [];
-  const listeners = new Set<(line: string) => void>();
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('exit', (code, signal) => {
-      exit = { code, signal };
-      resolve(exit);
-    });
-  });
-  for (const stream of [proc.stdout!, proc.stderr!]) {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      partial += chunk;
-      const parts = partial.split('\n');
-      partial = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (lines.length > keep) lines.splice(0, lines.length - keep);
-        for (const listener of listeners) listener(line);
-      }
-    });
-  }
-  const child: Child = {
-    name,
-    pid: proc.pid,
-    proc,
-    lines,
-    exited,
-    isRunning: () => exit === null,
-    waitForLine(pattern, timeoutMs = 60_000) {
-      const found = lines.find((line) => pattern.test(line));
-      if (found !== undefined) return Promise.resolve(found);
-      return new Promise<string>((resolve, reject) => {
-        const done = (fn: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(listener);
-          fn();
-        };
-        const listener = (line: string) => {
-          if (pattern.test(line)) done(() => resolve(line));
-        };
-        const timer = setTimeout(() => done(() => reject(new Error(`${name}: no line matching ${pattern} in ${timeoutMs} ms:\n${tail(lines)}`))), timeoutMs);
-        listeners.add(listener);
-        void exited.then(({ code, signal }) => done(() => reject(new Error(`${name} exited (code ${code}, signal ${signal}):\n${tail(lines)}`))));
-      });
-    },
-    async stop(graceMs = 15_000) {
-      if (exit === null) {
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      children.delete(child);
-    },
-  };
-  void exited.then(() => children.delete(child));
-  children.add(child);
-  return child;
-}
-
 /** `node bin/tributary.js <args>`: the real CLI, as users run it. */
 export function spawnTributary(name: string, args: string[], options: SpawnOptions): Child {
-  return spawnNode(name, [path.join(tributaryRoot, 'bin', 'tributary.js'), ...args], { ...options, cwd: tributaryRoot });
+  return spawnTributaryProcess(name, args, options.env, { nodeFlags: options.nodeFlags, keepLines: options.keepLines ?? 2000, root: tributaryRoot });
 }
 
 /** A TypeScript entry point of the benchmark itself (through tsx, like the CLI). */
 export function spawnScript(name: string, script: string, args: string[], options: SpawnOptions): Child {
-  return spawnNode(name, ['--import', 'tsx', path.join(repoRoot, script), ...args], options);
+  return spawnNode(name, ['--import', 'tsx', path.join(repoRoot, script), ...args], { ...options, keepLines: options.keepLines ?? 2000 });
 }
 
-export async function stopAllChildren(): Promise<void> {
-  await Promise.all([...children].map((child) => child.stop(5_000)));
-}
-
-export function tail(lines: string[], n = 25): string {
-  return lines.slice(-n).join('\n');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { freePort, sleep, stopAllChildren, tail };
 
 /** `VmHWM` (peak resident set) and `VmRSS` of a live process, in bytes, from /proc/<pid>/status. */
 export function memoryOf(pid: number): { peakRss: number; rss: number } | null {

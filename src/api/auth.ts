@@ -3,7 +3,7 @@ import { AppError } from '../contracts/errors.js';
 import { roleAtLeast, type Role } from '../contracts/roles.js';
 import { hashToken } from '../core/api-key-hash.js';
 import type { Db } from '../db/db.js';
-import { findActiveApiKeyByHash, touchApiKey } from '../db/queries/workspaces.js';
+import { findActiveApiKeyByHash, firstWorkspaceId, touchApiKey } from '../db/queries/workspaces.js';
 
 export interface AuthContext {
   workspaceId: string;
@@ -50,6 +50,21 @@ export function requireRole(minimum: Role) {
     if (!request.auth) throw new AppError('unauthorized', 'Authentication required.');
     if (!roleAtLeast(request.auth.role, minimum)) {
       throw new AppError('forbidden', `This needs the ${minimum} role or above; this key has ${request.auth.role}.`);
+    }
+  };
+}
+
+/**
+ * For what belongs to the whole installation rather than a workspace (the vault's key ring): an owner of the
+ * installation's first workspace, which bootstrap created for the operator. Owners of other workspaces are
+ * refused, since rotating or retiring keys touches every workspace's secrets.
+ */
+export function requireInstallationOwner(db: Db) {
+  const owner = requireRole('owner');
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await owner(request, reply);
+    if ((await firstWorkspaceId(db)) !== request.auth!.workspaceId) {
+      throw new AppError('forbidden', "Encryption keys belong to the whole installation: this needs an owner of the installation's first workspace.");
     }
   };
 }

@@ -9,6 +9,9 @@ import { redactUrl } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectionRoutes } from './routes/connections.js';
+import { crmEntityRoutes } from './routes/crm-entities.js';
+import { crmMappingRoutes } from './routes/crm-mappings.js';
+import { variantRoutes } from './routes/variants.js';
 import { disconnectRoutes } from './routes/disconnect.js';
 import { healthRoutes } from './routes/health.js';
 import { oauthAuthorizeRoutes } from './routes/oauth-authorize.js';
@@ -17,6 +20,7 @@ import { keyRoutes } from './routes/keys.js';
 import { recordRoutes } from './routes/records.js';
 import { runRoutes } from './routes/runs.js';
 import { stateRoutes } from './routes/state.js';
+import { tableSchemaRoutes } from './routes/table-schema.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { verifyRoutes } from './routes/verify.js';
 import { webhookUrlRoutes } from './routes/webhook-url.js';
@@ -66,9 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       scope.addHook('onRequest', authenticate(deps.db));
       await connectorRoutes(scope, deps);
       await connectionRoutes(scope, deps);
+      await variantRoutes(scope, deps);
       await runRoutes(scope, deps);
       await stateRoutes(scope, deps);
       await recordRoutes(scope, deps);
+      await tableSchemaRoutes(scope, deps);
       await webhookUrlRoutes(scope, deps);
       await workspaceRoutes(scope, deps);
       await apiKeyRoutes(scope, deps);
@@ -76,6 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await disconnectRoutes(scope, deps);
       await oauthAuthorizeRoutes(scope, deps);
       await keyRoutes(scope, deps);
+      await crmEntityRoutes(scope, deps);
+      await crmMappingRoutes(scope, deps);
     },
     { prefix: '/api/v1' },
   );

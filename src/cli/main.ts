@@ -174,8 +174,9 @@ program
   .option('--host <host>', 'interface', '127.0.0.1')
   .option('--records <n>', 'records in the main stream', int('records'), 1000)
   .option('--seed <n>', 'seed for deterministic data', int('seed'), 1)
+  .option('--world <n>', 'seed of the business world Stripe, QuickBooks and Gmail share (default: fixed)', int('world'))
   .option('--token <token>', 'the only credential accepted (default: printed)')
-  .action(async (connector: string, flags: { port: number; host: string; records: number; seed: number; token?: string }) => {
+  .action(async (connector: string, flags: { port: number; host: string; records: number; seed: number; world?: number; token?: string }) => {
     await sandboxCommand(new Catalog(allConnectors), connector, flags);
   });
 

@@ -45,6 +45,11 @@ export interface SandboxOptions {
   /** Total records of the main stream, spread as the provider would. */
   records: number;
   seed: number;
+  /**
+   * The seed of the business world the CRM-facing sandboxes (Stripe, QuickBooks, Gmail) share, so the same
+   * clients appear in each; independent of `seed`. Default: the sandbox kit's `DEFAULT_WORLD_SEED`.
+   */
+  world?: number;
   /** The only credential accepted; a printed default when omitted. */
   token?: string;
 }

@@ -179,7 +179,7 @@ export const CrmMappingSchema = z
     name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _'),
     stream: z.string().min(1).max(100),
     entity: CrmEntityTypeSchema,
-    /** One entity per element of the array at this path (calendar attendees); paths are then relative to it. */
+    /** One entity per element of the array at this path (calendar attendees); paths (and `when`) are then relative to it, `$.` reaches the record. */
     each: Path.optional(),
     when: CrmConditionSchema.optional(),
     fields: z.record(z.string(), CrmFieldSourceSchema),

@@ -1,9 +1,10 @@
 import { AppError } from '../contracts/errors.js';
 import type { Field, Manifest } from '../contracts/manifest.js';
 import { ConnStringError, parseConnString } from './conn-string.js';
+import { flattenDepthKey, validateFlattenDepth } from './typed-columns/flatten-depth.js';
 
 /** Config keys every connection accepts, whatever its connector. */
-const commonConfigKeys = new Set(['base_url', 'createOwnTables']);
+const commonConfigKeys = new Set(['base_url', 'createOwnTables', flattenDepthKey]);
 
 /**
  * OAuth endpoint overrides (enterprise or on-premise instances, sandboxes) for connectors with an oauth block.
@@ -69,7 +70,9 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
     if (!field) {
       const isUrlKey = key === 'base_url' || (manifest.oauth !== undefined && (oauthEndpointKeys as readonly string[]).includes(key));
       if (isUrlKey) out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config');
-      else if (commonConfigKeys.has(key)) out[key] = raw;
+      else if (key === flattenDepthKey) {
+        if (raw !== null && raw !== '') out[key] = validateFlattenDepth(raw);
+      } else if (commonConfigKeys.has(key)) out[key] = raw;
       else throw new AppError('validation_failed', `config.${key} is not a setting of connector "${manifest.id}".`, { field: `config.${key}` });
       continue;
     }

@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -241,4 +242,213 @@ export const oauthStates = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('oauth_states_connection').on(t.connectionId, t.createdAt), index('oauth_states_expiry').on(t.expiresAt)],
+);
+
+/**
+ * The canonical CRM model (src/contracts/crm.ts defines its fields; the columns here must match). Every entity is
+ * scoped to a workspace and tagged with `product`; rows filled from streams keep where they came from in
+ * `crm_sources`. `company_domain` / `contact_email` are the link keys a mapping gave, from which `company_id` /
+ * `contact_id` are resolved whenever the company or contact exists (now or later). `edited_fields` lists what
+ * the API changed: syncs no longer overwrite those. Deletes are soft.
+ */
+const crmBase = () => ({
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  product: text('product'),
+  custom: jsonb('custom').$type<Record<string, unknown>>().notNull().default({}),
+  editedFields: jsonb('edited_fields').$type<string[]>().notNull().default([]),
+  /** `api` or `sync`: an entity created through the API stays when its synced sources go away. */
+  createdVia: text('created_via').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  deletedAt: ts('deleted_at'),
+});
+const money = (name: string) => numeric(name, { mode: 'number' });
+const crmLinks = () => ({
+  companyId: text('company_id'),
+  contactId: text('contact_id'),
+  companyDomain: text('company_domain'),
+  contactEmail: text('contact_email'),
+});
+const productKey = sql`coalesce(product, '')`;
+
+export const crmCompanies = pgTable(
+  'crm_companies',
+  {
+    ...crmBase(),
+    name: text('name'),
+    domain: text('domain'),
+    companyType: text('company_type'),
+    website: text('website'),
+    phone: text('phone'),
+    description: text('description'),
+  },
+  (t) => [
+    uniqueIndex('crm_companies_domain').on(t.workspaceId, productKey, t.domain).where(sql`domain is not null`),
+    index('crm_companies_list').on(t.workspaceId, t.createdAt),
+  ],
+);
+
+export const crmContacts = pgTable(
+  'crm_contacts',
+  {
+    ...crmBase(),
+    companyId: text('company_id'),
+    companyDomain: text('company_domain'),
+    email: text('email'),
+    name: text('name'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    phone: text('phone'),
+    title: text('title'),
+    portalAccess: integer('portal_access'),
+    portalRole: text('portal_role'),
+    pipelineStage: text('pipeline_stage'),
+  },
+  (t) => [
+    uniqueIndex('crm_contacts_email').on(t.workspaceId, productKey, t.email).where(sql`email is not null`),
+    index('crm_contacts_list').on(t.workspaceId, t.createdAt),
+    index('crm_contacts_company').on(t.companyId),
+    index('crm_contacts_company_domain').on(t.workspaceId, t.companyDomain),
+  ],
+);
+
+export const crmDeals = pgTable(
+  'crm_deals',
+  {
+    ...crmBase(),
+    ...crmLinks(),
+    name: text('name'),
+    stage: text('stage'),
+    status: text('status'),
+    amount: money('amount'),
+    currency: text('currency'),
+    closeDate: ts('close_date'),
+    description: text('description'),
+  },
+  (t) => [
+    index('crm_deals_list').on(t.workspaceId, t.createdAt),
+    index('crm_deals_company').on(t.companyId),
+    index('crm_deals_contact').on(t.contactId),
+    index('crm_deals_company_domain').on(t.workspaceId, t.companyDomain),
+    index('crm_deals_contact_email').on(t.workspaceId, t.contactEmail),
+  ],
+);
+
+export const crmEngagements = pgTable(
+  'crm_engagements',
+  {
+    ...crmBase(),
+    ...crmLinks(),
+    name: text('name'),
+    engagementType: text('engagement_type'),
+    status: text('status'),
+    startDate: ts('start_date'),
+    endDate: ts('end_date'),
+    amount: money('amount'),
+    currency: text('currency'),
+    description: text('description'),
+  },
+  (t) => [
+    index('crm_engagements_list').on(t.workspaceId, t.createdAt),
+    index('crm_engagements_company').on(t.companyId),
+    index('crm_engagements_contact').on(t.contactId),
+    index('crm_engagements_company_domain').on(t.workspaceId, t.companyDomain),
+    index('crm_engagements_contact_email').on(t.workspaceId, t.contactEmail),
+  ],
+);
+
+export const crmInvoices = pgTable(
+  'crm_invoices',
+  {
+    ...crmBase(),
+    ...crmLinks(),
+    number: text('number'),
+    status: text('status'),
+    currency: text('currency'),
+    total: money('total'),
+    amountDue: money('amount_due'),
+    amountPaid: money('amount_paid'),
+    issuedAt: ts('issued_at'),
+    dueAt: ts('due_at'),
+    paidAt: ts('paid_at'),
+    description: text('description'),
+  },
+  (t) => [
+    index('crm_invoices_list').on(t.workspaceId, t.createdAt),
+    index('crm_invoices_company').on(t.companyId),
+    index('crm_invoices_contact').on(t.contactId),
+    index('crm_invoices_company_domain').on(t.workspaceId, t.companyDomain),
+    index('crm_invoices_contact_email').on(t.workspaceId, t.contactEmail),
+  ],
+);
+
+export const crmActivities = pgTable(
+  'crm_activities',
+  {
+    ...crmBase(),
+    ...crmLinks(),
+    activityType: text('activity_type'),
+    title: text('title'),
+    description: text('description'),
+    source: text('source'),
+    occurredAt: ts('occurred_at'),
+    metadata: jsonb('metadata'),
+  },
+  (t) => [
+    index('crm_activities_list').on(t.workspaceId, t.createdAt),
+    index('crm_activities_company').on(t.companyId),
+    index('crm_activities_contact').on(t.contactId),
+    index('crm_activities_company_domain').on(t.workspaceId, t.companyDomain),
+    index('crm_activities_contact_email').on(t.workspaceId, t.contactEmail),
+  ],
+);
+
+/**
+ * Provenance: which source record (connection, stream, record id) gave which entity, through which mapping
+ * (`source_key`: the mapping's name, `#n` for an `each` element), with the fields it contributed. An entity
+ * merged from several records has several rows. `seen_token` marks the projection pass that last produced the
+ * row: a pass removes the rows of the records it read that it did not produce again.
+ */
+export const crmSources = pgTable(
+  'crm_sources',
+  {
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    recordId: text('record_id').notNull(),
+    sourceKey: text('source_key').notNull(),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    seenToken: text('seen_token').notNull(),
+    firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.stream, t.recordId, t.entityType, t.sourceKey] }),
+    index('crm_sources_entity').on(t.entityType, t.entityId),
+  ],
+);
+
+/** A connection's own CRM mappings, replacing its connector's defaults (absent: the defaults apply). */
+export const crmFieldMappings = pgTable('crm_field_mappings', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  mappings: jsonb('mappings').$type<unknown[]>().notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** How far the CRM projection has read each stream of a connection: the last `change_seq` it applied. */
+export const crmWatermarks = pgTable(
+  'crm_watermarks',
+  {
+    connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.stream] })],
 );

@@ -1,3 +1,4 @@
+import { AppError } from '../contracts/errors.js';
 import type { Field, Manifest } from '../contracts/manifest.js';
 import { ConnStringError, parseConnString } from '../core/conn-string.js';
 import { HttpError, type SsrfGuard } from '../http-client/index.js';
@@ -50,5 +51,24 @@ function connStringProbeUrl(value: string): URL {
   } catch (error) {
     if (!(error instanceof ConnStringError)) throw error;
     throw new HttpError({ kind: 'config', code: 'invalid_url', message: `invalid_url: the connection string ${error.message}` });
+  }
+}
+
+/**
+ * The URL-valued config of a connection (`base_url`, OAuth endpoint overrides, url fields) judged before it is
+ * saved: a literal private address or an internal name is refused up front (400 `host_not_allowed`, naming the
+ * field) instead of at the first sync. Names that resolve to private addresses are still caught at connect time.
+ */
+export function checkConfigUrls(manifest: Manifest, config: Record<string, unknown>, guard: SsrfGuard): void {
+  const urlKeys = new Set(['base_url', 'authorization_url', 'token_url', 'revocation_url', ...manifest.config_fields.filter((f) => f.type === 'url').map((f) => f.key)]);
+  for (const key of urlKeys) {
+    const value = config[key];
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    try {
+      guard.checkUrl(value.trim());
+    } catch (error) {
+      if (error instanceof HttpError) throw new AppError('host_not_allowed', `config.${key}: ${error.message}`, { field: `config.${key}` });
+      throw error;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { StreamState } from '../contracts/connector-kit.js';
 import type { SyncMode } from '../contracts/manifest.js';
 import { getConnectionById, updateConnectionById } from '../db/queries/connections.js';
-import { ensureRecordTable, clearSeen, recordTableName } from '../db/queries/records.js';
+import { ensureRecordTable, clearSeen, connectionTableName } from '../db/queries/records.js';
 import {
   finishRunStream,
   getRunById,
@@ -17,6 +17,7 @@ import {
 import { getStreamState } from '../db/queries/stream-states.js';
 import { getWorkspace } from '../db/queries/workspaces.js';
 import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
+import { noteSyncFailure, projectAfterRun } from './crm-after-run.js';
 import type { EngineDeps } from './engine-deps.js';
 import { freshCredentials, refreshAfterUnauthorized } from './fresh-credentials.js';
 import { describeError, errorKind, isCancellation, RunCancelledError, RunSupersededError } from './run-errors.js';
@@ -120,7 +121,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       const startState: StreamState | null =
         (previous?.state as StreamState | null | undefined) ?? (mode === 'incremental' ? await getStreamState(db, connection.id, streamName) : null);
       await upsertRunStream(db, { runId: run.id, stream: streamName, status: 'RUNNING', startedAt: new Date() });
-      const table = { schema: workspace.dataSchema, table: recordTableName(connection.connectorId, streamName) };
+      const table = { schema: workspace.dataSchema, table: connectionTableName(connection, streamName) };
       await ensureRecordTable(db, table);
       log('info', `Stream ${streamName}: ${mode}${startState ? ', from a saved cursor' : ''}`);
       try {
@@ -172,6 +173,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     const summary = failures.map((f) => `${f.stream}: ${f.message}`).join('; ');
     return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending);
   }
+  // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
+  await projectAfterRun(deps, connection, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
   await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
   await clearSeen(db, run.id);
   await updateConnectionById(db, connection.id, {
@@ -189,6 +192,7 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
 
 async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('error', `Run failed: ${message}`);
+  await noteSyncFailure(deps, run.connectionId, run.id, message);
   await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
   // A failed run never deletes: its seen-set is dropped, not applied.
   await clearSeen(deps.db, run.id);

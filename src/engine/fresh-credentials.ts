@@ -5,6 +5,7 @@ import { insertAuditLog } from '../db/queries/audit-log.js';
 import { getConnectionById, lockConnectionById, updateConnectionById, type ConnectionRow } from '../db/queries/connections.js';
 import type { ConnectionSecrets, OAuthTokens } from './connection-secrets.js';
 import type { EngineDeps } from './engine-deps.js';
+import { credentialLockId, shareCredentials } from './variant-credentials.js';
 import { oauthContext } from './oauth/oauth-context.js';
 import { OAuthError, toOAuthError } from './oauth/oauth-error.js';
 import { refreshGrant } from './oauth/token-grants.js';
@@ -51,6 +52,8 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
   if (need(deps, peek, seen, options, now()) === 'none') return seen;
 
   const outcome = await deps.db.transaction(async (tx): Promise<{ secrets: ConnectionSecrets } | { failure: OAuthError }> => {
+    // Variants refresh one at a time through their base's row lock: they share one grant.
+    if (credentialLockId(peek) !== connectionId) await lockConnectionById(tx, credentialLockId(peek));
     const row = await lockConnectionById(tx, connectionId);
     if (!row) throw new AppError('connection_not_found', `No connection "${connectionId}".`);
     const secrets = decrypt(deps, row);
@@ -66,6 +69,7 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
       const fresh = await refreshGrant(ctx, { ...tokens, refresh_token: tokens.refresh_token });
       const next: ConnectionSecrets = { ...secrets, oauth: fresh };
       await updateConnectionById(tx, row.id, { credentials: deps.vault.encrypt(next, row.id), credentialsKeyId: deps.vault.activeKeyId });
+      await shareCredentials(tx, deps.vault, row, next);
       options.log?.('info', `Refreshed the OAuth access token${fresh.refresh_token !== tokens.refresh_token ? ' (refresh token rotated)' : ''}`);
       return { secrets: next };
     } catch (error) {

@@ -1,3 +1,4 @@
+import { emptyObservations, type RecordTyper, type ShapeObservations } from '../core/typed-columns/record-typer.js';
 import { contentHash, type RecordInput } from '../db/queries/records.js';
 
 /** Reads a dotted path (`fields.id`, already split) out of a record. */
@@ -41,7 +42,16 @@ export class RecordBatch {
   /** The primary key's dotted paths, split once. */
   private readonly paths: readonly (readonly string[])[];
 
-  constructor(primaryKey: readonly string[]) {
+  /** What the batch's records showed about the table's shape (new fields, misfits), for the typed columns. */
+  private observations: ShapeObservations = emptyObservations();
+  /** The shape version the batch's first record was typed against. */
+  private typedAgainst = -1;
+
+  /** With a typer, each record's typed-column misfits are found as it is added (see core/typed-columns). */
+  constructor(
+    primaryKey: readonly string[],
+    private readonly typer: RecordTyper | null = null,
+  ) {
     this.paths = primaryKey.map((field) => field.split('.'));
   }
 
@@ -57,7 +67,12 @@ export class RecordBatch {
       this.byteCount -= previous.json.length;
       this.records.delete(id);
     }
-    this.records.set(id, { id, json, hash: contentHash(json) });
+    let variants: string | null = null;
+    if (this.typer) {
+      if (this.records.size === 0) this.typedAgainst = this.typer.shape.version;
+      variants = this.typer.type(record, id, this.observations);
+    }
+    this.records.set(id, { id, json, hash: contentHash(json), variants });
     this.byteCount += json.length;
   }
 
@@ -70,8 +85,9 @@ export class RecordBatch {
   }
 
   /** Hands over the buffered records and starts empty. */
-  take(): { records: RecordInput[]; rejected: number } {
-    const taken = { records: [...this.records.values()], rejected: this.rejected };
+  take(): { records: RecordInput[]; rejected: number; observations: ShapeObservations; typedAgainst: number } {
+    const taken = { records: [...this.records.values()], rejected: this.rejected, observations: this.observations, typedAgainst: this.typedAgainst };
+    this.observations = emptyObservations();
     this.records.clear();
     this.byteCount = 0;
     this.rejected = 0;

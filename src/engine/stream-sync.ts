@@ -1,12 +1,14 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../contracts/connector-kit.js';
 import type { StreamManifest, SyncMode } from '../contracts/manifest.js';
 import type { Db } from '../db/db.js';
-import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type RecordInput, type RecordTable } from '../db/queries/records.js';
+import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type BatchCommit, type RecordInput, type RecordTable, type WriteCounts } from '../db/queries/records.js';
+import type { ShapeObservations } from '../core/typed-columns/record-typer.js';
 import { addRunStreamCounts, finishRunStream } from '../db/queries/runs.js';
 import { deleteStreamState, putStreamState } from '../db/queries/stream-states.js';
 import type { EngineOptions } from './engine-deps.js';
 import { readAhead } from './read-ahead.js';
 import { RecordBatch } from './record-batch.js';
+import { sqlState, TypedTable } from './typed-table.js';
 
 export interface StreamSyncInput {
   db: Db;
@@ -57,7 +59,9 @@ function detach(message: StreamMessage): StreamMessage {
 export async function syncStream(input: StreamSyncInput): Promise<void> {
   const { db, options, runId, connectionId, table, stream, mode } = input;
   const signal = input.context.signal;
-  const batch = new RecordBatch(stream.primary_key);
+  // Typed columns beside the payload: declared ones are in place before the first batch; the rest follow the data.
+  const typed = await TypedTable.open({ db, table, stream, config: input.context.config, connectionId, runId, log: input.context.log });
+  const batch = new RecordBatch(stream.primary_key, typed.typer);
   let state = input.startState;
   let stateDirty = false;
   let lastCheckpoint = 0;
@@ -92,11 +96,14 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
     }
   };
 
-  const write = async (records: RecordInput[], rejected: number, checkpointState: StreamState | null): Promise<void> => {
+  const write = async (records: RecordInput[], rejected: number, checkpointState: StreamState | null, observations: ShapeObservations, typedAgainst: number): Promise<void> => {
     const started = Date.now();
+    // New fields and widened types reach the table before the batch that needs them.
+    const columns = records.length > 0 ? await typed.prepare(records, observations, typedAgainst) : typed.columns;
     // The records, their counts, the run's checkpoint and (incremental) the connection's cursor, atomically. An
     // incremental cursor is worth keeping even if this run later fails: the next run starts there.
-    const counts = await commitBatch(db, {
+    const counts = await commitTyped({
+      columns,
       table,
       connectionId,
       records,
@@ -113,15 +120,38 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
     timing.commitMs += Date.now() - started;
   };
 
+  /**
+   * A statement is atomic, so a failed one wrote nothing and can be sent again. A column dropped by hand: the
+   * shape is read again and the batch typed again. A value the database refused to cast (the typer lets through
+   * only what it is certain of, so this should not happen): the batch is written with its typed columns NULL
+   * rather than failing the sync, and that is recorded.
+   */
+  const commitTyped = async (commit: BatchCommit): Promise<WriteCounts> => {
+    try {
+      return await commitBatch(db, commit);
+    } catch (error) {
+      const code = sqlState(error);
+      if (!commit.columns || commit.columns.length === 0 || !code) throw error;
+      if (code === '42703') {
+        await typed.reload();
+        typed.retypeAll(commit.records);
+        return commitBatch(db, { ...commit, columns: typed.columns });
+      }
+      if (!code.startsWith('22') && code !== '42804') throw error;
+      await typed.recordUntyped(error);
+      return commitBatch(db, { ...commit, untyped: true });
+    }
+  };
+
   const commit = async (): Promise<void> => {
     if (batch.size === 0 && batch.rejected === 0 && !stateDirty) return;
-    const { records, rejected } = batch.take();
+    const { records, rejected, observations, typedAgainst } = batch.take();
     const checkpointState = stateDirty ? state : null;
     stateDirty = false;
     timing.commits++;
     timing.records += records.length;
     await settle();
-    const pending = write(records, rejected, checkpointState);
+    const pending = write(records, rejected, checkpointState, observations, typedAgainst);
     // Observed by `settle`; this only keeps a failure from counting as unhandled meanwhile.
     pending.catch(() => undefined);
     inFlight = pending;

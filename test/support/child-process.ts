@@ -4,41 +4,53 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Real `tributary` processes for the crash-safety suites: spawned with `node bin/tributary.js <command>`, their
- * output kept, and every one of them tracked so that `killAllChildren()` (in afterEach/afterAll) leaves nothing
- * running even when a test fails half way.
+ * Real node processes for the crash-safety suites and the benchmarks: `tributary` commands, sandboxes, loaders.
+ * Their output is kept line by line, and every one is tracked so that `killAllChildren()` (afterEach/afterAll)
+ * or the end of the parent leaves nothing running, even when a test fails half way.
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(repoRoot, 'bin', 'tributary.js');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface TributaryChild {
   name: string;
   pid: number;
   proc: ChildProcess;
-  /** stdout and stderr, line by line, as they arrive. */
+  /** stdout and stderr, line by line, as they arrive (the last `keepLines`). */
   lines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves with the first output line matching `pattern` (rejects if the process exits first or on timeout). */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Sends `signal` (default SIGKILL) and waits for the process to be gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM (a graceful stop, so `--cpu-prof` gets written), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
   isRunning(): boolean;
 }
 
+export interface SpawnNodeOptions {
+  /** The whole environment besides PATH and HOME, so nothing of the parent (TEST_DATABASE_URL, VITEST…) leaks in. */
+  env: Record<string, string>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[] | undefined;
+  /** Keep at most this many output lines (a server under load may log a lot). Default: all. */
+  keepLines?: number;
+  cwd?: string;
+}
+
 const children = new Set<TributaryChild>();
-// Last resort: if the test process itself goes away, its children go with it.
+// Last resort: if the parent itself goes away, its children go with it.
 process.once('exit', () => {
   for (const child of children) child.proc.kill('SIGKILL');
 });
 
-export function spawnTributary(name: string, args: string[], env: Record<string, string>): TributaryChild {
-  const proc = spawn(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    // Only what the child needs, so that nothing of the test process (TEST_DATABASE_URL, VITEST…) leaks in.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
+/** `node [flags] <args>` with its output captured. */
+export function spawnNode(name: string, args: string[], options: SpawnNodeOptions): TributaryChild {
+  const proc = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (proc.pid === undefined) throw new Error(`could not spawn ${name}`);
+  const keep = options.keepLines ?? Number.POSITIVE_INFINITY;
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -57,6 +69,7 @@ export function spawnTributary(name: string, args: string[], env: Record<string,
       partial = parts.pop()!;
       for (const line of parts) {
         lines.push(line);
+        if (lines.length > keep) lines.splice(0, lines.length - keep);
         for (const listener of listeners) listener(line);
       }
     });
@@ -90,15 +103,36 @@ export function spawnTributary(name: string, args: string[], env: Record<string,
       await exited;
       children.delete(child);
     },
+    async stop(graceMs = 15_000) {
+      if (exit === null) {
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      children.delete(child);
+    },
   };
   void exited.then(() => children.delete(child));
   children.add(child);
   return child;
 }
 
+/** `node bin/tributary.js <args>`: the real CLI, as users run it (from `root`, another checkout for the bench). */
+export function spawnTributary(name: string, args: string[], env: Record<string, string>, options: Omit<SpawnNodeOptions, 'env'> & { root?: string } = {}): TributaryChild {
+  const root = options.root ?? repoRoot;
+  const { root: _root, ...rest } = options;
+  return spawnNode(name, [path.join(root, 'bin', 'tributary.js'), ...args], { ...rest, env: { LOG_LEVEL: 'info', ...env }, cwd: root });
+}
+
 /** Kills (SIGKILL) every child still running; for afterEach/afterAll. */
 export async function killAllChildren(): Promise<void> {
   await Promise.all([...children].map((child) => child.kill('SIGKILL')));
+}
+
+/** Stops (SIGTERM, then SIGKILL) every child still running. */
+export async function stopAllChildren(graceMs = 5_000): Promise<void> {
+  await Promise.all([...children].map((child) => child.stop(graceMs)));
 }
 
 /** The last lines of a child's output, HTTP request lines left out. */

@@ -1,4 +1,4 @@
-import { changeKinds, countRecords, listRecords, recordTableName, type RecordTable, type StoredRecord } from '../../src/db/queries/records.js';
+import { changeKinds, countRecords, listRecords, connectionTableName, type RecordTable, type StoredRecord } from '../../src/db/queries/records.js';
 import { getConnectionById } from '../../src/db/queries/connections.js';
 import { getWorkspace } from '../../src/db/queries/workspaces.js';
 import type { TestRuntime } from './test-runtime.js';
@@ -9,7 +9,7 @@ export async function streamTable(rt: TestRuntime, connectionId: string, stream:
   if (!connection) throw new Error(`no connection ${connectionId}`);
   const workspace = await getWorkspace(rt.database.db, connection.workspaceId);
   if (!workspace) throw new Error(`no workspace ${connection.workspaceId}`);
-  return { schema: workspace.dataSchema, table: recordTableName(connection.connectorId, stream) };
+  return { schema: workspace.dataSchema, table: connectionTableName(connection, stream) };
 }
 
 /** Live and soft-deleted rows of one stream of one connection (0/0 when its table does not exist yet). */

@@ -8,10 +8,12 @@ import { oauthContext } from '../../engine/oauth/oauth-context.js';
 import { toOAuthError } from '../../engine/oauth/oauth-error.js';
 import { exchangeCode } from '../../engine/oauth/token-grants.js';
 import { connectionHttp } from '../../engine/connection-http.js';
+import { shareCredentials } from '../../engine/variant-credentials.js';
 import { validateConfig } from '../../core/connection-input.js';
 import type { AppDeps } from '../app-deps.js';
 import type { ConsumedState } from './consume-state.js';
 import { oauthAppError } from './oauth-app-error.js';
+import { logTributaryActivity } from '../../engine/tributary-activity.js';
 
 /**
  * Trades the code for tokens (once: a code is never resent), stores them in the vault and marks the connection
@@ -64,6 +66,7 @@ export async function completeAuthorization(
     lastSyncError: null,
     nextSyncAt: connection.nextSyncAt ?? nextRunAt(connection.schedule as Schedule | null, new Date()),
   });
+  await shareCredentials(deps.db, deps.vault, connection, next);
   await insertAuditLog(deps.db, {
     workspaceId: connection.workspaceId,
     actorKeyId: input.actorKeyId,
@@ -72,6 +75,7 @@ export async function completeAuthorization(
     targetId: connection.id,
     data: { connector: manifest.id, scope: tokens.scope ?? null, refresh_token: tokens.refresh_token !== undefined },
   });
+  await logTributaryActivity(deps.db, updated!, 'connection_authorized', { title: `Connection authorized: ${connection.name}`, description: `${manifest.name} authorized through OAuth.` });
   return updated!;
 }
 

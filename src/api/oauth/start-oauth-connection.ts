@@ -10,11 +10,14 @@ import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 import { oauthContext, type OAuthContext } from '../../engine/oauth/oauth-context.js';
 import { OAuthError } from '../../engine/oauth/oauth-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { checkConfigUrls } from '../../engine/conn-string-guard.js';
+import { guardFor } from '../../engine/connection-http.js';
 import { loadConnection } from '../load-connection.js';
 import { beginAuthorization, type Authorization } from './begin-authorization.js';
 import { callbackUrl } from './callback-url.js';
 import { setUpMcpClient } from './mcp-client-setup.js';
 import { oauthAppError } from './oauth-app-error.js';
+import { logTributaryActivity } from '../../engine/tributary-activity.js';
 
 export interface StartOAuthInput {
   workspaceId: string;
@@ -63,6 +66,7 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
     throw new AppError('validation_failed', `Connection ${existing.id} is a ${existing.connectorId} connection, not ${manifest.id}.`, { field: 'connection_id' });
   }
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
+  checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
   let secrets: ConnectionSecrets = existing?.credentials ? deps.vault.decrypt<ConnectionSecrets>(existing.credentials, existing.id) : { fields: {} };
   if (input.fields && Object.keys(input.fields).length > 0) secrets = { ...secrets, fields: validateFields(manifest, input.fields, { partial: true }) };
   if (input.clientId !== undefined) {
@@ -97,7 +101,7 @@ function hasSecrets(secrets: ConnectionSecrets): boolean {
 async function insertPending(deps: AppDeps, manifest: Manifest, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {
   const id = newId('conn');
   const webhookToken = newSecretToken('whk');
-  return insertConnection(deps.db, {
+  const row = await insertConnection(deps.db, {
     id,
     workspaceId: input.workspaceId,
     connectorId: manifest.id,
@@ -115,6 +119,8 @@ async function insertPending(deps: AppDeps, manifest: Manifest, secrets: Connect
     webhookTokenHash: hashToken(webhookToken),
     webhookToken: deps.vault.encrypt(webhookToken, `${id}:webhook`),
   });
+  await logTributaryActivity(deps.db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed; waiting for authorization.` });
+  return row;
 }
 
 async function updateExisting(deps: AppDeps, row: ConnectionRow, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {

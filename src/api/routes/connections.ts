@@ -19,11 +19,15 @@ import { hashToken } from '../../core/api-key-hash.js';
 import { newId, newSecretToken } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
+import { shareCredentials } from '../../engine/variant-credentials.js';
 import { deleteConnection, insertConnection, listConnections, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
 import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js';
 import type { AppDeps } from '../app-deps.js';
+import { checkConfigUrls } from '../../engine/conn-string-guard.js';
+import { guardFor } from '../../engine/connection-http.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
+import { logTributaryActivity } from '../../engine/tributary-activity.js';
 import { installOAuth } from '../oauth/install-oauth.js';
 import { connectionView, runView } from '../views.js';
 
@@ -55,6 +59,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       }
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
+      checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
       const webhookToken = newSecretToken('whk');
@@ -75,6 +80,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         webhookTokenHash: hashToken(webhookToken),
         webhookToken: vault.encrypt(webhookToken, `${id}:webhook`),
       });
+      await logTributaryActivity(db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed.` });
       return reply.status(201).send({ id: row.id, status: 'connected' as const, next_step: '' as const, connection: connectionView(row) });
     },
   );
@@ -152,6 +158,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
           else merged[key] = value;
         }
         patch.config = validateConfig(manifest, merged);
+        checkConfigUrls(manifest, patch.config, guardFor(deps.config.allowPrivateHosts));
       }
       if (body.fields !== undefined) {
         const previous = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} };
@@ -162,7 +169,11 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         // A reconnected connection picks its schedule up again (disconnect paused it).
         if (row.nextSyncAt === null && patch.schedule === undefined) patch.nextSyncAt = nextRunAt(row.schedule as Schedule | null, new Date());
       }
-      const updated = await updateConnection(db, auth.workspaceId, row.id, patch);
+      const updated = await db.transaction(async (tx) => {
+        const saved = await updateConnection(tx, auth.workspaceId, row.id, patch);
+        if (saved && patch.credentials) await shareCredentials(tx, vault, saved, vault.decrypt<ConnectionSecrets>(patch.credentials, row.id));
+        return saved;
+      });
       if (!updated) throw new AppError('connection_not_found', `No connection "${row.id}".`);
       return connectionView(updated);
     },
@@ -185,6 +196,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const active = await getActiveRun(db, row.id);
       if (active) throw new AppError('conflict', `Run ${active.id} is ${active.status}; cancel it (POST /api/v1/runs/${active.id}/cancel) before deleting.`);
       await deleteConnection(db, auth.workspaceId, row.id);
+      await logTributaryActivity(db, row, 'connection_deleted', { title: `Connection deleted: ${row.name}` });
       return { id: row.id, deleted: true as const };
     },
   );

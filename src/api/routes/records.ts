@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ErrorResponseSchema } from '../../contracts/api/common.js';
 import { ListRecordsQuerySchema, RecordListSchema } from '../../contracts/api/records.js';
 import { AppError } from '../../contracts/errors.js';
-import { listRecordsJson, recordTableName, tableExists } from '../../db/queries/records.js';
+import { listRecordsJson, connectionTableName, tableExists } from '../../db/queries/records.js';
 import { getWorkspace } from '../../db/queries/workspaces.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
@@ -47,7 +47,7 @@ export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const connection = await loadConnection(db, auth.workspaceId, request.params.id);
       catalog.stream(connection.connectorId, request.params.stream);
       const workspace = await getWorkspace(db, auth.workspaceId);
-      const table = { schema: workspace!.dataSchema, table: recordTableName(connection.connectorId, request.params.stream) };
+      const table = { schema: workspace!.dataSchema, table: connectionTableName(connection, request.params.stream) };
       const q = request.query;
       const afterSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (!(await tableExists(db, table))) return { data: [], next_cursor: q.cursor ?? null, has_more: false };

@@ -4,6 +4,8 @@ export interface SandboxFlags {
   port: number;
   records: number;
   seed: number;
+  /** The shared business world's seed (Stripe, QuickBooks and Gmail sandboxes draw clients from it). */
+  world?: number | undefined;
   token?: string | undefined;
   host: string;
 }
@@ -12,7 +14,7 @@ export interface SandboxFlags {
 export async function sandboxCommand(catalog: Catalog, connectorId: string, flags: SandboxFlags): Promise<void> {
   const entry = catalog.get(connectorId);
   if (!entry.sandbox) throw new Error(`Connector "${connectorId}" has no sandbox.`);
-  const handle = await entry.sandbox({ port: flags.port, host: flags.host, records: flags.records, seed: flags.seed, ...(flags.token ? { token: flags.token } : {}) });
+  const handle = await entry.sandbox({ port: flags.port, host: flags.host, records: flags.records, seed: flags.seed, ...(flags.world === undefined ? {} : { world: flags.world }), ...(flags.token ? { token: flags.token } : {}) });
   const config = handle.connectConfig ?? { base_url: handle.url };
   const lines = [
     `${entry.manifest.name} sandbox listening on ${handle.url}`,

@@ -3,14 +3,17 @@ import {
   asArray,
   fetchPage,
   fullNameFromRepositoryUrl,
+  handSetStart,
   idOf,
   isObject,
+  laterTimestamp,
   numberList,
   perPage,
+  readRepoStates,
   repoPath,
   repositoryNames,
+  snapshotState,
   stringList,
-  timeOf,
   type GithubObject,
 } from './stream-support.js';
 
@@ -57,26 +60,13 @@ function readPosition(value: unknown): Position | null {
 }
 
 function readState(state: StreamState | null): IssuesState {
-  const repos: Record<string, Position> = {};
-  if (state && isObject(state['repos'])) {
-    for (const [name, value] of Object.entries(state['repos'])) {
-      const position = readPosition(value);
-      if (position) repos[name] = position;
-    }
-  }
-  const cursor = typeof state?.['cursor'] === 'string' ? state['cursor'] : null;
+  const { repos, cursor } = readRepoStates(state, readPosition);
   const pass = state && isObject(state['pass']) ? state['pass'] : null;
   return {
     repos,
     cursor,
     ...(pass ? { pass: { full: pass['full'] === true, pending: stringList(pass['pending']) } } : {}),
   };
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return timeOf(b) > timeOf(a) ? b : a;
 }
 
 export const readIssues: StreamReader = async function* (ctx) {
@@ -89,7 +79,7 @@ export const readIssues: StreamReader = async function* (ctx) {
   } else {
     const names = await repositoryNames(ctx);
     // A hand-set cursor without positions applies to every repository.
-    const fallback: Position = { since: Object.keys(previous.repos).length === 0 ? previous.cursor : null, seen: [] };
+    const fallback: Position = handSetStart(previous, (since): Position => ({ since, seen: [] })) ?? { since: null, seen: [] };
     const repos: Record<string, Position> = {};
     for (const name of names) repos[name] = full ? { since: null, seen: [] } : (previous.repos[name] ?? fallback);
     state = { repos, cursor: full ? null : previous.cursor, pass: { full, pending: names } };
@@ -101,7 +91,7 @@ export const readIssues: StreamReader = async function* (ctx) {
     yield* readRepository(ctx, name, state);
   }
   delete state.pass;
-  yield { type: 'state', state: snapshot(state) };
+  yield { type: 'state', state: snapshotState(state) };
 };
 
 async function* readRepository(ctx: StreamContext, name: string, state: IssuesState): AsyncGenerator<StreamMessage> {
@@ -134,7 +124,7 @@ async function* readRepository(ctx: StreamContext, name: string, state: IssuesSt
       position = { since, seen: position.seen, page: (position.page ?? 1) + 1 };
     }
     state.repos[name] = position;
-    state.cursor = latest(state.cursor, position.since);
+    state.cursor = laterTimestamp(state.cursor, position.since);
     const done = page.next === null || items.length === 0;
     if (done && state.pass) {
       state.pass.pending = state.pass.pending.filter((pending) => pending !== name);
@@ -142,11 +132,7 @@ async function* readRepository(ctx: StreamContext, name: string, state: IssuesSt
       const { page: _page, ...finished } = position;
       state.repos[name] = finished;
     }
-    yield { type: 'state', state: snapshot(state) };
+    yield { type: 'state', state: snapshotState(state) };
     if (done) return;
   }
-}
-
-function snapshot(state: IssuesState): StreamState {
-  return JSON.parse(JSON.stringify(state)) as StreamState;
 }

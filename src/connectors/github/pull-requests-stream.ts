@@ -2,12 +2,16 @@ import type { StreamContext, StreamMessage, StreamReader, StreamState } from '..
 import { paginateLinkHeader } from '../../http-client/index.js';
 import {
   asArray,
+  handSetStart,
   idOf,
   isObject,
+  laterTimestamp,
   numberList,
   perPage,
+  readRepoStates,
   repoPath,
   repositoryNames,
+  snapshotState,
   stringList,
   timeOf,
   type GithubObject,
@@ -67,14 +71,7 @@ function readMark(value: unknown): Mark | null {
 }
 
 function readState(state: StreamState | null): PullsState {
-  const repos: Record<string, Mark> = {};
-  if (state && isObject(state['repos'])) {
-    for (const [name, value] of Object.entries(state['repos'])) {
-      const mark = readMark(value);
-      if (mark) repos[name] = mark;
-    }
-  }
-  const cursor = typeof state?.['cursor'] === 'string' ? state['cursor'] : null;
+  const { repos, cursor } = readRepoStates(state, readMark);
   const raw = state && isObject(state['pass']) ? state['pass'] : null;
   if (!raw) return { repos, cursor };
   const top = readMark(raw['top']);
@@ -88,12 +85,6 @@ function readState(state: StreamState | null): PullsState {
     ...(top ? { top } : {}),
   };
   return { repos, cursor, pass };
-}
-
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return timeOf(b) > timeOf(a) ? b : a;
 }
 
 /** The mark for the first item of a page and every item sharing its `updated_at`. */
@@ -111,7 +102,7 @@ export const readPullRequests: StreamReader = async function* (ctx) {
     state = previous;
   } else {
     const names = await repositoryNames(ctx);
-    const fallback: Mark | null = Object.keys(previous.repos).length === 0 && previous.cursor !== null ? { cursor: previous.cursor, seen: [] } : null;
+    const fallback = handSetStart(previous, (cursor): Mark => ({ cursor, seen: [] }));
     const repos: Record<string, Mark> = {};
     for (const name of names) {
       const mark = full ? null : (previous.repos[name] ?? fallback);
@@ -125,7 +116,7 @@ export const readPullRequests: StreamReader = async function* (ctx) {
     yield* readRepository(ctx, state.pass.pending[0]!, state, state.pass);
   }
   delete state.pass;
-  yield { type: 'state', state: snapshot(state) };
+  yield { type: 'state', state: snapshotState(state) };
 };
 
 async function* readRepository(ctx: StreamContext, name: string, state: PullsState, pass: Pass): AsyncGenerator<StreamMessage> {
@@ -161,7 +152,7 @@ async function* readRepository(ctx: StreamContext, name: string, state: PullsSta
     } else {
       pass.next = page.next;
     }
-    yield { type: 'state', state: snapshot(state) };
+    yield { type: 'state', state: snapshotState(state) };
     if (reachedMark || page.next === null) return;
   }
 }
@@ -179,7 +170,7 @@ function finishWalk(name: string, state: PullsState, pass: Pass): void {
   }
   if (top) {
     state.repos[name] = top;
-    state.cursor = latest(state.cursor, top.cursor);
+    state.cursor = laterTimestamp(state.cursor, top.cursor);
   }
   pass.pending = pass.pending.filter((pending) => pending !== name);
   const following = pass.pending[0];
@@ -193,8 +184,4 @@ function baseRepoName(item: GithubObject): string | undefined {
   const repo = isObject(base) ? base['repo'] : undefined;
   const fullName = isObject(repo) ? repo['full_name'] : undefined;
   return typeof fullName === 'string' ? fullName : undefined;
-}
-
-function snapshot(state: PullsState): StreamState {
-  return JSON.parse(JSON.stringify(state)) as StreamState;
 }

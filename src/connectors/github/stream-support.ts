@@ -1,5 +1,5 @@
 import { AppError } from '../../contracts/errors.js';
-import type { StreamContext } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
 import type { HttpClient, HttpRequest, Page } from '../../http-client/index.js';
 import { paginateLinkHeader } from '../../http-client/index.js';
 
@@ -88,4 +88,39 @@ export function numberList(value: unknown): number[] {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The later of two GitHub timestamps (null is "none yet"). */
+export function laterTimestamp(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return timeOf(b) > timeOf(a) ? b : a;
+}
+
+/**
+ * The per-repository part every GitHub stream state shares: `{ repos: { "owner/name": … }, cursor }`, read
+ * from untrusted JSON (a hand-edited state, an older version's), each repository's entry by `readOne`.
+ */
+export function readRepoStates<T>(state: StreamState | null, readOne: (value: unknown) => T | null): { repos: Record<string, T>; cursor: string | null } {
+  const repos: Record<string, T> = {};
+  if (state && isObject(state['repos'])) {
+    for (const [name, value] of Object.entries(state['repos'])) {
+      const entry = readOne(value);
+      if (entry) repos[name] = entry;
+    }
+  }
+  return { repos, cursor: typeof state?.['cursor'] === 'string' ? state['cursor'] : null };
+}
+
+/**
+ * A hand-set cursor (`PATCH /connections/:id/state` with only `cursor`) applies to every repository: the entry
+ * to start a repository from when the state holds no per-repository position, else null.
+ */
+export function handSetStart<T>(previous: { repos: Record<string, unknown>; cursor: string | null }, make: (cursor: string) => T): T | null {
+  return Object.keys(previous.repos).length === 0 && previous.cursor !== null ? make(previous.cursor) : null;
+}
+
+/** A deep copy for a checkpoint: the engine may hold it while the reader keeps changing its own. */
+export function snapshotState(state: object): StreamState {
+  return JSON.parse(JSON.stringify(state)) as StreamState;
 }

@@ -17,3 +17,12 @@ export {
 } from './server.js';
 export { formOf, jsonOf, bearerOf, basicOf } from './request-body.js';
 export { SandboxOAuth, oauthOverrides, type SandboxOAuthOptions, type StandardTokenResponse, type OAuthGrant } from './oauth-server.js';
+export {
+  BusinessWorld,
+  businessWorld,
+  assignWorldPeople,
+  DEFAULT_WORLD_SEED,
+  type WorldCompany,
+  type WorldPerson,
+  type WorldDrawOptions,
+} from './business-world.js';

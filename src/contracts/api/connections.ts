@@ -129,3 +129,13 @@ export const CreateConnectionResponseSchema = z.object({
 });
 
 export const ConnectionListSchema = z.object({ data: z.array(ConnectionSchema), pagination: PaginationSchema });
+
+/** POST /connections/:id/variants: a connection sharing the base connection's credentials. */
+export const CreateVariantBodySchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  /** Auto-assigned ("2", "3", …) when absent; unique within the group. */
+  variant_label: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9 _().-]*$/).optional(),
+  /** Merged over the base connection's config; `createOwnTables: true` gives the variant its own tables. */
+  config: z.record(z.string(), z.unknown()).default({}),
+  schedule: ScheduleSchema.nullable().optional(),
+});

@@ -105,3 +105,12 @@ export async function lockConnectionById(tx: Db, id: string): Promise<Connection
   const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for('update');
   return row;
 }
+
+/** Every connection of a variant group (the base's id is the group's id), oldest first. */
+export async function listVariantGroup(db: Db, workspaceId: string, groupId: string): Promise<ConnectionRow[]> {
+  return db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.variantGroupId, groupId)))
+    .orderBy(connections.createdAt, connections.id);
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SQL, sql } from 'drizzle-orm';
+import type { TypedColumn } from '../../core/typed-columns/table-shape.js';
 import { type Db, execute, ident, queryRows } from '../db.js';
 
 /**
@@ -16,6 +17,8 @@ export interface RecordInput {
   id: string;
   json: string;
   hash: string;
+  /** The values that did not fit their typed column, as `{ column: value }` JSON (see core/typed-columns). */
+  variants?: string | null;
 }
 
 export interface WriteCounts {
@@ -26,6 +29,19 @@ export interface WriteCounts {
 
 export function recordTableName(connectorId: string, stream: string): string {
   return `${connectorId}_${stream}`;
+}
+
+/**
+ * The table a connection's stream lands in. Connections of one connector share `<connector>_<stream>` (rows are
+ * keyed by connection), variants included; a variant with `config.createOwnTables` gets
+ * `<connector>_<stream>__<label>` to itself.
+ */
+export function connectionTableName(connection: { connectorId: string; config: Record<string, unknown>; variantLabel: string | null; id: string }, stream: string): string {
+  const base = recordTableName(connection.connectorId, stream);
+  if (connection.config['createOwnTables'] !== true) return base;
+  const suffix = (connection.variantLabel ?? connection.id).toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'variant';
+  // PostgreSQL cuts identifiers at 63 bytes; keep the suffix whole and unique.
+  return `${base.slice(0, 60 - Math.min(suffix.length, 40))}__${suffix.slice(0, 40)}`;
 }
 
 export function contentHash(json: string): string {
@@ -127,6 +143,13 @@ export interface BatchCommit {
    * stream's batches keep coming back all new (a first sync), where probing finds nothing to skip.
    */
   probe?: boolean;
+  /**
+   * The table's typed columns: each is filled from the payload in the same statement (`(data #>> path)::type`),
+   * NULL where the record's `variants` hold its value. Absent or empty: only the payload is written.
+   */
+  columns?: readonly TypedColumn[];
+  /** Write the typed columns as NULL (a batch the database refused to type; its payload is still written). */
+  untyped?: boolean;
 }
 
 /**
@@ -179,7 +202,11 @@ export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCoun
   const parts: string[] = [];
   const connection = changed.length > 0 || (batch.state && batch.saveCursor) ? param(connectionId) : '';
   const serverCounts = !probe && changed.length > 0;
-  if (changed.length > 0) {
+  const typed = batch.columns && batch.columns.length > 0 ? batch.columns : null;
+  if (changed.length > 0 && typed) {
+    parts.push(reserveSeq(t, 'seq', String(changed.length), param(t.table)));
+    parts.push(typedUpsert(target, changed, typed, connection, param, params, batch.untyped === true, serverCounts));
+  } else if (changed.length > 0) {
     parts.push(reserveSeq(t, 'seq', String(changed.length), param(t.table)));
     const tuples = new Array<string>(changed.length);
     for (let i = 0; i < changed.length; i++) {
@@ -222,6 +249,56 @@ export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCoun
     counts.unchanged = records.length - counts.created - counts.updated;
   }
   return counts;
+}
+
+/**
+ * The upsert with typed columns: the rows as a VALUES list (connection, id, payload, hash, change number,
+ * variants), each typed column extracted from the payload by a path parameter. A value listed in the row's
+ * variants is NULL in its column, so a misfit never reaches a cast; the record typer only lets through values
+ * the cast is certain to accept.
+ */
+function typedUpsert(
+  target: string,
+  changed: readonly RecordInput[],
+  columns: readonly TypedColumn[],
+  connection: string,
+  param: (value: unknown) => string,
+  params: unknown[],
+  untyped: boolean,
+  serverCounts: boolean,
+): string {
+  const tuples = new Array<string>(changed.length);
+  for (let i = 0; i < changed.length; i++) {
+    const r = changed[i]!;
+    params.push(r.id, r.json, r.hash);
+    const n = params.length;
+    const variants = r.variants ? `${param(r.variants)}::jsonb` : 'null::jsonb';
+    tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, (select base from seq) + ${i + 1}, ${variants})`;
+  }
+  const names = columns.map((c) => quoteIdent(c.name));
+  const values = columns.map((c) => (untyped ? `null::${c.type}` : typedValue(c, c.path.map((segment) => `${param(segment)}::text`))));
+  return `upserted as (insert into ${target} as t (connection_id, id, data, hash, change_seq, _variants, ${names.join(', ')})
+      select v.c, v.i, v.d, v.h, v.s, v.x, ${values.join(', ')} from (values ${tuples.join(', ')}) as v(c, i, d, h, s, x)
+      on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null, change_seq = excluded.change_seq, _variants = excluded._variants, ${names
+        .map((name) => `${name} = excluded.${name}`)
+        .join(', ')}${serverCounts ? `\n      where t.hash is distinct from excluded.hash or t.deleted_at is not null returning (xmax = 0) as inserted` : ''})`;
+}
+
+/**
+ * A typed column's value from the payload. Keys go as parameters along an `->` chain: measured on PostgreSQL 15,
+ * about a quarter cheaper than `#>>` with a path array (which is taken apart again for every row).
+ */
+function typedValue(column: TypedColumn, keys: readonly string[]): string {
+  const parent = keys.slice(0, -1).reduce((expression, key) => `${expression} -> ${key}`, 'v.d');
+  const last = keys[keys.length - 1]!;
+  switch (column.type) {
+    case 'text':
+      return `${parent} ->> ${last}`;
+    case 'jsonb':
+      return `nullif(${parent} -> ${last}, 'null'::jsonb)`;
+    default:
+      return `case when v.x ? '${column.name.replaceAll("'", "''")}' then null else (${parent} ->> ${last})::${column.type} end`;
+  }
 }
 
 function quoteIdent(name: string): string {

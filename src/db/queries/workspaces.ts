@@ -1,4 +1,4 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { apiKeys, members, workspaces } from '../schema.js';
 
@@ -54,4 +54,10 @@ export async function revokeApiKey(db: Db, workspaceId: string, id: string): Pro
 
 export async function touchApiKey(db: Db, id: string): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}
+
+/** The installation's first workspace (the one bootstrap made): its owners administer installation-wide things. */
+export async function firstWorkspaceId(db: Db): Promise<string | undefined> {
+  const [row] = await db.select({ id: workspaces.id }).from(workspaces).orderBy(asc(workspaces.createdAt), asc(workspaces.id)).limit(1);
+  return row?.id;
 }

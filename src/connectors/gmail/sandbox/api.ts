@@ -32,6 +32,8 @@ import {
 export interface GmailApiOptions {
   seed: number;
   records: number;
+  /** The shared business world's seed (see the sandbox kit's `businessWorld`). */
+  world?: number;
   oauth: SandboxOAuth;
   /** History records kept before the oldest start ids begin to get 404 (Gmail keeps about a week). */
   historyRetention?: number;
@@ -76,7 +78,7 @@ export class GmailApi implements SandboxProvider {
   private readonly quota: QuotaWindow;
 
   constructor(private readonly options: GmailApiOptions) {
-    this.mailbox = new Mailbox(options.seed, options.records, options.historyRetention);
+    this.mailbox = new Mailbox(options.seed, options.records, options.historyRetention, options.world);
     this.oauth = options.oauth;
     this.quota = new QuotaWindow(options.quotaPerMinute ?? 15_000, options.enforceQuota ?? false);
   }

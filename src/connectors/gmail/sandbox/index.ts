@@ -43,6 +43,7 @@ export async function createGmailSandbox(options: GmailSandboxOptions): Promise<
   const api = new GmailApi({
     seed: options.seed,
     records: options.records,
+    ...(options.world === undefined ? {} : { world: options.world }),
     oauth,
     ...(options.historyRetention === undefined ? {} : { historyRetention: options.historyRetention }),
     ...(options.quotaPerMinute === undefined ? {} : { quotaPerMinute: options.quotaPerMinute }),

@@ -1,4 +1,4 @@
-import { hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type BusinessWorld, type ChangeRequest } from '../../sandbox-kit/index.js';
 import { composeId, MailboxLayout, timeOfId, type Folder } from './layout.js';
 
 /**
@@ -41,6 +41,8 @@ export const userLabels = ['Label_1', 'Label_2', 'Label_3', 'Label_4', 'Label_5'
 
 export class Mailbox {
   readonly layout: MailboxLayout;
+  /** The business world shared with the other sandboxes: many conversations are with its people. */
+  readonly world: BusinessWorld;
   private readonly clock: SandboxClock;
   private readonly created = new Map<number, Created>();
   private readonly createdById = new Map<string, number>();
@@ -62,8 +64,10 @@ export class Mailbox {
     readonly seed: number,
     count: number,
     private readonly historyRetention = 50_000,
+    world?: number,
   ) {
     this.layout = new MailboxLayout(seed, count);
+    this.world = businessWorld(world);
     this.clock = new SandboxClock(Math.ceil(this.layout.endMs / 1000) + 3600, 60);
     this.current = this.layout.historyEnd;
     // Seeded messages carry history ids from `historyBase` on: any of them is a valid start (nothing happened since).

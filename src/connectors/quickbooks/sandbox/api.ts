@@ -25,6 +25,8 @@ import { parseQboTime, qboDate, qboTime } from './time.js';
 export interface QuickBooksApiOptions {
   seed: number;
   records: number;
+  /** The shared business world's seed (see the sandbox kit's `businessWorld`). */
+  world?: number;
   /** A long-lived access token accepted besides the ones the OAuth server issues. */
   token: string;
   realmId: string;
@@ -59,7 +61,7 @@ export class QuickBooksApi implements SandboxProvider {
   private readonly tids: TransactionIds;
 
   constructor(private readonly options: QuickBooksApiOptions) {
-    this.store = new QuickBooksStore(options.seed, options.records);
+    this.store = new QuickBooksStore(options.seed, options.records, options.world);
     this.oauth = new IntuitOAuth(options.clientId, options.clientSecret, options.realmId);
     this.oauth.addStaticToken(options.token);
     this.limit = new RateLimitWindow(options.rateLimit ?? 500, 60, options.enforceRateLimit ?? true);

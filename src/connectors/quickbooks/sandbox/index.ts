@@ -49,6 +49,7 @@ export async function createQuickBooksSandbox(options: QuickBooksSandboxOptions)
   const api = new QuickBooksApi({
     seed: options.seed,
     records: options.records,
+    ...(options.world === undefined ? {} : { world: options.world }),
     token,
     realmId,
     clientId: options.clientId ?? DEFAULT_QUICKBOOKS_SANDBOX_CLIENT_ID,

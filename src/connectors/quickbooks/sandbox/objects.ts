@@ -47,9 +47,10 @@ export function customer(store: QuickBooksStore, k: number): Json {
   const version = table.version(k);
   const rng = new Prng(hash32(store.seed, k, 0xc0, version));
   const naming = new Prng(hash32(store.seed, k, 0xc057));
-  const given = naming.pick(givenNames);
-  const family = naming.pick(familyNames);
-  const company = `${given}'s ${naming.pick(businesses)}`;
+  const person = store.worldPerson(k);
+  const given = person?.firstName ?? naming.pick(givenNames);
+  const family = person?.lastName ?? naming.pick(familyNames);
+  const company = person?.company?.name ?? `${given}'s ${naming.pick(businesses)}`;
   const displayName = `${company} ${k + 1}`;
   const balance = rng.chance(0.4) ? 0 : money(rng.range(1_000, 500_000));
   return {
@@ -75,7 +76,7 @@ export function customer(store: QuickBooksStore, k: number): Json {
     PrintOnCheckName: company,
     Active: table.active(k),
     PrimaryPhone: { FreeFormNumber: `(650) 555-${String(1000 + (hash32(store.seed, k, 0xf0) % 9000))}` },
-    PrimaryEmailAddr: { Address: `${given.toLowerCase()}@${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` },
+    PrimaryEmailAddr: { Address: person?.email ?? `${given.toLowerCase()}@${company.toLowerCase().replace(/[^a-z]+/g, '')}.example` },
     ...(version > 0 ? { Notes: `Account reviewed (revision ${version}).` } : {}),
   };
 }

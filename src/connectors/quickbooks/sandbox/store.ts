@@ -1,4 +1,4 @@
-import { hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { assignWorldPeople, businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest, type WorldPerson } from '../../sandbox-kit/index.js';
 import { EntityTable } from './entity-table.js';
 import { QuickBooksLayout, type EntityName } from './layout.js';
 import { qboTime } from './time.js';
@@ -25,15 +25,25 @@ export class QuickBooksStore {
   readonly invoices: EntityTable;
   readonly customers: EntityTable;
   private batches = 0;
+  /** Seeded customers who are client companies of the shared business world (each person at most once), by index. */
+  private readonly worldPeople: Map<number, WorldPerson>;
 
   constructor(
     readonly seed: number,
     records: number,
+    world?: number,
   ) {
     this.layout = new QuickBooksLayout(seed, records);
     this.clock = new SandboxClock(this.layout.end + 3600, 60);
     this.invoices = new EntityTable('Invoice', this.layout);
     this.customers = new EntityTable('Customer', this.layout);
+    // About half of the seeded customers are the world's client companies, through one of their people.
+    this.worldPeople = assignWorldPeople(businessWorld(world), seed, 0xc0e1d, this.layout.customers, 0.5, { freeMail: false });
+  }
+
+  /** The shared business world's person (and company) this customer is, if any. */
+  worldPerson(k: number): WorldPerson | undefined {
+    return this.worldPeople.get(k);
   }
 
   table(entity: EntityName): EntityTable {

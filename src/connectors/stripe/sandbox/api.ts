@@ -22,6 +22,8 @@ import { Webhooks, type Delivery } from './webhooks.js';
 export interface StripeApiOptions {
   seed: number;
   records: number;
+  /** The shared business world's seed (see the sandbox kit's `businessWorld`). */
+  world?: number;
   token: string;
   /** The account's default API version: used when a request sends no `Stripe-Version`, and to render events. */
   accountApiVersion: string;
@@ -57,7 +59,7 @@ export class StripeApi implements SandboxProvider {
   private readonly limiter: RateLimitWindow | null;
 
   constructor(private readonly options: StripeApiOptions) {
-    this.store = new StripeStore(options.seed, options.records, options.accountApiVersion);
+    this.store = new StripeStore(options.seed, options.records, options.accountApiVersion, options.world);
     this.webhooks = new Webhooks(options.seed, this.store.events);
     this.store.onEvent = (event) => this.webhooks.deliver(event);
     this.limiter = options.requestsPerSecond ? new RateLimitWindow(options.requestsPerSecond, 1, true) : null;

@@ -1,3 +1,4 @@
+import type { WorldPerson } from '../../sandbox-kit/index.js';
 import type { Collection } from './collection.js';
 import type { IdCodec } from './ids.js';
 
@@ -47,4 +48,6 @@ export interface ObjectSource {
   chargeFacts(i: number): ChargeFacts;
   subscriptionFacts(j: number): SubscriptionFacts;
   customerDelinquent(i: number): boolean;
+  /** The shared business world's person this customer is, if any: their name and email, whatever the version. */
+  worldPerson(i: number): WorldPerson | undefined;
 }

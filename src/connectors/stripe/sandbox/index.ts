@@ -43,6 +43,7 @@ export async function createStripeSandbox(options: StripeSandboxOptions): Promis
   const api = new StripeApi({
     seed: options.seed,
     records: options.records,
+    ...(options.world === undefined ? {} : { world: options.world }),
     token,
     accountApiVersion: options.accountApiVersion ?? STRIPE_API_VERSION,
     ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),

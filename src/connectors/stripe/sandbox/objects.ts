@@ -28,6 +28,8 @@ function rngOf(store: ObjectSource, kind: number, index: number, version = 0): P
 }
 
 export function customerName(store: ObjectSource, index: number, version: number): { name: string; email: string } {
+  const person = store.worldPerson(index);
+  if (person) return { name: person.name, email: person.email };
   const rng = rngOf(store, 1, index, version);
   const first = rng.pick(firstNames);
   const last = rng.pick(lastNames);

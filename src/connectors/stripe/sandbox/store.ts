@@ -1,4 +1,4 @@
-import { hash32, Prng, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { assignWorldPeople, businessWorld, hash32, Prng, SandboxControlError, type ChangeRequest, type WorldPerson } from '../../sandbox-kit/index.js';
 import { Collection } from './collection.js';
 import type { ChargeFacts, InvoiceFacts, InvoiceStatus, ObjectSource, SubscriptionFacts, SubscriptionStatus } from './facts.js';
 import { EventLog, type StoredEvent } from './events.js';
@@ -58,11 +58,14 @@ export class StripeStore implements ObjectSource {
   private batches = 0;
   private requests = 0;
   private readonly requestIds: IdCodec;
+  /** Seeded customers who are people of the shared business world (each at most once), by index. */
+  private readonly worldPeople: Map<number, WorldPerson>;
 
   constructor(
     readonly seed: number,
     records: number,
     apiVersion: string,
+    world?: number,
   ) {
     const n = Math.max(0, Math.floor(records));
     this.start = seededEnd - n * 60;
@@ -81,6 +84,12 @@ export class StripeStore implements ObjectSource {
     };
     this.events = new EventLog(this.ids.event, apiVersion);
     this.requestIds = new IdCodec('r', seed, 6, 14);
+    // About two in five of the first customers are the world's clients (free-mail people included).
+    this.worldPeople = assignWorldPeople(businessWorld(world), seed, 0x5791e, n, 0.4);
+  }
+
+  worldPerson(i: number): WorldPerson | undefined {
+    return this.worldPeople.get(i);
   }
 
   collection(stream: StreamName): Collection {

@@ -1,0 +1,66 @@
+import type { ColumnType } from './column-types.js';
+
+export interface DeclaredColumn {
+  path: string[];
+  type: ColumnType;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+function typesOf(schema: JsonSchema): string[] {
+  const type = schema['type'];
+  const list = Array.isArray(type) ? type : typeof type === 'string' ? [type] : [];
+  return list.filter((t): t is string => typeof t === 'string' && t !== 'null');
+}
+
+function scalarType(types: string[], format: unknown): ColumnType | undefined {
+  if (types.length !== 1) return types.length === 0 ? undefined : types.some((t) => t === 'object' || t === 'array') ? 'jsonb' : 'text';
+  switch (types[0]) {
+    case 'integer':
+      return 'bigint';
+    case 'number':
+      return 'numeric';
+    case 'boolean':
+      return 'boolean';
+    case 'string':
+      return format === 'date-time' ? 'timestamptz' : 'text';
+    case 'array':
+    case 'object':
+      return 'jsonb';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The columns a stream's JSON Schema declares: each property by its `type` and `format` (integer → bigint,
+ * number → numeric, string with format date-time → timestamptz, …), objects with `properties` flattened into
+ * `parent__child` up to `depth` levels, deeper objects and arrays as jsonb. Properties without a usable type
+ * (`anyOf`, no `type`) are left to the data.
+ *
+ * @example
+ * declaredColumns({ type: 'object', properties: { user: { type: 'object', properties: { id: { type: 'integer' } } } } }, 2)
+ * // → [{ path: ['user', 'id'], type: 'bigint' }]
+ */
+export function declaredColumns(schema: JsonSchema, depth: number): DeclaredColumn[] {
+  const out: DeclaredColumn[] = [];
+  const visit = (node: JsonSchema, prefix: string[], level: number): void => {
+    const properties = node['properties'];
+    if (!properties || typeof properties !== 'object') return;
+    for (const [key, raw] of Object.entries(properties as Record<string, unknown>)) {
+      if (!raw || typeof raw !== 'object') continue;
+      const child = raw as JsonSchema;
+      const path = [...prefix, key];
+      const types = typesOf(child);
+      const hasProperties = child['properties'] !== undefined && typeof child['properties'] === 'object';
+      if (types.length === 1 && types[0] === 'object' && hasProperties && level < depth) {
+        visit(child, path, level + 1);
+        continue;
+      }
+      const type = scalarType(types, child['format']);
+      if (type) out.push({ path, type });
+    }
+  };
+  visit(schema, [], 0);
+  return out;
+}

@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../contracts/crm.js';
+import { type Db, ident, queryRows } from '../db.js';
+
+/** Provenance reads: where an entity came from, and what a connection contributed. */
+export interface EntitySource {
+  connection_id: string;
+  connector_id: string | null;
+  connection_name: string | null;
+  stream: string;
+  record_id: string;
+  source_key: string;
+  fields: Record<string, unknown>;
+  first_seen_at: Date | string;
+  last_seen_at: Date | string;
+}
+
+/** The first `limit` sources of an entity (a contact seen in thousands of emails has thousands), and how many there are. */
+export async function sourcesOfEntity(db: Db, type: CrmEntityType, id: string, limit = 100): Promise<{ rows: EntitySource[]; total: number }> {
+  const rows = await queryRows<EntitySource>(
+    db,
+    sql`select s.connection_id, c.connector_id, c.name as connection_name, s.stream, s.record_id, s.source_key, s.fields, s.first_seen_at, s.last_seen_at
+        from crm_sources s left join connections c on c.id = s.connection_id
+        where s.entity_type = ${type} and s.entity_id = ${id}
+        order by s.first_seen_at, s.connection_id, s.stream, s.record_id limit ${limit}`,
+  );
+  const [count] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from crm_sources where entity_type = ${type} and entity_id = ${id}`);
+  return { rows, total: Number(count?.n ?? 0) };
+}
+
+/** Live entities of each type that at least one record of the connection supports. */
+export async function entityCountsOfConnection(db: Db, connectionId: string): Promise<Record<CrmEntityType, number>> {
+  const parts = crmEntityTypes.map(
+    (type) => sql`select ${type}::text as entity_type, count(distinct s.entity_id) as n from crm_sources s
+        join ${ident(crmEntities[type].table)} e on e.id = s.entity_id and e.deleted_at is null
+        where s.connection_id = ${connectionId} and s.entity_type = ${type}`,
+  );
+  const rows = await queryRows<{ entity_type: CrmEntityType; n: number | string }>(db, sql.join(parts, sql` union all `));
+  const counts = Object.fromEntries(crmEntityTypes.map((t) => [t, 0])) as Record<CrmEntityType, number>;
+  for (const row of rows) counts[row.entity_type] = Number(row.n);
+  return counts;
+}
+
+export async function getConnectionMappings(db: Db, connectionId: string): Promise<{ mappings: unknown[]; updated_at: Date | string } | undefined> {
+  const [row] = await queryRows<{ mappings: unknown[]; updated_at: Date | string }>(db, sql`select mappings, updated_at from crm_field_mappings where connection_id = ${connectionId}`);
+  return row;
+}
+
+export async function putConnectionMappings(db: Db, workspaceId: string, connectionId: string, mappings: unknown[] | null): Promise<void> {
+  if (mappings === null) {
+    await db.execute(sql`delete from crm_field_mappings where connection_id = ${connectionId}`);
+    return;
+  }
+  await db.execute(sql`insert into crm_field_mappings (connection_id, workspace_id, mappings, updated_at) values (${connectionId}, ${workspaceId}, ${JSON.stringify(mappings)}::jsonb, now())
+    on conflict (connection_id) do update set mappings = excluded.mappings, updated_at = excluded.updated_at`);
+}
