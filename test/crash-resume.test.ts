@@ -222,7 +222,7 @@ describe.runIf(testDatabaseUrl)('crash and resume on PostgreSQL: `tributary work
       expect(starts.map((l) => l.message)).toEqual(['Run started', 'Resuming run (attempt 2)', 'Resuming run (attempt 3)', 'Resuming run (attempt 4)']);
       expect(starts.map((l) => Number(l.data?.worker?.split(':').at(-1)))).toEqual(workers.map((w) => w.pid));
     },
-    300_000,
+    600_000,
   );
 });
 
@@ -346,6 +346,6 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
       expect((await serve.exited).code).toBe(0);
       expect(serves.length).toBe(fractions.length + 1);
     },
-    300_000,
+    600_000,
   );
 });
