@@ -15,7 +15,12 @@ import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
  * A provider that reports deletions itself (events, tombstones): the engine applies them in incremental runs,
  * counts them, and a page of records plus its checkpoint always commit together.
  */
-let provider: { rows: Map<string, { id: string; v: number }>; events: ({ kind: 'upsert'; id: string } | { kind: 'delete'; id: string })[] };
+let provider: {
+  rows: Map<string, { id: string; v: number }>;
+  events: ({ kind: 'upsert'; id: string } | { kind: 'delete'; id: string })[];
+  /** The event log no longer reaches back to the reader's position (Gmail's expired historyId, Stripe's 30 days). */
+  expired?: boolean;
+};
 
 const eventsConnector: ConnectorDefinition = {
   manifest: {
@@ -33,6 +38,15 @@ const eventsConnector: ConnectorDefinition = {
   streams: {
     async *items(ctx): AsyncGenerator<StreamMessage> {
       if (ctx.mode === 'full_refresh' || !ctx.state) {
+        const all = [...provider.rows.values()];
+        for (let i = 0; i < all.length; i += 10) yield { type: 'records', records: all.slice(i, i + 10) };
+        yield { type: 'state', state: { seq: provider.events.length } };
+        return;
+      }
+      if (provider.expired) {
+        // Half a page of the old position first, as a reader that finds out on its second request would.
+        yield { type: 'records', records: [...provider.rows.values()].slice(0, 3) };
+        yield { type: 'restart' };
         const all = [...provider.rows.values()];
         for (let i = 0; i < all.length; i += 10) yield { type: 'records', records: all.slice(i, i + 10) };
         yield { type: 'state', state: { seq: provider.events.length } };
@@ -114,5 +128,21 @@ describe.each(databaseKinds)('engine applies provider-reported deletions on %s',
     // A full refresh agrees with the provider: nothing to create, nothing to delete.
     const full = await run('full_refresh');
     expect(full.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 94 });
+  });
+
+  it('an incremental read that lost its place reads complete and deletes what the provider no longer has', async () => {
+    // Deleted at the provider while its event log moved past our position: no tombstone will ever come.
+    for (const id of ['i20', 'i21', 'i22']) provider.rows.delete(id);
+    provider.rows.set('i30', { id: 'i30', v: 5 });
+    provider.expired = true;
+    const restarted = await run('incremental');
+    expect(restarted.outcome.status).toBe('COMPLETED');
+    expect(restarted.counts).toMatchObject({ created: 0, updated: 1, deleted: 3, unchanged: 90 + 3 });
+    const table = { schema: rt.bootstrap!.dataSchema, table: 'events_test_items' };
+    const rows = await listRecords(rt.database.db, table, connectionId, { limit: 1000, changes: changeKinds });
+    expect(rows.filter((r) => r.deleted_at !== null).map((r) => r.id).sort()).toEqual(['i20', 'i21', 'i22', 'i8']);
+    provider.expired = false;
+    const quiet = await run('incremental');
+    expect(quiet.counts).toMatchObject({ created: 0, updated: 0, deleted: 0 });
   });
 });

@@ -19,7 +19,15 @@ export type StreamMessage =
    */
   | { type: 'state'; state: StreamState }
   /** The provider reports these source ids deleted (events, tombstones, cancelled items). */
-  | { type: 'deletes'; ids: string[] };
+  | { type: 'deletes'; ids: string[] }
+  /**
+   * An incremental read lost its place at the provider (an expired history id, sync token or event window) and
+   * starts reading the stream complete: every live record follows before the stream ends, so the engine
+   * soft-deletes, at the end of a successful stream, the rows it did not see — as a full refresh does. Only for
+   * a complete read that starts from the beginning now: one resumed half way (after a crash) must not say it,
+   * since the records of its first half were seen by another run.
+   */
+  | { type: 'restart' };
 
 export interface StreamLogger {
   (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;

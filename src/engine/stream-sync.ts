@@ -44,6 +44,7 @@ const analyzeAfterWrites = 1000;
 function detach(message: StreamMessage): StreamMessage {
   if (message.type === 'records') return { type: 'records', records: [...message.records] };
   if (message.type === 'state') return { type: 'state', state: structuredClone(message.state) };
+  if (message.type === 'restart') return message;
   return { type: 'deletes', ids: [...message.ids] };
 }
 
@@ -65,6 +66,8 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   let state = input.startState;
   let stateDirty = false;
   let lastCheckpoint = 0;
+  // Every live record comes by before the stream ends: a full refresh, or an incremental read that restarted.
+  let complete = mode === 'full_refresh';
   // Where the stream's time went, logged when it completes: waiting for the reader (provider, parsing) versus
   // committing batches. The benchmark reads it to say what bounds a sync.
   const timing = { started: Date.now(), readWaitMs: 0, commitMs: 0, commitWaitMs: 0, commits: 0, records: 0, written: 0 };
@@ -109,7 +112,7 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
       records,
       runId,
       stream: stream.name,
-      markSeen: mode === 'full_refresh',
+      markSeen: complete,
       rejected,
       state: checkpointState,
       saveCursor: mode === 'incremental',
@@ -173,6 +176,14 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
         state = message.state;
         stateDirty = true;
         if (batch.size === 0) await commit();
+      } else if (message.type === 'restart') {
+        if (!complete) {
+          // What was read before is committed unmarked; the complete read that follows yields it again.
+          await commit();
+          await settle();
+          complete = true;
+          input.context.log('warn', `${stream.name}: the provider no longer knows this stream's position; reading it complete, and deleting what it no longer has`);
+        }
       } else if (message.ids.length > 0) {
         await commit();
         await settle();
@@ -194,7 +205,7 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   // stream's COMPLETED mark land together or not at all.
   const finishing = Date.now();
   await db.transaction(async (tx) => {
-    if (mode === 'full_refresh') {
+    if (complete) {
       const deleted = await softDeleteUnseen(tx, table, connectionId, runId, stream.name);
       if (deleted > 0) await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted, failed: 0 });
     }

@@ -69,6 +69,8 @@ export const readMessages: StreamReader = async function* (ctx) {
   const outcome = yield* historyPass(ctx, state.history_id);
   if (outcome === 'expired') {
     ctx.log('warn', 'Gmail no longer has the history since the saved historyId (404): reading every message again');
+    // A complete listing from its first page: what it does not list was deleted in the gap.
+    yield { type: 'restart' };
     yield* fullPass(ctx, { history_id: null, full: { page_token: null } });
   }
 };

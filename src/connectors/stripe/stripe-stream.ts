@@ -13,8 +13,8 @@ import { cleanError, eventRetentionSeconds, readState } from './stream-support.j
  *   pass?: { full, starting_after?: "<id>", after: { cursor, event_id? } } }   // only while a full read runs
  * ```
  * - No position yet, or a full refresh: a full read (resuming its own unfinished one).
- * - A position older than Stripe keeps events (30 days): a full read, since the changes in between are gone.
- *   Deletions from that gap are only found by a full refresh, which soft-deletes what it no longer sees.
+ * - A position older than Stripe keeps events (30 days): a full read, since the changes in between are gone,
+ *   announced as a restart so that the engine soft-deletes what it no longer lists.
  * - Otherwise the events after the position: changed objects as records, deleted ones as deletions.
  * A hand-set `{ cursor }` (Unix seconds or an ISO date) reads the events created from then on.
  */
@@ -40,12 +40,16 @@ export function stripeStream(resource: StripeResource): StreamReader {
       }
       if (Date.now() / 1000 - position.cursor > eventRetentionSeconds) {
         ctx.log('warn', `${resource.stream}: the saved position is older than the 30 days Stripe keeps events; reading everything again`);
+        // A complete read from the first page: what it does not list was deleted in the gap.
+        yield { type: 'restart' };
         yield* listPass(ctx, resource, await startPass(ctx, resource, false));
         return;
       }
       const outcome = yield* eventPass(ctx, resource, position);
       if (outcome === 'expired') {
         ctx.log('warn', `${resource.stream}: Stripe no longer has the last event read (events are kept 30 days); reading everything again`);
+        // A complete read from the first page: what it does not list was deleted in the gap.
+        yield { type: 'restart' };
         yield* listPass(ctx, resource, await startPass(ctx, resource, false));
       }
     }
