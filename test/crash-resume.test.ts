@@ -213,8 +213,8 @@ describe.runIf(testDatabaseUrl)('crash and resume on PostgreSQL: `tributary work
       expect([...providerIds].filter((id) => !storedIds.has(id))).toEqual([]);
       expect([...storedIds].filter((id) => !providerIds.has(id))).toEqual([]);
       // A finished run leaves no seen-set behind.
-      const [seen] = await queryRows<{ n: number }>(rt.database.db, sql`select count(*)::int as n from seen_records where run_id = ${runId}`);
-      expect(seen!.n).toBe(0);
+      const [seen] = await queryRows<{ n: number }>(rt.database.db, sql`select (select count(*) from seen_records where run_id = ${runId}) + (select count(*) from seen_batches where run_id = ${runId}) as n`);
+      expect(Number(seen!.n)).toBe(0);
 
       // Each attempt was a different worker process, and said so.
       const logs = await rt.inject({ method: 'GET', url: `/api/v1/runs/${runId}/logs?limit=500`, key });

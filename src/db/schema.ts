@@ -204,6 +204,22 @@ export const seenRecords = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.stream, t.recordId] })],
 );
 
+/**
+ * What replaced `seen_records`: the ids of one committed batch as one array row, so a full refresh pays one
+ * narrow insert per batch instead of one index entry per record. `seen_records` is still read (and cleared) so
+ * a run in flight across the upgrade keeps what it saw.
+ */
+export const seenBatches = pgTable(
+  'seen_batches',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
+    stream: text('stream').notNull(),
+    ids: text('ids').array().notNull(),
+  },
+  (t) => [index('seen_batches_run').on(t.runId, t.stream)],
+);
+
 export const auditLog = pgTable(
   'audit_log',
   {

@@ -226,7 +226,7 @@ export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCoun
     parts.push(`counted as (select (count(*) filter (where inserted))::int as created, (count(*) filter (where not inserted))::int as updated from upserted)`);
   }
   if (batch.markSeen && ids.length > 0) {
-    parts.push(`seen as (insert into seen_records (run_id, stream, record_id) select ${run}, ${stream}, unnest(${param(ids)}::text[]) on conflict do nothing)`);
+    parts.push(`seen as (insert into seen_batches (run_id, stream, ids) values (${run}, ${stream}, ${param(ids)}::text[]))`);
   }
   const state = batch.state === null ? null : param(JSON.stringify(batch.state));
   const [created, updated, unchanged] = serverCounts
@@ -348,25 +348,23 @@ async function softDelete(db: Db, t: RecordTable, connectionId: string, conditio
 
 /** End of a successful full refresh: whatever the run did not see is gone at the provider. */
 export async function softDeleteUnseen(db: Db, t: RecordTable, connectionId: string, runId: string, stream: string): Promise<number> {
-  // seen_records was filled during this run: without fresh statistics the planner expects it empty and picks a
-  // nested loop that scans it once per row (measured: 23 s for 40k rows, instead of well under a second).
-  await db.execute(sql`analyze seen_records`);
+  // The seen ids are a few hundred arrays: the anti-join unnests them into one hash table and scans the rows once.
+  // (seen_records, from before, holds ids only for a run that was in flight across the upgrade.)
   const deleted = await softDelete(
     db,
     t,
     connectionId,
-    sql`not exists (select 1 from seen_records s where s.run_id = ${runId} and s.stream = ${stream} and s.record_id = r.id)`,
+    sql`not exists (select 1 from seen_batches b cross join lateral unnest(b.ids) as u(id) where b.run_id = ${runId} and b.stream = ${stream} and u.id = r.id)
+        and not exists (select 1 from seen_records s where s.run_id = ${runId} and s.stream = ${stream} and s.record_id = r.id)`,
   );
   await clearSeen(db, runId, stream);
   return deleted;
 }
 
 export async function clearSeen(db: Db, runId: string, stream?: string): Promise<void> {
-  await db.execute(
-    stream
-      ? sql`delete from seen_records where run_id = ${runId} and stream = ${stream}`
-      : sql`delete from seen_records where run_id = ${runId}`,
-  );
+  for (const table of [sql`seen_batches`, sql`seen_records`]) {
+    await db.execute(stream ? sql`delete from ${table} where run_id = ${runId} and stream = ${stream}` : sql`delete from ${table} where run_id = ${runId}`);
+  }
 }
 
 /** What the latest write did to a row: created it, changed it (or brought it back), or deleted it. */
