@@ -1,7 +1,7 @@
 import type { Manifest } from '../contracts/manifest.js';
 import type { HttpClient } from '../http-client/http-types.js';
 import { checkConnStringHosts } from './conn-string-guard.js';
-import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
+import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, templateConfig, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 import { retryAfterRefresh, type RefreshSecrets } from './retry-after-refresh.js';
 
@@ -80,7 +80,7 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
   checkConnStringHosts(manifest, config, secrets, guardFor(options.allowPrivateHosts));
   const scope = {
     fields: templateFields(manifest, secrets),
-    config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    config: templateConfig(config),
   };
   const headers: Record<string, string> = { ...manifest.default_headers };
   const oauthHeaders = secrets.oauth ? manifest.oauth?.auth_headers : undefined;

@@ -1,3 +1,4 @@
+import { hasPastedSecret } from '../core/connection-input.js';
 import { AppError } from '../contracts/errors.js';
 import type { Manifest } from '../contracts/manifest.js';
 import type { Db } from '../db/db.js';
@@ -128,7 +129,7 @@ function need(deps: EngineDeps, row: ConnectionRow, secrets: ConnectionSecrets, 
 /** Connected through OAuth: by its mode, its own client, or (GitHub-like connectors) no pasted field at all. */
 function usesOAuth(manifest: Manifest, secrets: ConnectionSecrets): boolean {
   // A pasted token (a Slack bot token, say) is used as is, like an API key, whatever the connector's mode.
-  if (manifest.fields.some((f) => f.secret && Boolean(secrets.fields[f.key]))) return false;
+  if (hasPastedSecret(manifest, secrets.fields)) return false;
   if (manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth' || secrets.oauth_client !== undefined) return true;
   return manifest.oauth !== undefined && Object.keys(secrets.fields).length === 0;
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../contracts/errors.js';
+import { hasPastedSecret } from '../core/connection-input.js';
 import type { Manifest } from '../contracts/manifest.js';
-import { isHttpError, resolveTemplate } from '../http-client/index.js';
+import { boundedSnippet, isHttpError, resolveTemplate, templateConfig } from '../http-client/index.js';
 import { findBlockedConnString } from './conn-string-guard.js';
 import { connectionHttp, guardFor, secretValues, type ConnectionSecrets } from './connection-http.js';
 import { describeError } from './run-errors.js';
@@ -28,7 +29,7 @@ export async function probeCredentials(input: {
   const blocked = findBlockedConnString(manifest, input.config, input.secrets, guardFor(input.allowPrivateHosts));
   if (blocked) throw new AppError('host_not_allowed', blocked.error.message, { field: blocked.field });
   // An OAuth connection has something to probe once it holds a token, authorized or pasted.
-  const hasToken = input.secrets.oauth !== undefined || manifest.fields.some((f) => f.secret && Boolean(input.secrets.fields[f.key]));
+  const hasToken = input.secrets.oauth !== undefined || hasPastedSecret(manifest, input.secrets.fields);
   if (((manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') && !hasToken) || manifest.auth_mode === 'none') {
     return { ok: true, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
   }
@@ -38,7 +39,7 @@ export async function probeCredentials(input: {
   let path: string;
   try {
     // Paths may name config values (QuickBooks: the company's realm id); never credentials, which would end up in logs.
-    path = resolveTemplate(manifest.verify.path, { config: stringConfig(input.config) }, { encode: encodeURIComponent });
+    path = resolveTemplate(manifest.verify.path, { config: templateConfig(input.config) }, { encode: encodeURIComponent });
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
@@ -58,7 +59,7 @@ export async function probeCredentials(input: {
       if (actual === expected.equals) return { ok: true, message: '' };
       const said = expected.message_path ? fieldAt(response.body, expected.message_path) : undefined;
       const message = typeof said === 'string' ? said : `The provider answered ${response.status} without ${expected.path} = ${JSON.stringify(expected.equals)}.`;
-      return { ok: false, message: scrub(message, secrets).slice(0, 300) };
+      return { ok: false, message: boundedSnippet(message, secrets, 300) };
     }
     return { ok: false, message: `The provider answered ${response.status}.` };
   } catch (error) {
@@ -85,12 +86,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function scrub(text: string, secrets: string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-}
-
-function stringConfig(config: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }

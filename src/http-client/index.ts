@@ -19,7 +19,7 @@ export {
   type PageOptions,
 } from './paginators.js';
 export { parseLinkHeader } from './link-header.js';
-export { resolveTemplate, type TemplateOptions, type TemplateScope } from './template.js';
+export { resolveTemplate, templateConfig, type TemplateOptions, type TemplateScope } from './template.js';
 export { sleep } from './sleep.js';
 export type {
   HttpClient,
@@ -35,3 +35,4 @@ export type {
   SleepFn,
   SsrfGuard,
 } from './http-types.js';
+export { boundedSnippet } from './scrub-secrets.js';

@@ -42,3 +42,8 @@ function lookupPath(source: Record<string, unknown> | undefined, key: string): u
   }
   return current;
 }
+
+/** A connection's config as template values: strings as they are, anything else as its JSON. */
+export function templateConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}

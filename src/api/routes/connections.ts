@@ -142,6 +142,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const { manifest } = catalog.get(row.connectorId);
       const body = request.body;
       const patch: ConnectionPatch = {};
+      // New credentials, shared with the connection's variants once saved.
+      let newSecrets: ConnectionSecrets | undefined;
       if (body.name !== undefined) patch.name = body.name;
       if (body.product !== undefined) patch.product = body.product;
       if (body.company_id !== undefined) patch.companyId = body.company_id;
@@ -163,7 +165,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       if (body.fields !== undefined) {
         const previous = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} };
         const fields = validateFields(manifest, { ...previous.fields, ...body.fields });
-        patch.credentials = vault.encrypt({ ...previous, fields } satisfies ConnectionSecrets, row.id);
+        newSecrets = { ...previous, fields };
+        patch.credentials = vault.encrypt(newSecrets, row.id);
         patch.credentialsKeyId = vault.activeKeyId;
         if (row.status === 'disconnected' || row.status === 'error') patch.status = patch.status ?? 'connected';
         // A reconnected connection picks its schedule up again (disconnect paused it).
@@ -171,7 +174,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       }
       const updated = await db.transaction(async (tx) => {
         const saved = await updateConnection(tx, auth.workspaceId, row.id, patch);
-        if (saved && patch.credentials) await shareCredentials(tx, vault, saved, vault.decrypt<ConnectionSecrets>(patch.credentials, row.id));
+        if (saved && newSecrets) await shareCredentials(tx, vault, saved, newSecrets);
         return saved;
       });
       if (!updated) throw new AppError('connection_not_found', `No connection "${row.id}".`);

@@ -51,8 +51,7 @@ export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const q = request.query;
       const afterSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
       if (!(await tableExists(db, table))) return { data: [], next_cursor: q.cursor ?? null, has_more: false };
-      const changes = q.filter ?? (q.include_deleted ? ['added', 'updated', 'deleted'] : ['added', 'updated']);
-      if (q.include_deleted && !changes.includes('deleted')) changes.push('deleted');
+      const changes = [...new Set([...(q.filter ?? ['added', 'updated']), ...(q.include_deleted ? ['deleted' as const] : [])])];
       const rows = await listRecordsJson(db, table, connection.id, {
         limit: q.limit + 1,
         afterSeq,

@@ -26,3 +26,4 @@ export {
   type WorldPerson,
   type WorldDrawOptions,
 } from './business-world.js';
+export { FilteredSequence, ReversedSequence, lowerBound, type Sequence } from './sequences.js';

@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi';
 import { AppError } from '../../contracts/errors.js';
 import type { Manifest } from '../../contracts/manifest.js';
-import { resolveTemplate } from '../../http-client/index.js';
+import { resolveTemplate, templateConfig } from '../../http-client/index.js';
 import type { ConnectionSecrets } from '../connection-secrets.js';
 
 /** The authorization server of one connection, and how to ask it for authorization. */
@@ -54,7 +54,7 @@ export function oauthServerFor(manifest: Manifest, config: Record<string, unknow
   }
   const block = manifest.oauth;
   if (!block) throw new AppError('oauth_not_configured', `Connector "${manifest.id}" has no OAuth endpoints.`);
-  const scope = { config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) };
+  const scope = { config: templateConfig(config) };
   const endpoints: Record<string, string | undefined> = {
     authorization_endpoint: block.authorization_url,
     token_endpoint: block.token_url,

@@ -1,3 +1,4 @@
+import { FilteredSequence, ReversedSequence, lowerBound, type Sequence } from '../../sandbox-kit/index.js';
 import type { KindFilter } from './layout.js';
 import type { GithubStore, ItemFacts } from './store.js';
 
@@ -25,20 +26,6 @@ export interface ListQuery {
   labels: number[];
   /** User pool index of the author. */
   creator: number | null;
-}
-
-interface Sequence {
-  readonly length: number;
-  at(i: number): number;
-}
-
-function lowerBound(lo: number, hi: number, isAtOrAfter: (i: number) => boolean): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isAtOrAfter(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Ascending order over one repository's list, with `since` applied. */
@@ -100,55 +87,6 @@ class MergedSequence implements Sequence {
       if (live >= index + 1) return m;
       m += index + 1 - live;
     }
-  }
-}
-
-class ReversedSequence implements Sequence {
-  constructor(private readonly inner: Sequence) {}
-  get length(): number {
-    return this.inner.length;
-  }
-  at(i: number): number {
-    return this.inner.at(this.inner.length - 1 - i);
-  }
-}
-
-const checkpointEvery = 256;
-
-/** A sequence filtered by a predicate: counted once, with the sequence index of every 256th match kept. */
-class FilteredSequence implements Sequence {
-  readonly length: number;
-  private readonly checkpoints: number[] = [];
-
-  constructor(
-    private readonly inner: Sequence,
-    private readonly keep: (k: number) => boolean,
-  ) {
-    let matches = 0;
-    for (let i = 0; i < inner.length; i++) {
-      if (!keep(inner.at(i))) continue;
-      if (matches % checkpointEvery === 0) this.checkpoints.push(i);
-      matches += 1;
-    }
-    this.length = matches;
-  }
-
-  at(i: number): number {
-    return this.slice(i, 1)[0]!;
-  }
-
-  slice(start: number, count: number): number[] {
-    const out: number[] = [];
-    if (start >= this.length) return out;
-    const checkpoint = Math.floor(start / checkpointEvery);
-    let seen = checkpoint * checkpointEvery;
-    for (let i = this.checkpoints[checkpoint]!; i < this.inner.length && out.length < count; i++) {
-      const k = this.inner.at(i);
-      if (!this.keep(k)) continue;
-      if (seen >= start) out.push(k);
-      seen += 1;
-    }
-    return out;
   }
 }
 
