@@ -36,3 +36,4 @@ export type {
   SsrfGuard,
 } from './http-types.js';
 export { boundedSnippet } from './scrub-secrets.js';
+export { isObject } from './is-object.js';

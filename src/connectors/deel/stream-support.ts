@@ -1,3 +1,4 @@
+import { isObject } from '../../http-client/index.js';
 /** What the Deel streams share: page sizes, Deel's `{ data, page }` envelope, and timestamp handling. */
 
 export type DeelObject = Record<string, unknown>;
@@ -25,9 +26,7 @@ export function dataOf(body: unknown): DeelObject[] {
   return Array.isArray(data) ? data.filter(isObject) : [];
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** Epoch milliseconds of an ISO 8601 timestamp; NaN when absent or not one. */
 export function timeOf(value: unknown): number {

@@ -1,7 +1,7 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
 import type { HttpClient, HttpRequest, Page } from '../../http-client/index.js';
-import { paginateLinkHeader } from '../../http-client/index.js';
+import { paginateLinkHeader, isObject } from '../../http-client/index.js';
 
 /** What the GitHub streams share: the repository list, paths, page fetching and timestamp comparison. */
 
@@ -86,9 +86,7 @@ export function numberList(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : [];
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** The later of two GitHub timestamps (null is "none yet"). */
 export function laterTimestamp(a: string | null, b: string | null): string | null {

@@ -1,5 +1,5 @@
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, redactUrl, sleep, type HttpResponse, type QueryValue } from '../../http-client/index.js';
+import { HttpError, redactUrl, sleep, type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
 
 /**
  * Requests to the Gmail API, with what the shared client does not know about Google.
@@ -97,9 +97,7 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
   return results;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** `include_spam_trash` from the connection config (a boolean, or its text from a form). */
 export function includeSpamTrash(config: Record<string, unknown>): boolean {

@@ -1,5 +1,5 @@
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, sleep, type HttpResponse, type QueryValue } from '../../http-client/index.js';
+import { HttpError, sleep, type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
 
 /** What the Google Calendar streams share: requests with Google's rate-limit answers, the calendar list. */
 
@@ -24,9 +24,7 @@ export const eventPageSize = 1000;
 export const rateLimitBackoff = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
 const rateLimitReasons = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** The `reason` of Google's error body (`error.errors[0].reason`), if any. */
 export function errorReason(body: unknown): string | null {

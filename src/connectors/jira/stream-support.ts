@@ -1,6 +1,6 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { isHttpError } from '../../http-client/index.js';
+import { isHttpError, isObject } from '../../http-client/index.js';
 import { isTimeZone } from './time-zone.js';
 
 /** What the Jira streams share: configuration checks, the user's time zone, and reading Jira's values. */
@@ -55,9 +55,7 @@ export function timeOf(value: unknown): number {
   return typeof value === 'string' ? Date.parse(value) : Number.NaN;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 export function asObjects(value: unknown): JiraObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];

@@ -1,3 +1,4 @@
+import { isObject } from '../../http-client/index.js';
 import { AppError } from '../../contracts/errors.js';
 import type { StreamState } from '../../contracts/connector-kit.js';
 
@@ -84,9 +85,7 @@ export function mailFolders(config: Record<string, unknown>): string[] {
   return normalised.length === 0 ? ['inbox'] : [...new Set(normalised)];
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** A saved link: `{ nextLink }` mid-round, `{ deltaLink }` between rounds. */
 export function readLink(value: unknown): string | null {

@@ -1,5 +1,5 @@
 import type { StreamState } from '../../contracts/connector-kit.js';
-import { HttpError, isHttpError, type HttpResponse } from '../../http-client/index.js';
+import { HttpError, isHttpError, type HttpResponse, isObject } from '../../http-client/index.js';
 
 /** What the Stripe streams share: list bodies, the stream state, time and error helpers. */
 
@@ -143,6 +143,4 @@ export function cleanError(error: unknown): unknown {
   });
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };

@@ -1,5 +1,5 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
 import { CalendarApi, type CalendarSandboxInfo } from './api.js';
 
 export type { CalendarSandboxInfo };
@@ -65,9 +65,7 @@ export async function createGoogleCalendarSandbox(options: GoogleCalendarSandbox
     // The API and the OAuth endpoints both live on the sandbox's one origin.
     connectConfig: {
       base_url: server.url,
-      authorization_url: oauth.authorization_url,
-      token_url: oauth.token_url,
-      ...(oauth.revocation_url ? { revocation_url: oauth.revocation_url } : {}),
+      ...oauthOverrides(oauth),
     },
     info: () => api.info(),
     stats: () => server.stats.snapshot(),

@@ -1,5 +1,5 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
 import { calendarWindow, MicrosoftGraphApi, type MicrosoftSandboxInfo } from './api.js';
 import { DEFAULT_MICROSOFT_SANDBOX_CLIENT_ID, DEFAULT_MICROSOFT_SANDBOX_CLIENT_SECRET, IdentityPlatform } from './identity.js';
 
@@ -66,8 +66,7 @@ export async function createMicrosoftSandbox(options: MicrosoftSandboxOptions): 
       calendar_start: window.start,
       calendar_end: window.end,
       mail_folders: 'inbox, sentitems',
-      authorization_url: endpoints.authorization_url,
-      token_url: endpoints.token_url,
+      ...oauthOverrides(endpoints),
     },
     info: () => api.info(),
     stats: () => server.stats.snapshot(),

@@ -1,5 +1,5 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { hash32, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import { hash32, oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
 import { QuickBooksApi, type QuickBooksSandboxInfo } from './api.js';
 import { intuitOAuthPaths } from './intuit-oauth.js';
 
@@ -72,9 +72,7 @@ export async function createQuickBooksSandbox(options: QuickBooksSandboxOptions)
     connectConfig: {
       base_url: server.url,
       realm_id: realmId,
-      authorization_url: oauth.authorization_url,
-      token_url: oauth.token_url,
-      ...(oauth.revocation_url ? { revocation_url: oauth.revocation_url } : {}),
+      ...oauthOverrides(oauth),
     },
     info: () => api.info(),
     reportRecords: (stream, start, end) => api.reportRecords(stream, start, end),
