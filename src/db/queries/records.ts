@@ -213,11 +213,12 @@ export async function commitBatch(db: Db, batch: BatchCommit): Promise<WriteCoun
       const r = changed[i]!;
       params.push(r.id, r.json, r.hash);
       const n = params.length;
-      tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, (select base from seq) + ${i + 1})`;
+      tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, ${i + 1})`;
     }
     // Unprobed, an unchanged row is left alone (the WHERE) and not returned; `xmax = 0` tells an inserted row
     // from an updated one.
-    parts.push(`upserted as (insert into ${target} as t (connection_id, id, data, hash, change_seq) values ${tuples.join(', ')}
+    parts.push(`upserted as (insert into ${target} as t (connection_id, id, data, hash, change_seq)
+      select v.c, v.i, v.d, v.h, seq.base + v.n from (values ${tuples.join(', ')}) as v(c, i, d, h, n) cross join seq
       on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null, change_seq = excluded.change_seq${
         serverCounts ? `\n      where t.hash is distinct from excluded.hash or t.deleted_at is not null returning (xmax = 0) as inserted` : ''
       })`);
@@ -273,12 +274,12 @@ function typedUpsert(
     params.push(r.id, r.json, r.hash);
     const n = params.length;
     const variants = r.variants ? `${param(r.variants)}::jsonb` : 'null::jsonb';
-    tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, (select base from seq) + ${i + 1}, ${variants})`;
+    tuples[i] = `(${connection}, $${n - 2}, $${n - 1}::jsonb, $${n}, ${i + 1}, ${variants})`;
   }
   const names = columns.map((c) => quoteIdent(c.name));
   const values = columns.map((c) => (untyped ? `null::${c.type}` : typedValue(c, c.path.map((segment) => `${param(segment)}::text`))));
   return `upserted as (insert into ${target} as t (connection_id, id, data, hash, change_seq, _variants, ${names.join(', ')})
-      select v.c, v.i, v.d, v.h, v.s, v.x, ${values.join(', ')} from (values ${tuples.join(', ')}) as v(c, i, d, h, s, x)
+      select v.c, v.i, v.d, v.h, seq.base + v.n, v.x, ${values.join(', ')} from (values ${tuples.join(', ')}) as v(c, i, d, h, n, x) cross join seq
       on conflict (connection_id, id) do update set data = excluded.data, hash = excluded.hash, updated_at = now(), deleted_at = null, change_seq = excluded.change_seq, _variants = excluded._variants, ${names
         .map((name) => `${name} = excluded.${name}`)
         .join(', ')}${serverCounts ? `\n      where t.hash is distinct from excluded.hash or t.deleted_at is not null returning (xmax = 0) as inserted` : ''})`;
@@ -460,8 +461,13 @@ export async function countRecords(db: Db, t: RecordTable, connectionId: string)
  * the statistics still describe an empty table, and the planner then reads a page of the change feed through a
  * bitmap scan and a sort of every row of the connection (measured: 17 ms at 20,000 rows, growing with the table)
  * instead of walking the primary key (0.1 ms). Autovacuum would fix it within a minute or so on PostgreSQL; PGlite
- * has no autovacuum at all. ANALYZE reads a bounded sample (30,000 rows): ~0.3 s on a large table, which is why a
+ * has no autovacuum at all. ANALYZE reads a bounded sample (30,000 rows): ~0.1 s on a large table, which is why a
  * small incremental run skips it.
+ *
+ * Only the columns the engine and the API filter and order on are analysed: statistics cost per column (~25 ms
+ * each per 30,000 sampled rows, ~70 ms for a jsonb one), and a GitHub issue's 44 typed columns made a full ANALYZE
+ * 1.4 s, 13× the system columns alone. Typed columns get theirs from autovacuum on PostgreSQL, or from an
+ * `ANALYZE` of your own on PGlite.
  */
 export async function analyzeIfStale(db: Db, t: RecordTable, written: number): Promise<boolean> {
   const [row] = await queryRows<{ tuples: number | string | null }>(
@@ -470,7 +476,7 @@ export async function analyzeIfStale(db: Db, t: RecordTable, written: number): P
   );
   const tuples = Number(row?.tuples ?? -1);
   if (tuples >= 0 && written < tuples * 0.1) return false;
-  await db.execute(sql`analyze ${qualified(t)}`);
+  await db.execute(sql`analyze ${qualified(t)} (connection_id, id, updated_at, deleted_at, change_seq)`);
   return true;
 }
 
