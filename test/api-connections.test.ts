@@ -87,6 +87,13 @@ describe.each(databaseKinds)('connections API on %s', (kind) => {
     const everything = await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key: owner });
     expect(everything.body.data.map((c: { id: string }) => c.id)).toContain(id);
     expect(everything.body.pagination.total).toBe(own.body.pagination.total + 1);
+    // The total comes with the page; a page past the end still reports it.
+    const pastEnd = await rt.inject({ method: 'GET', url: `/api/v1/connections?include_all=1&limit=1&offset=${everything.body.pagination.total + 5}`, key: owner });
+    expect(pastEnd.body.data).toEqual([]);
+    expect(pastEnd.body.pagination.total).toBe(everything.body.pagination.total);
+    const firstOfTwo = await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=1', key: owner });
+    expect(firstOfTwo.body.data).toHaveLength(1);
+    expect(firstOfTwo.body.pagination.total).toBe(everything.body.pagination.total);
     const blocked = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'github', fields: { token: secret }, config: { base_url: 'http://169.254.169.254/latest' } } });
     expect(blocked.status).toBe(400);
     expect(blocked.body.error).toMatchObject({ code: 'host_not_allowed', field: 'config.base_url' });

@@ -61,6 +61,14 @@ describe.each(databaseKinds)('change feed on %s', (kind) => {
     expect((await call('limit=1001')).status).toBe(400);
   });
 
+  it('a stream that never synced has an empty feed', async () => {
+    const res = await rt.inject({ method: 'GET', url: `/api/v1/connections/${feedId}/records/pull_requests`, key });
+    expect(res.status, res.raw).toBe(200);
+    expect(res.body).toEqual({ data: [], next_cursor: null, has_more: false });
+    const unknown = await rt.inject({ method: 'GET', url: `/api/v1/connections/${feedId}/records/nope`, key });
+    expect(unknown.status).toBe(404);
+  });
+
   it('a client following the cursor during concurrent syncs sees each change once and ends with the table', async () => {
     const known = new Map<string, FeedRow>();
     const versions = new Set<string>();

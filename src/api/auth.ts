@@ -7,6 +7,8 @@ import { findActiveApiKeyByHash, firstWorkspaceId, touchApiKey } from '../db/que
 
 export interface AuthContext {
   workspaceId: string;
+  /** The schema holding the workspace's record tables. */
+  dataSchema: string;
   keyId: string;
   role: Role;
 }
@@ -35,7 +37,7 @@ export function authenticate(db: Db) {
     if (!key) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key".');
     const row = await findActiveApiKeyByHash(db, hashToken(key));
     if (!row) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
-    request.auth = { workspaceId: row.workspaceId, keyId: row.id, role: row.role as Role };
+    request.auth = { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role };
     // last_used_at is informative; once a minute per key is plenty and keeps reads from writing.
     const now = Date.now();
     if ((touched.get(row.id) ?? 0) < now - 60_000) {

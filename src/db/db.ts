@@ -24,3 +24,26 @@ export async function execute(db: Db, query: SQL): Promise<number> {
 export function ident(name: string): ReturnType<typeof sql.identifier> {
   return sql.identifier(name);
 }
+
+/** The SQLSTATE of a database error, through Drizzle's wrapper if there is one. */
+export function sqlState(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+const preparedByDb = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A statement the API runs on every request, prepared once per database handle: Drizzle builds its SQL once (its
+ * query builder cost ~0.2 ms of CPU per call here) and PostgreSQL parses and plans it once per connection.
+ */
+export function preparedQuery<T>(db: Db, name: string, build: () => T): T {
+  let statements = preparedByDb.get(db);
+  if (!statements) preparedByDb.set(db, (statements = new Map()));
+  let statement = statements.get(name) as T | undefined;
+  if (statement === undefined) statements.set(name, (statement = build()));
+  return statement;
+}

@@ -1,6 +1,6 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../contracts/connector-kit.js';
 import type { StreamManifest, SyncMode } from '../contracts/manifest.js';
-import type { Db } from '../db/db.js';
+import { sqlState, type Db } from '../db/db.js';
 import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type BatchCommit, type RecordInput, type RecordTable, type WriteCounts } from '../db/queries/records.js';
 import type { ShapeObservations } from '../core/typed-columns/record-typer.js';
 import { addRunStreamCounts, finishRunStream } from '../db/queries/runs.js';
@@ -8,7 +8,7 @@ import { deleteStreamState, putStreamState } from '../db/queries/stream-states.j
 import type { EngineOptions } from './engine-deps.js';
 import { readAhead } from './read-ahead.js';
 import { RecordBatch } from './record-batch.js';
-import { sqlState, TypedTable } from './typed-table.js';
+import { TypedTable } from './typed-table.js';
 
 export interface StreamSyncInput {
   db: Db;

@@ -9,9 +9,22 @@ export interface SyncWorkerOptions {
   pollingIntervalSeconds?: number;
 }
 
-/** Consumes sync jobs: each is one run, executed or resumed by the engine. */
+/**
+ * Consumes sync jobs: each is one run, executed or resumed by the engine.
+ *
+ * A slot that finished a run fetches again at once instead of waiting out the rest of pg-boss's polling interval:
+ * runs come in bunches (run-all, schedules falling due together), so after one there is most likely another.
+ * Measured with 200 small runs on four slots, the wait capped throughput at ~8 runs/s (each ~0.2 s run followed by
+ * ~0.3 s of sleep). The wake-up is pg-boss's own `notifyWorker`, given to this worker's slots of the sync queue
+ * (the one that ran the job skips its delay; an idle one fetches, finds nothing when the queue is empty, and
+ * goes back to polling).
+ */
 export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: SyncWorkerOptions): Promise<string> {
-  return boss.work<{ runId: string }>(
+  let workId = '';
+  const fetchAgain = (): void => {
+    for (const slot of boss.getWipData()) if (slot.workId === workId && slot.name === SYNC_QUEUE) boss.notifyWorker(slot.id);
+  };
+  workId = await boss.work<{ runId: string }>(
     SYNC_QUEUE,
     {
       localConcurrency: options.concurrency,
@@ -26,6 +39,8 @@ export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: S
       const outcome = await executeRun(deps, job.data.runId, { final });
       // Throwing hands the job back to pg-boss, which retries it with backoff; the run resumes from its checkpoints.
       if (outcome.status === 'RETRY') throw new Error(outcome.error);
+      fetchAgain();
     },
   );
+  return workId;
 }

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { ErrorResponseSchema } from '../../contracts/api/common.js';
 import { ListRecordsQuerySchema, RecordListSchema } from '../../contracts/api/records.js';
 import { AppError } from '../../contracts/errors.js';
-import { listRecordsJson, connectionTableName, tableExists } from '../../db/queries/records.js';
-import { getWorkspace } from '../../db/queries/workspaces.js';
+import { listRecordsJson, connectionTableName } from '../../db/queries/records.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
@@ -46,18 +45,18 @@ export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const auth = authOf(request);
       const connection = await loadConnection(db, auth.workspaceId, request.params.id);
       catalog.stream(connection.connectorId, request.params.stream);
-      const workspace = await getWorkspace(db, auth.workspaceId);
-      const table = { schema: workspace!.dataSchema, table: connectionTableName(connection, request.params.stream) };
+      const table = { schema: auth.dataSchema, table: connectionTableName(connection, request.params.stream) };
       const q = request.query;
       const afterSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (!(await tableExists(db, table))) return { data: [], next_cursor: q.cursor ?? null, has_more: false };
       const changes = [...new Set([...(q.filter ?? ['added', 'updated']), ...(q.include_deleted ? ['deleted' as const] : [])])];
+      // A stream that never synced has no table yet: an empty feed (null: no table), without a query to ask first.
       const rows = await listRecordsJson(db, table, connection.id, {
         limit: q.limit + 1,
         afterSeq,
         changes,
         modifiedAfter: q.modified_after ? new Date(q.modified_after) : undefined,
       });
+      if (rows === null) return { data: [], next_cursor: q.cursor ?? null, has_more: false };
       const hasMore = rows.length > q.limit;
       const page = rows.slice(0, q.limit);
       // The last page still returns a cursor: polling with it later yields only what changed since.

@@ -1,5 +1,5 @@
-import { and, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
-import type { Db } from '../db.js';
+import { and, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { preparedQuery, type Db } from '../db.js';
 import { connections } from '../schema.js';
 
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -22,10 +22,14 @@ export async function insertConnection(db: Db, row: ConnectionInsert): Promise<C
 }
 
 export async function getConnection(db: Db, workspaceId: string, id: string): Promise<ConnectionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.id, id)));
+  const query = preparedQuery(db, 'connection_in_workspace', () =>
+    db
+      .select()
+      .from(connections)
+      .where(and(eq(connections.workspaceId, sql.placeholder('workspaceId')), eq(connections.id, sql.placeholder('id'))))
+      .prepare('connection_in_workspace'),
+  );
+  const [row] = await query.execute({ workspaceId, id });
   return row;
 }
 
@@ -50,15 +54,19 @@ export async function listConnections(
   // The workspace's own connections are the default view; a client's or a product's are asked for by name.
   if (!filters.product && !filters.companyId && !filters.includeAll) where.push(isNull(connections.product), isNull(connections.companyId));
   const condition = and(...where);
-  const rows = await db
-    .select()
+  // The total rides along with the page (a window count): one query per list instead of two. Only a page past
+  // the end, which has no row to carry it, needs the count on its own.
+  const found = await db
+    .select({ row: connections, total: sql<string>`count(*) over ()` })
     .from(connections)
     .where(condition)
     .orderBy(desc(connections.createdAt), desc(connections.id))
     .limit(page.limit)
     .offset(page.offset);
+  if (found.length > 0) return { rows: found.map((f) => f.row), total: Number(found[0]!.total) };
+  if (page.offset === 0) return { rows: [], total: 0 };
   const [total] = await db.select({ n: count() }).from(connections).where(condition);
-  return { rows, total: total?.n ?? 0 };
+  return { rows: [], total: total?.n ?? 0 };
 }
 
 export async function updateConnection(db: Db, workspaceId: string, id: string, patch: ConnectionPatch): Promise<ConnectionRow | undefined> {

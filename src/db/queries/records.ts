@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SQL, sql } from 'drizzle-orm';
 import type { TypedColumn } from '../../core/typed-columns/table-shape.js';
-import { type Db, execute, ident, queryRows } from '../db.js';
+import { type Db, execute, ident, queryRows, sqlState } from '../db.js';
 
 /**
  * Each stream lands in its own table in the workspace's schema: the source primary key, the payload, a content
@@ -440,10 +440,17 @@ export async function listRecords(db: Db, t: RecordTable, connectionId: string, 
  * page of 100 GitHub issues is ~175 KB, and parsing it into objects only to serialise it again cost the API
  * more CPU than everything else about the request.
  */
-export async function listRecordsJson(db: Db, t: RecordTable, connectionId: string, page: RecordPage): Promise<(Omit<StoredRecord, 'data'> & { data: string })[]> {
-  const rows = await queryRows<RawRow<string>>(db, pageQuery(t, connectionId, page, sql`data::text`));
-  return rows.map(withDates);
+export async function listRecordsJson(db: Db, t: RecordTable, connectionId: string, page: RecordPage): Promise<(Omit<StoredRecord, 'data'> & { data: string })[] | null> {
+  try {
+    const rows = await queryRows<RawRow<string>>(db, pageQuery(t, connectionId, page, sql`data::text`));
+    return rows.map(withDates);
+  } catch (error) {
+    // The table is created by the stream's first sync; asking whether it exists first cost every page a query.
+    if (sqlState(error) === '42P01') return null;
+    throw error;
+  }
 }
+
 
 export async function countRecords(db: Db, t: RecordTable, connectionId: string): Promise<{ live: number; deleted: number }> {
   if (!(await tableExists(db, t))) return { live: 0, deleted: 0 };

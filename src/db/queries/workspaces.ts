@@ -1,5 +1,5 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db.js';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { preparedQuery, type Db } from '../db.js';
 import { apiKeys, members, workspaces } from '../schema.js';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
@@ -31,12 +31,21 @@ export async function insertApiKey(db: Db, row: typeof apiKeys.$inferInsert): Pr
   return created!;
 }
 
-export async function findActiveApiKeyByHash(db: Db, hash: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
-  return row;
+/**
+ * The live key with this hash, and the schema its workspace's data lives in: one query for what every API
+ * request needs (the change feed used to look the workspace up again).
+ */
+export async function findActiveApiKeyByHash(db: Db, hash: string): Promise<(ApiKeyRow & { dataSchema: string }) | undefined> {
+  const query = preparedQuery(db, 'api_key_by_hash', () =>
+    db
+      .select({ key: apiKeys, dataSchema: workspaces.dataSchema })
+      .from(apiKeys)
+      .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+      .where(and(eq(apiKeys.hash, sql.placeholder('hash')), isNull(apiKeys.revokedAt)))
+      .prepare('api_key_by_hash'),
+  );
+  const [row] = await query.execute({ hash });
+  return row ? { ...row.key, dataSchema: row.dataSchema } : undefined;
 }
 
 export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyRow[]> {
