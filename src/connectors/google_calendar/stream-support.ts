@@ -1,5 +1,5 @@
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, sleep, type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
+import { type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
 
 /** What the Google Calendar streams share: requests with Google's rate-limit answers, the calendar list. */
 
@@ -16,14 +16,6 @@ export interface GoogleList {
 export const calendarPageSize = 250;
 export const eventPageSize = 1000;
 
-/**
- * Google answers its per-user quota with 403 `rateLimitExceeded` / `userRateLimitExceeded` and no Retry-After,
- * which the shared client takes for a permissions error (a plain 403 is one). Those two reasons are retried
- * here with exponential backoff, as Google's error guide asks. Mutable so tests can shorten the waits.
- */
-export const rateLimitBackoff = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
-const rateLimitReasons = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
-
 export { isObject };
 
 /** The `reason` of Google's error body (`error.errors[0].reason`), if any. */
@@ -34,35 +26,12 @@ export function errorReason(body: unknown): string | null {
 }
 
 /**
- * A GET that returns 2xx and the statuses in `accept`; a 403 rate limit is waited out, any other 403 is
- * thrown as the `config` error it is (missing scope, calendar not shared), with Google's words.
+ * A GET that returns 2xx and the statuses in `accept`. Google's per-user quota (429, or 403 `rateLimitExceeded` /
+ * `userRateLimitExceeded` without a `Retry-After`) is retried with backoff by the shared HTTP client, which also
+ * reports any other 403 (a missing scope, a calendar not shared) as a configuration error with Google's words.
  */
-export async function googleGet<T>(
-  ctx: StreamContext,
-  url: string,
-  query: Record<string, QueryValue>,
-  accept: number[] = [],
-): Promise<HttpResponse<T>> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await ctx.http.get<T>(url, query, { signal: ctx.signal, acceptStatus: [403, ...accept] });
-    if (response.status !== 403 || accept.includes(403)) return response;
-    const limited = rateLimitReasons.has(errorReason(response.body) ?? '');
-    if (!limited || attempt >= rateLimitBackoff.maxAttempts) {
-      const snippet = JSON.stringify(response.body).slice(0, 400);
-      throw new HttpError({
-        kind: limited ? 'transient' : 'config',
-        code: limited ? 'rate_limited' : 'http_status',
-        status: 403,
-        url: response.url,
-        attempts: attempt,
-        message: `${limited ? 'rate_limited' : 'http_status'}: GET ${new URL(response.url).pathname} returned 403${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${snippet}`,
-      });
-    }
-    const delay = Math.min(rateLimitBackoff.maxDelayMs, rateLimitBackoff.baseDelayMs * 2 ** (attempt - 1));
-    const jittered = delay / 2 + Math.random() * (delay / 2);
-    ctx.log('warn', 'Google rate limit (403), backing off', { attempt, delay_ms: Math.round(jittered), reason: errorReason(response.body) });
-    await sleep(jittered, ctx.signal);
-  }
+export async function googleGet<T>(ctx: StreamContext, url: string, query: Record<string, QueryValue>, accept: number[] = []): Promise<HttpResponse<T>> {
+  return ctx.http.get<T>(url, query, { signal: ctx.signal, acceptStatus: accept });
 }
 
 /** The `calendars` config field (a comma list, or an array) as calendar ids; null when unset. */

@@ -5,7 +5,6 @@ import { createHttpClient, isHttpError } from '../../http-client/index.js';
 import { googleCalendar } from './index.js';
 import { manifest } from './manifest.js';
 import { createGoogleCalendarSandbox, type GoogleCalendarSandboxHandle } from './sandbox/index.js';
-import { rateLimitBackoff } from './stream-support.js';
 import { readCalendars, readEvents } from './streams.js';
 
 type Json = Record<string, unknown>;
@@ -179,20 +178,15 @@ describe('google_calendar streams against the sandbox', () => {
   });
 
   it("rides through Google's 403 and 429 rate limits, server errors and truncated bodies", async () => {
-    const saved = { ...rateLimitBackoff };
-    rateLimitBackoff.baseDelayMs = 5;
-    try {
-      await control(sandbox, { kind: 'secondary_rate_limit', count: 2, after: 1 });
-      await control(sandbox, { kind: 'rate_limit', after: 1 });
-      await control(sandbox, { kind: 'server_error', count: 2 });
-      await control(sandbox, { kind: 'truncate', after: 1 });
-      const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
-      expect(new Set(keys(events.records)).size).toBe(live());
-      const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
-      expect(faults['pending']).toEqual([]);
-    } finally {
-      Object.assign(rateLimitBackoff, saved);
-    }
+    // The shared HTTP client retries all of them, 403 `rateLimitExceeded` included (it carries no Retry-After).
+    await control(sandbox, { kind: 'secondary_rate_limit', count: 2, after: 1 });
+    await control(sandbox, { kind: 'rate_limit', after: 1 });
+    await control(sandbox, { kind: 'server_error', count: 2 });
+    await control(sandbox, { kind: 'truncate', after: 1 });
+    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    expect(new Set(keys(events.records)).size).toBe(live());
+    const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
+    expect(faults['pending']).toEqual([]);
   });
 
   it('fails with a config error on a wrong token, and on a 403 that is not a rate limit', async () => {
@@ -201,16 +195,11 @@ describe('google_calendar streams against the sandbox', () => {
     const error = await run(readEvents, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
 
-    const saved = { ...rateLimitBackoff };
-    rateLimitBackoff.baseDelayMs = 1;
-    rateLimitBackoff.maxAttempts = 2;
-    try {
-      await control(sandbox, { kind: 'secondary_rate_limit', count: 2 });
-      const limited = await run(readCalendars, context(sandbox, 'calendars', 'full_refresh', null)).catch((e: unknown) => e);
-      // Still limited after every attempt: transient, so the next run tries again.
-      expect(isHttpError(limited) && limited.kind === 'transient' && limited.status === 403).toBe(true);
-    } finally {
-      Object.assign(rateLimitBackoff, saved);
-    }
+    await control(sandbox, { kind: 'secondary_rate_limit', count: 2 });
+    const twice = context(sandbox, 'calendars', 'full_refresh', null);
+    twice.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: `Bearer ${sandbox.token}` }, retry: { baseDelayMs: 1, maxAttempts: 2 } });
+    const limited = await run(readCalendars, twice).catch((e: unknown) => e);
+    // Still limited after every attempt: transient, so the next run tries again.
+    expect(isHttpError(limited) && limited.kind === 'transient' && limited.code === 'rate_limited' && limited.status === 403).toBe(true);
   });
 });
