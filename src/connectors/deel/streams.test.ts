@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
+import type { SyncMode } from '../../contracts/manifest.js';
+import { isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { deel } from './index.js';
 import { manifest } from './manifest.js';
 import { createDeelSandbox, type DeelSandboxHandle } from './sandbox/index.js';
@@ -11,42 +12,9 @@ import { readContracts, readPeople } from './streams.js';
 
 type Json = Record<string, unknown>;
 
+/** The API sits under the sandbox's `/rest/v2`, beside its control endpoints. */
 function context(sandbox: DeelSandboxHandle, stream: string, mode: SyncMode, state: StreamState | null, token = sandbox.token): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
-    mode,
-    state,
-    config: {},
-    http: createHttpClient({
-      baseUrl: sandbox.apiUrl,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [token],
-    }),
-    signal: new AbortController().signal,
-    log: () => undefined,
-  };
-}
-
-interface Run {
-  records: Json[];
-  states: StreamState[];
-  state: StreamState | null;
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], states: [], state: null };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+  return readerContext({ manifest, stream, mode, state, baseUrl: sandbox.apiUrl, token });
 }
 
 const ids = (records: Json[]) => records.map((r) => String(r['id'])).sort();
@@ -76,7 +44,7 @@ describe('deel streams against the sandbox', () => {
   });
 
   it('people: a full read returns every person once, paging by offset, and ends with a cursor', async () => {
-    const result = await run(readPeople, context(sandbox, 'people', 'full_refresh', null));
+    const result = await readAll(readPeople, context(sandbox, 'people', 'full_refresh', null));
     expect(result.records).toHaveLength(230);
     expect(new Set(ids(result.records)).size).toBe(230);
     // 99 + 99 + 32: two checkpoints mid-walk, then the final cursor.
@@ -86,13 +54,13 @@ describe('deel streams against the sandbox', () => {
   });
 
   it('people: an incremental read keeps only people updated after the cursor, and advances it', async () => {
-    const first = await run(readPeople, context(sandbox, 'people', 'full_refresh', null));
-    const quiet = await run(readPeople, context(sandbox, 'people', 'incremental', first.state));
+    const first = await readAll(readPeople, context(sandbox, 'people', 'full_refresh', null));
+    const quiet = await readAll(readPeople, context(sandbox, 'people', 'incremental', first.state));
     expect(quiet.records).toEqual([]);
     expect(quiet.state).toEqual(first.state);
 
     const change = await changes(sandbox, { stream: 'people', create: 2, update: 3, delete: 1 });
-    const next = await run(readPeople, context(sandbox, 'people', 'incremental', first.state));
+    const next = await readAll(readPeople, context(sandbox, 'people', 'incremental', first.state));
     expect(ids(next.records)).toEqual([...change.created, ...change.updated].sort());
     expect(next.records.every((r) => r['updated_at'] === change.at)).toBe(true);
     expect(next.state).toEqual({ cursor: change.at });
@@ -100,17 +68,17 @@ describe('deel streams against the sandbox', () => {
   });
 
   it('people: a cursor set by hand far ahead reads nothing and stays put', async () => {
-    const result = await run(readPeople, context(sandbox, 'people', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
+    const result = await readAll(readPeople, context(sandbox, 'people', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
     expect(result.records).toEqual([]);
     expect(result.state).toEqual({ cursor: '2999-01-01T00:00:00Z' });
   });
 
   it('people: a walk stopped after a page resumes at its offset without re-reading earlier pages', async () => {
-    const full = await run(readPeople, context(sandbox, 'people', 'full_refresh', null));
-    const cut = await run(readPeople, context(sandbox, 'people', 'incremental', { cursor: null }), 1);
+    const full = await readAll(readPeople, context(sandbox, 'people', 'full_refresh', null));
+    const cut = await readAll(readPeople, context(sandbox, 'people', 'incremental', { cursor: null }), { stopAfterStates: 1 });
     expect(cut.records).toHaveLength(99);
     expect(cut.state).toMatchObject({ cursor: null, pass: { offset: 99 } });
-    const rest = await run(readPeople, context(sandbox, 'people', 'incremental', cut.state));
+    const rest = await readAll(readPeople, context(sandbox, 'people', 'incremental', cut.state));
     expect(ids([...cut.records, ...rest.records])).toEqual(ids(full.records));
     expect(rest.state).toEqual(full.state);
   });
@@ -121,16 +89,16 @@ describe('deel streams against the sandbox', () => {
     const change = await changes(sandbox, { stream: 'people', update: 40 });
     const startedBefore = new Date(Date.parse(change.at) - 60_000).toISOString();
     const resumed = { cursor: null, pass: { offset: 99, started_at: startedBefore, max_seen: null } };
-    const rest = await run(readPeople, context(sandbox, 'people', 'incremental', resumed));
+    const rest = await readAll(readPeople, context(sandbox, 'people', 'incremental', resumed));
     expect(rest.state).toEqual({ cursor: startedBefore });
     // The next read therefore finds every updated person, including those on the page the walk had passed.
-    const next = await run(readPeople, context(sandbox, 'people', 'incremental', rest.state));
+    const next = await readAll(readPeople, context(sandbox, 'people', 'incremental', rest.state));
     expect(ids(next.records)).toEqual([...change.updated].sort());
   });
 
   it('contracts: a full read follows page.cursor to an empty page and returns every contract once', async () => {
     const before = await requests(sandbox, '/rest/v2/contracts');
-    const result = await run(readContracts, context(sandbox, 'contracts', 'full_refresh', null));
+    const result = await readAll(readContracts, context(sandbox, 'contracts', 'full_refresh', null));
     const expected = sandbox.info().counts.contracts;
     expect(result.records).toHaveLength(expected);
     expect(new Set(ids(result.records)).size).toBe(expected);
@@ -140,11 +108,11 @@ describe('deel streams against the sandbox', () => {
   });
 
   it('contracts: a walk resumed from its after_cursor checkpoint reads the rest, even after a deletion', async () => {
-    const full = await run(readContracts, context(sandbox, 'contracts', 'full_refresh', null));
-    const cut = await run(readContracts, context(sandbox, 'contracts', 'full_refresh', null), 1);
+    const full = await readAll(readContracts, context(sandbox, 'contracts', 'full_refresh', null));
+    const cut = await readAll(readContracts, context(sandbox, 'contracts', 'full_refresh', null), { stopAfterStates: 1 });
     expect(typeof cut.state!['after_cursor']).toBe('string');
     const change = await changes(sandbox, { stream: 'contracts', delete: 2 });
-    const rest = await run(readContracts, context(sandbox, 'contracts', 'full_refresh', cut.state));
+    const rest = await readAll(readContracts, context(sandbox, 'contracts', 'full_refresh', cut.state));
     const expected = ids(full.records).filter((id) => !change.deleted.includes(id));
     const got = ids([...cut.records, ...rest.records]).filter((id) => !change.deleted.includes(id));
     expect(got).toEqual(expected);
@@ -152,7 +120,7 @@ describe('deel streams against the sandbox', () => {
 
   it('a refused token fails the read as a config error carrying Deel\'s words, never the token', async () => {
     const bad = 'deel_wrong_token_for_this_test_000';
-    const error = await run(readPeople, context(sandbox, 'people', 'full_refresh', null, bad)).then(
+    const error = await readAll(readPeople, context(sandbox, 'people', 'full_refresh', null, bad)).then(
       () => null,
       (e: unknown) => e,
     );

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { github } from './index.js';
 import { manifest } from './manifest.js';
 import { createGithubSandbox, type GithubSandboxHandle } from './sandbox/index.js';
@@ -9,49 +10,8 @@ import { readIssues, readPullRequests, readRepositories } from './streams.js';
 
 type Json = Record<string, unknown>;
 
-function context(
-  sandbox: GithubSandboxHandle,
-  stream: string,
-  mode: SyncMode,
-  state: StreamState | null,
-  config: Record<string, unknown> = {},
-): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
-    mode,
-    state,
-    config,
-    http: createHttpClient({
-      baseUrl: sandbox.url,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-    }),
-    signal: new AbortController().signal,
-    log: () => undefined,
-  };
-}
-
-interface Run {
-  records: Json[];
-  states: StreamState[];
-  /** The last state, what the engine would have committed. */
-  state: StreamState | null;
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], states: [], state: null };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+function context(sandbox: GithubSandboxHandle, stream: string, mode: SyncMode, state: StreamState | null, config: Json = {}): StreamContext {
+  return readerContext({ manifest, stream, mode, state, baseUrl: sandbox.url, token: sandbox.token, config });
 }
 
 const ids = (records: Json[]) => records.map((r) => r['id'] as number);
@@ -101,46 +61,46 @@ describe('github streams against the sandbox', () => {
   afterAll(() => sandbox.close());
 
   it('reads every repository, issue and pull request once, issues without pull requests', async () => {
-    const repositories = await run(readRepositories, context(sandbox, 'repositories', 'full_refresh', null));
+    const repositories = await readAll(readRepositories, context(sandbox, 'repositories', 'full_refresh', null));
     expect(repositories.records.map((r) => r['full_name'])).toEqual([...repos].sort());
     expect(repositories.state).toEqual({});
 
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     expect(issues.records).toHaveLength(2500);
     expect(sorted(ids(issues.records))).toEqual(await liveIds(sandbox, 'issues'));
     expect(issues.records.every((r) => r['pull_request'] === undefined)).toBe(true);
     expect(new Set(issues.records.map((r) => r['repository_full_name']))).toEqual(new Set(repos));
     expect(issues.state).not.toHaveProperty('pass');
 
-    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
+    const pulls = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
     expect(pulls.records).toHaveLength(625);
     expect(sorted(ids(pulls.records))).toEqual(await liveIds(sandbox, 'pulls'));
     expect(new Set(pulls.records.map((r) => r['repository_full_name']))).toEqual(new Set(repos));
   });
 
   it('reads exactly the changed items incrementally, then nothing', async () => {
-    const issues0 = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
-    const pulls0 = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', issues0.state))).records).toEqual([]);
-    expect((await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state))).records).toEqual([]);
+    const issues0 = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const pulls0 = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null));
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', issues0.state))).records).toEqual([]);
+    expect((await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state))).records).toEqual([]);
 
     const issueChange = await control(sandbox, 'changes', { stream: 'issues', create: 3, update: 4, delete: 2 });
     const pullChange = await control(sandbox, 'changes', { stream: 'pull_requests', create: 2, update: 3, delete: 1 });
 
-    const issues1 = await run(readIssues, context(sandbox, 'issues', 'incremental', issues0.state));
+    const issues1 = await readAll(readIssues, context(sandbox, 'issues', 'incremental', issues0.state));
     expect(sorted(ids(issues1.records))).toEqual(sorted([...(issueChange['created'] as number[]), ...(issueChange['updated'] as number[])]));
-    const pulls1 = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state));
+    const pulls1 = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls0.state));
     expect(sorted(ids(pulls1.records))).toEqual(sorted([...(pullChange['created'] as number[]), ...(pullChange['updated'] as number[])]));
 
     // The pull request changes touched their issue views too, which the issues stream leaves out.
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', issues1.state))).records).toEqual([]);
-    expect((await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls1.state))).records).toEqual([]);
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', issues1.state))).records).toEqual([]);
+    expect((await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', pulls1.state))).records).toEqual([]);
   });
 
   it('resumes an interrupted issues pass from its checkpoint, re-reading at most one page', async () => {
-    const first = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 20);
+    const first = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null), { stopAfterStates: 20 });
     expect(first.state).toHaveProperty('pass');
-    const resumed = await run(readIssues, context(sandbox, 'issues', 'full_refresh', first.state));
+    const resumed = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', first.state));
     const firstIds = new Set(ids(first.records));
     const reread = ids(resumed.records).filter((id) => firstIds.has(id));
     expect(reread.length).toBeLessThanOrEqual(100);
@@ -148,58 +108,58 @@ describe('github streams against the sandbox', () => {
   });
 
   it('resumes an interrupted pull requests pass from its saved next-page URL', async () => {
-    const first = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), 2);
+    const first = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), { stopAfterStates: 2 });
     expect((first.state?.['pass'] as Json)['next']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/repositories\/\d+\/pulls\?.*page=3/);
-    const resumed = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', first.state));
+    const resumed = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', first.state));
     const firstIds = new Set(ids(first.records));
     expect(ids(resumed.records).filter((id) => firstIds.has(id)).length).toBeLessThanOrEqual(100);
     expect(sorted([...new Set([...firstIds, ...ids(resumed.records)])])).toEqual(await liveIds(sandbox, 'pulls'));
   });
 
   it('misses nothing when items change and vanish while a pass is interrupted', async () => {
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 6);
-    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), 2);
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null), { stopAfterStates: 6 });
+    const pulls = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', null), { stopAfterStates: 2 });
     await control(sandbox, 'changes', { stream: 'issues', update: 60, delete: 40, create: 5 });
     await control(sandbox, 'changes', { stream: 'pull_requests', update: 30, delete: 10, create: 5 });
 
-    const issuesRest = await run(readIssues, context(sandbox, 'issues', 'full_refresh', issues.state));
+    const issuesRest = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', issues.state));
     const issueIds = new Set([...ids(issues.records), ...ids(issuesRest.records)]);
     for (const id of await liveIds(sandbox, 'issues')) expect(issueIds.has(id)).toBe(true);
 
-    const pullsRest = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', pulls.state));
+    const pullsRest = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', pulls.state));
     const pullIds = new Set([...ids(pulls.records), ...ids(pullsRest.records)]);
     for (const id of await liveIds(sandbox, 'pulls')) expect(pullIds.has(id)).toBe(true);
   });
 
   it('starts a full refresh over when the saved state holds no unfinished full pass', async () => {
-    const done = await run(readIssues, context(sandbox, 'issues', 'incremental', null));
-    const again = await run(readIssues, context(sandbox, 'issues', 'full_refresh', done.state));
+    const done = await readAll(readIssues, context(sandbox, 'issues', 'incremental', null));
+    const again = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', done.state));
     expect(sorted(ids(again.records))).toEqual(await liveIds(sandbox, 'issues'));
     // An interrupted incremental pass is not resumed by a full refresh either.
-    const partial = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', null), 1);
-    const full = await run(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', partial.state));
+    const partial = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', null), { stopAfterStates: 1 });
+    const full = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'full_refresh', partial.state));
     expect(sorted(ids(full.records))).toEqual(await liveIds(sandbox, 'pulls'));
   });
 
   it('starts every repository from a hand-set cursor', async () => {
-    const all = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const all = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     const times = all.records.map((r) => r['updated_at'] as string).sort();
     const cursor = times[times.length - 50]!;
     const expected = all.records.filter((r) => (r['updated_at'] as string) >= cursor);
-    const since = await run(readIssues, context(sandbox, 'issues', 'incremental', { cursor }));
+    const since = await readAll(readIssues, context(sandbox, 'issues', 'incremental', { cursor }));
     expect(sorted(ids(since.records))).toEqual(sorted(ids(expected)));
-    const pulls = await run(readPullRequests, context(sandbox, 'pull_requests', 'incremental', { cursor: '2100-01-01T00:00:00Z' }));
+    const pulls = await readAll(readPullRequests, context(sandbox, 'pull_requests', 'incremental', { cursor: '2100-01-01T00:00:00Z' }));
     expect(pulls.records).toEqual([]);
   });
 
   it('reads only the configured repositories', async () => {
     const config = { repositories: ` ${repos[1]!} ` };
-    const repositories = await run(readRepositories, context(sandbox, 'repositories', 'full_refresh', null, config));
+    const repositories = await readAll(readRepositories, context(sandbox, 'repositories', 'full_refresh', null, config));
     expect(repositories.records.map((r) => r['full_name'])).toEqual([repos[1]]);
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null, config));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, config));
     expect(new Set(issues.records.map((r) => r['repository_full_name']))).toEqual(new Set([repos[1]]));
     expect(Object.keys(issues.state?.['repos'] as Json)).toEqual([repos[1]]);
-    await expect(run(readIssues, context(sandbox, 'issues', 'full_refresh', null, { repositories: 'not a repo' }))).rejects.toThrow(/owner\/name/);
+    await expect(readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, { repositories: 'not a repo' }))).rejects.toThrow(/owner\/name/);
   });
 
   it('rides through rate limits, server errors and truncated bodies', async () => {
@@ -208,7 +168,7 @@ describe('github streams against the sandbox', () => {
     await control(sandbox, 'faults', { kind: 'secondary_rate_limit', retry_after: 0, after: 1 });
     await control(sandbox, 'faults', { kind: 'server_error', count: 2, after: 1 });
     await control(sandbox, 'faults', { kind: 'truncate', after: 3 });
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     expect(sorted([...new Set(ids(issues.records))])).toEqual(expected);
     const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
     expect(faults['pending']).toEqual([]);
@@ -217,7 +177,7 @@ describe('github streams against the sandbox', () => {
   it('fails with a config error on a wrong token', async () => {
     const ctx = context(sandbox, 'issues', 'full_refresh', null);
     ctx.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: 'Bearer ghp_wrong' }, retry: { baseDelayMs: 1 } });
-    const error = await run(readIssues, ctx).catch((e: unknown) => e);
+    const error = await readAll(readIssues, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
   });
 });

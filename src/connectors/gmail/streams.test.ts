@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient } from '../../http-client/index.js';
+import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import { readAll, readerContext, type ReadResult } from '../sandbox-kit/reader-harness.js';
 import { gmail } from './index.js';
 import { manifest } from './manifest.js';
 import { readMessagesState } from './messages-stream.js';
@@ -10,49 +10,30 @@ import { readMessages, readThreads } from './streams.js';
 
 type Json = Record<string, unknown>;
 
-interface Run {
-  records: Json[];
-  deletes: string[];
-  states: StreamState[];
-  state: StreamState | null;
-  warnings: string[];
-}
-
-function context(sandbox: GmailSandboxHandle, stream: string, mode: SyncMode, state: StreamState | null, warnings: string[], config: Json = {}): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
+/** Reads a stream, keeping the warnings and retries the engine would log, which some tests assert on. */
+async function run(
+  reader: StreamReader,
+  sandbox: GmailSandboxHandle,
+  mode: SyncMode,
+  state: StreamState | null,
+  options: { stopAfterStates?: number; stream?: string; config?: Json } = {},
+): Promise<ReadResult & { warnings: string[] }> {
+  const warnings: string[] = [];
+  const ctx = readerContext({
+    manifest,
+    stream: options.stream ?? 'messages',
     mode,
     state,
-    config,
-    http: createHttpClient({
-      baseUrl: sandbox.url,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-      // As the engine does: each retry is logged as a warning with its reason.
-      onRetry: (attempt, _delay, reason) => warnings.push(`retry ${attempt}: ${reason}`),
-    }),
-    signal: new AbortController().signal,
+    baseUrl: sandbox.url,
+    token: sandbox.token,
+    config: options.config,
+    // As the engine does: each retry is logged as a warning with its reason.
+    onRetry: (attempt, _delay, reason) => warnings.push(`retry ${attempt}: ${reason}`),
     log: (level, message) => {
       if (level === 'warn') warnings.push(message);
     },
-  };
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, sandbox: GmailSandboxHandle, mode: SyncMode, state: StreamState | null, options: { stopAfterStates?: number; stream?: string; config?: Json } = {}): Promise<Run> {
-  const out: Run = { records: [], deletes: [], states: [], state: null, warnings: [] };
-  for await (const message of reader(context(sandbox, options.stream ?? 'messages', mode, state, out.warnings, options.config))) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'deletes') out.deletes.push(...message.ids);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= (options.stopAfterStates ?? Infinity)) break;
-    }
-  }
-  return out;
+  });
+  return { ...(await readAll(reader, ctx, { stopAfterStates: options.stopAfterStates })), warnings };
 }
 
 async function control(sandbox: GmailSandboxHandle, path: string, body: Json): Promise<Json> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { googleCalendar } from './index.js';
 import { manifest } from './manifest.js';
 import { createGoogleCalendarSandbox, type GoogleCalendarSandboxHandle } from './sandbox/index.js';
@@ -10,43 +11,7 @@ import { readCalendars, readEvents } from './streams.js';
 type Json = Record<string, unknown>;
 
 function context(sandbox: GoogleCalendarSandboxHandle, stream: string, mode: SyncMode, state: StreamState | null, config: Json = {}): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
-    mode,
-    state,
-    config,
-    http: createHttpClient({
-      baseUrl: sandbox.url,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-    }),
-    signal: new AbortController().signal,
-    log: () => undefined,
-  };
-}
-
-interface Run {
-  records: Json[];
-  deletes: string[];
-  states: StreamState[];
-  state: StreamState | null;
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], deletes: [], states: [], state: null };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'deletes') out.deletes.push(...message.ids);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+  return readerContext({ manifest, stream, mode, state, baseUrl: sandbox.url, token: sandbox.token, config });
 }
 
 const keys = (records: Json[]) => records.map((r) => `${r['calendar_id'] as string}:${r['id'] as string}`).sort();
@@ -92,11 +57,11 @@ describe('google_calendar streams against the sandbox', () => {
   afterAll(() => sandbox.close());
 
   it('reads every calendar and every event once, and keeps one sync token per calendar', async () => {
-    const calendars = await run(readCalendars, context(sandbox, 'calendars', 'full_refresh', null));
+    const calendars = await readAll(readCalendars, context(sandbox, 'calendars', 'full_refresh', null));
     expect(calendars.records.map((c) => c['id'])).toEqual(sandbox.info().calendars.map((c) => c.id));
     expect(calendars.state).toEqual({});
 
-    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const events = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     expect(events.records).toHaveLength(live());
     expect(new Set(keys(events.records)).size).toBe(live());
     expect(events.deletes).toEqual([]);
@@ -105,74 +70,74 @@ describe('google_calendar streams against the sandbox', () => {
   });
 
   it('reads exactly the changed events incrementally, deletions as calendar:event ids, then nothing', async () => {
-    const first = await run(readEvents, context(sandbox, 'events', 'incremental', null));
-    const quiet = await run(readEvents, context(sandbox, 'events', 'incremental', first.state));
+    const first = await readAll(readEvents, context(sandbox, 'events', 'incremental', null));
+    const quiet = await readAll(readEvents, context(sandbox, 'events', 'incremental', first.state));
     expect(quiet.records).toEqual([]);
     expect(quiet.deletes).toEqual([]);
 
     const change = await control(sandbox, { stream: 'events', create: 5, update: 7, delete: 4 });
-    const delta = await run(readEvents, context(sandbox, 'events', 'incremental', quiet.state));
+    const delta = await readAll(readEvents, context(sandbox, 'events', 'incremental', quiet.state));
     expect(keys(delta.records)).toEqual(asKeys([...(change['created'] as string[]), ...(change['updated'] as string[])]));
     expect([...delta.deletes].sort()).toEqual(asKeys(change['deleted']));
     expect(delta.state!['cursor']).toBe(change['updated_at']);
 
-    const after = await run(readEvents, context(sandbox, 'events', 'incremental', delta.state));
+    const after = await readAll(readEvents, context(sandbox, 'events', 'incremental', delta.state));
     expect(after.records).toEqual([]);
     expect(after.deletes).toEqual([]);
   });
 
   it('answers 410 Gone by listing each calendar again in full, with its deletions, and carries on', async () => {
-    const before = await run(readEvents, context(sandbox, 'events', 'incremental', null));
+    const before = await readAll(readEvents, context(sandbox, 'events', 'incremental', null));
     const change = await control(sandbox, { stream: 'events', update: 2, delete: 3 });
     sandbox.expireSyncTokens();
-    const relisted = await run(readEvents, context(sandbox, 'events', 'incremental', before.state));
+    const relisted = await readAll(readEvents, context(sandbox, 'events', 'incremental', before.state));
     expect(relisted.records).toHaveLength(live());
     // Deleted events Google still remembers come back as cancelled ones, so this delete still arrives.
     expect(relisted.deletes).toEqual(expect.arrayContaining(asKeys(change['deleted'])));
     const tokens = Object.values(relisted.state!['calendars'] as Record<string, Json>).map((c) => c['sync_token']);
     expect(tokens).not.toEqual(Object.values(before.state!['calendars'] as Record<string, Json>).map((c) => c['sync_token']));
-    const next = await run(readEvents, context(sandbox, 'events', 'incremental', relisted.state));
+    const next = await readAll(readEvents, context(sandbox, 'events', 'incremental', relisted.state));
     expect(next.records).toEqual([]);
   });
 
   it('resumes an interrupted pass from its page token, re-reading at most one page', async () => {
-    const first = await run(readEvents, context(sandbox, 'events', 'full_refresh', null), 1);
+    const first = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null), { stopAfterStates: 1 });
     const pass = first.state!['pass'] as Json;
     expect(typeof pass['page_token']).toBe('string');
-    const resumed = await run(readEvents, context(sandbox, 'events', 'full_refresh', first.state));
+    const resumed = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', first.state));
     const firstKeys = new Set(keys(first.records));
     expect(keys(resumed.records).filter((k) => firstKeys.has(k)).length).toBeLessThanOrEqual(1000);
     expect(new Set([...firstKeys, ...keys(resumed.records)]).size).toBe(live());
   });
 
   it('misses nothing when events change while a pass is interrupted', async () => {
-    const start = await run(readEvents, context(sandbox, 'events', 'incremental', null), 2);
+    const start = await readAll(readEvents, context(sandbox, 'events', 'incremental', null), { stopAfterStates: 2 });
     const change = await control(sandbox, { stream: 'events', create: 4, update: 30, delete: 10 });
-    const rest = await run(readEvents, context(sandbox, 'events', 'incremental', start.state));
+    const rest = await readAll(readEvents, context(sandbox, 'events', 'incremental', start.state));
     // What changed behind the reader (on the pages already read) comes with the next incremental read, whose
     // sync token dates from before the change.
-    const next = await run(readEvents, context(sandbox, 'events', 'incremental', rest.state));
+    const next = await readAll(readEvents, context(sandbox, 'events', 'incremental', rest.state));
     const changed = new Set([...keys(rest.records), ...keys(next.records)]);
     for (const key of asKeys([...(change['created'] as string[]), ...(change['updated'] as string[])])) expect(changed.has(key)).toBe(true);
     const deleted = new Set([...rest.deletes, ...next.deletes]);
     for (const key of asKeys(change['deleted'])) expect(deleted.has(key)).toBe(true);
-    expect((await run(readEvents, context(sandbox, 'events', 'incremental', next.state))).records).toEqual([]);
+    expect((await readAll(readEvents, context(sandbox, 'events', 'incremental', next.state))).records).toEqual([]);
   });
 
   it('reads nothing after a hand-set cursor in the future, and then keeps per-calendar tokens', async () => {
-    const future = await run(readEvents, context(sandbox, 'events', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
+    const future = await readAll(readEvents, context(sandbox, 'events', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
     expect(future.records).toEqual([]);
     expect(Object.keys(future.state!['calendars'] as Json)).toHaveLength(3);
     const change = await control(sandbox, { stream: 'events', update: 2 });
-    const since = await run(readEvents, context(sandbox, 'events', 'incremental', { cursor: change['updated_at'] as string }));
+    const since = await readAll(readEvents, context(sandbox, 'events', 'incremental', { cursor: change['updated_at'] as string }));
     expect(keys(since.records)).toEqual(asKeys(change['updated']));
   });
 
   it('reads only the configured calendars ("primary" names the user\'s own)', async () => {
     const config = { calendars: ' primary ' };
-    const calendars = await run(readCalendars, context(sandbox, 'calendars', 'full_refresh', null, config));
+    const calendars = await readAll(readCalendars, context(sandbox, 'calendars', 'full_refresh', null, config));
     expect(calendars.records.map((c) => c['id'])).toEqual([sandbox.info().user]);
-    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null, config));
+    const events = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null, config));
     expect(new Set(events.records.map((e) => e['calendar_id']))).toEqual(new Set([sandbox.info().user]));
     expect(events.records).toHaveLength(sandbox.info().calendars[0]!.events);
   });
@@ -183,7 +148,7 @@ describe('google_calendar streams against the sandbox', () => {
     await control(sandbox, { kind: 'rate_limit', after: 1 });
     await control(sandbox, { kind: 'server_error', count: 2 });
     await control(sandbox, { kind: 'truncate', after: 1 });
-    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const events = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     expect(new Set(keys(events.records)).size).toBe(live());
     const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
     expect(faults['pending']).toEqual([]);
@@ -192,13 +157,13 @@ describe('google_calendar streams against the sandbox', () => {
   it('fails with a config error on a wrong token, and on a 403 that is not a rate limit', async () => {
     const ctx = context(sandbox, 'events', 'full_refresh', null);
     ctx.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: 'Bearer ya29.wrong' }, retry: { baseDelayMs: 1 } });
-    const error = await run(readEvents, ctx).catch((e: unknown) => e);
+    const error = await readAll(readEvents, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
 
     await control(sandbox, { kind: 'secondary_rate_limit', count: 2 });
     const twice = context(sandbox, 'calendars', 'full_refresh', null);
     twice.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: `Bearer ${sandbox.token}` }, retry: { baseDelayMs: 1, maxAttempts: 2 } });
-    const limited = await run(readCalendars, twice).catch((e: unknown) => e);
+    const limited = await readAll(readCalendars, twice).catch((e: unknown) => e);
     // Still limited after every attempt: transient, so the next run tries again.
     expect(isHttpError(limited) && limited.kind === 'transient' && limited.code === 'rate_limited' && limited.status === 403).toBe(true);
   });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
 import { isAppError } from '../../contracts/errors.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { afterAuthorization } from './after-authorization.js';
 import { jira } from './index.js';
 import { cursorMinute, issuesJql } from './jql.js';
@@ -17,49 +18,20 @@ function basic(sandbox: JiraSandboxHandle): string {
   return `Basic ${Buffer.from(`${sandbox.email}:${sandbox.token}`).toString('base64')}`;
 }
 
+/**
+ * An API token goes as Basic auth with the user's email, to the site the config's `base_url` names; a config
+ * without one leaves the manifest's placeholder host, as it would a connection.
+ */
 function context(
   sandbox: JiraSandboxHandle,
   stream: string,
   mode: SyncMode,
   state: StreamState | null,
-  config: Record<string, unknown> = { base_url: sandbox.url },
+  config: Json = { base_url: sandbox.url },
   authorization = basic(sandbox),
 ): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
-    mode,
-    state,
-    config,
-    http: createHttpClient({
-      baseUrl: typeof config['base_url'] === 'string' ? config['base_url'] : parsed.base_url,
-      headers: { ...parsed.default_headers, Authorization: authorization },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-    }),
-    signal: new AbortController().signal,
-    log: () => undefined,
-  };
-}
-
-interface Run {
-  records: Json[];
-  states: StreamState[];
-  state: StreamState | null;
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], states: [], state: null };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+  const baseUrl = typeof config['base_url'] === 'string' ? config['base_url'] : undefined;
+  return readerContext({ manifest, stream, mode, state, baseUrl, token: sandbox.token, authorization, config });
 }
 
 const ids = (records: Json[]) => records.map((r) => String(r['id']));
@@ -137,12 +109,12 @@ describe('jira streams against the sandbox', () => {
   afterAll(() => sandbox.close());
 
   it('reads every project and every issue once, in Jira shapes', async () => {
-    const projects = await run(readProjects, context(sandbox, 'projects', 'full_refresh', null));
+    const projects = await readAll(readProjects, context(sandbox, 'projects', 'full_refresh', null));
     expect(projects.records.map((p) => p['key'])).toEqual(sandbox.info().projects.map((p) => p.key).sort());
     expect(projects.records[0]).toHaveProperty('lead.accountId');
     expect(projects.state).toEqual({});
 
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     expect(issues.records).toHaveLength(1200);
     expect(sorted(ids(issues.records))).toEqual(await liveIds(sandbox));
     expect((issues.records[0]!['fields'] as Json)['updated']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}$/);
@@ -151,68 +123,68 @@ describe('jira streams against the sandbox', () => {
   });
 
   it('reads exactly the changed issues incrementally, then nothing', async () => {
-    const base = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', base.state))).records).toEqual([]);
+    const base = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', base.state))).records).toEqual([]);
     const change = await control(sandbox, 'changes', { stream: 'issues', create: 3, update: 5, delete: 2 });
-    const next = await run(readIssues, context(sandbox, 'issues', 'incremental', base.state));
+    const next = await readAll(readIssues, context(sandbox, 'issues', 'incremental', base.state));
     expect(sorted(ids(next.records))).toEqual(sorted([...(change['created'] as string[]), ...(change['updated'] as string[])]));
     expect(next.state?.['cursor']).toBe(change['updated_at']);
     expect(sorted(next.state?.['seen'] as string[])).toEqual(sorted(ids(next.records)));
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', next.state))).records).toEqual([]);
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', next.state))).records).toEqual([]);
     // A second batch in the same minute as the first still comes through, and only it.
     const again = await control(sandbox, 'changes', { stream: 'issues', update: 2 });
-    const last = await run(readIssues, context(sandbox, 'issues', 'incremental', next.state));
+    const last = await readAll(readIssues, context(sandbox, 'issues', 'incremental', next.state));
     expect(sorted(ids(last.records))).toEqual(sorted(again['updated'] as string[]));
   });
 
   it('walks a minute holding more than a page of issues by its tokens, missing and repeating nothing', async () => {
-    const base = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const base = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     const change = await control(sandbox, 'changes', { stream: 'issues', create: 150, update: 120 });
-    const next = await run(readIssues, context(sandbox, 'issues', 'incremental', base.state));
+    const next = await readAll(readIssues, context(sandbox, 'issues', 'incremental', base.state));
     expect(next.records).toHaveLength(270);
     expect(sorted(ids(next.records))).toEqual(sorted([...(change['created'] as string[]), ...(change['updated'] as string[])]));
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', next.state))).records).toEqual([]);
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', next.state))).records).toEqual([]);
   });
 
   it('resumes an interrupted pass from its checkpoint, re-reading nothing already read', async () => {
-    const first = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 4);
-    const resumed = await run(readIssues, context(sandbox, 'issues', 'full_refresh', first.state));
+    const first = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null), { stopAfterStates: 4 });
+    const resumed = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', first.state));
     const firstIds = new Set(ids(first.records));
     expect(ids(resumed.records).filter((id) => firstIds.has(id))).toEqual([]);
     expect(sorted([...firstIds, ...ids(resumed.records)])).toEqual(await liveIds(sandbox));
   });
 
   it('misses nothing when issues change and vanish while a pass is interrupted', async () => {
-    const partial = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null), 5);
+    const partial = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null), { stopAfterStates: 5 });
     await control(sandbox, 'changes', { stream: 'issues', update: 60, delete: 40, create: 5 });
-    const rest = await run(readIssues, context(sandbox, 'issues', 'full_refresh', partial.state));
+    const rest = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', partial.state));
     const seen = new Set([...ids(partial.records), ...ids(rest.records)]);
     for (const id of await liveIds(sandbox)) expect(seen.has(id)).toBe(true);
   });
 
   it('starts from a hand-set cursor, and a future one reads nothing', async () => {
-    const all = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const all = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     const times = all.records.map((r) => Date.parse((r['fields'] as Json)['updated'] as string)).sort((a, b) => a - b);
     const cursor = new Date(times[times.length - 30]!).toISOString();
     const expected = all.records.filter((r) => Date.parse((r['fields'] as Json)['updated'] as string) >= Date.parse(cursor));
-    const since = await run(readIssues, context(sandbox, 'issues', 'incremental', { cursor }));
+    const since = await readAll(readIssues, context(sandbox, 'issues', 'incremental', { cursor }));
     expect(sorted(ids(since.records))).toEqual(sorted(ids(expected)));
-    expect((await run(readIssues, context(sandbox, 'issues', 'incremental', { cursor: '2999-01-01T00:00:00Z' }))).records).toEqual([]);
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', { cursor: '2999-01-01T00:00:00Z' }))).records).toEqual([]);
   });
 
   it('reads only the configured projects', async () => {
     const key = sandbox.info().projects[1]!.key;
     const config = { base_url: sandbox.url, projects: ` ${key.toLowerCase()} ` };
-    const projects = await run(readProjects, context(sandbox, 'projects', 'full_refresh', null, config));
+    const projects = await readAll(readProjects, context(sandbox, 'projects', 'full_refresh', null, config));
     expect(projects.records.map((p) => p['key'])).toEqual([key]);
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null, config));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, config));
     expect(issues.records.length).toBe(sandbox.info().projects[1]!.issues);
     expect(new Set(issues.records.map((r) => ((r['fields'] as Json)['project'] as Json)['key']))).toEqual(new Set([key]));
-    await expect(run(readIssues, context(sandbox, 'issues', 'full_refresh', null, { ...config, projects: 'NOPE' }))).rejects.toThrow(/does not exist for the field 'project'/);
+    await expect(readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, { ...config, projects: 'NOPE' }))).rejects.toThrow(/does not exist for the field 'project'/);
   });
 
   it('insists on a site URL with an API token', async () => {
-    const error = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null, {})).catch((e: unknown) => e);
+    const error = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, {})).catch((e: unknown) => e);
     expect(isAppError(error) && error.field === 'config.base_url').toBe(true);
   });
 
@@ -221,7 +193,7 @@ describe('jira streams against the sandbox', () => {
     await control(sandbox, 'faults', { kind: 'rate_limit', retry_after: 0, after: 2 });
     await control(sandbox, 'faults', { kind: 'server_error', count: 2, after: 1 });
     await control(sandbox, 'faults', { kind: 'truncate', after: 3 });
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     expect(sorted([...new Set(ids(issues.records))])).toEqual(expected);
     const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
     expect(faults['pending']).toEqual([]);
@@ -229,7 +201,7 @@ describe('jira streams against the sandbox', () => {
 
   it('fails with a config error and Jira\'s words on a wrong API token', async () => {
     const ctx = context(sandbox, 'issues', 'full_refresh', null, { base_url: sandbox.url }, `Basic ${Buffer.from(`${sandbox.email}:wrong-token`).toString('base64')}`);
-    const error = await run(readIssues, ctx).catch((e: unknown) => e);
+    const error = await readAll(readIssues, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
     expect(String(error)).toMatch(/Basic authentication with passwords is deprecated/);
   });
@@ -244,7 +216,7 @@ describe('jira streams against the sandbox', () => {
     await expect(afterAuthorization({ http, callback: new URLSearchParams(), config: { base_url: 'https://x.atlassian.net' } })).rejects.toThrow(/leave config.base_url empty/);
 
     const config = { ...found };
-    const issues = await run(readIssues, context(sandbox, 'issues', 'full_refresh', null, config, `Bearer ${sandbox.token}`));
+    const issues = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null, config, `Bearer ${sandbox.token}`));
     expect(sorted(ids(issues.records))).toEqual(await liveIds(sandbox));
     expect(String(issues.records[0]!['self'])).toContain(`/ex/jira/${sandbox.cloudId}/rest/api/3/issue/`);
   });

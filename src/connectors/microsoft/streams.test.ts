@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { microsoft } from './index.js';
 import { manifest } from './manifest.js';
 import { createMicrosoftSandbox, type MicrosoftSandboxHandle } from './sandbox/index.js';
@@ -10,46 +11,22 @@ import { readEvents, readMessages } from './streams.js';
 
 type Json = Record<string, unknown>;
 
-interface Run {
-  records: Json[];
-  deletes: string[];
-  states: StreamState[];
-  state: StreamState | null;
-  logs: string[];
-}
-
+/**
+ * Graph is reached through the sandbox's connection config, whose fixed calendar window and folders the counts
+ * asserted below depend on; log lines keep their level, since a test counts the warnings.
+ */
 function context(sandbox: MicrosoftSandboxHandle, stream: string, mode: SyncMode, state: StreamState | null, config: Json = {}, logs: string[] = []): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
   const { base_url: baseUrl, calendar_start, calendar_end, mail_folders } = sandbox.connectConfig;
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
+  return readerContext({
+    manifest,
+    stream,
     mode,
     state,
+    baseUrl: baseUrl as string,
+    token: sandbox.token,
     config: { tenant: 'common', calendar_start, calendar_end, mail_folders, ...config },
-    http: createHttpClient({
-      baseUrl: baseUrl as string,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-    }),
-    signal: new AbortController().signal,
     log: (level, message) => logs.push(`${level}: ${message}`),
-  };
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], deletes: [], states: [], state: null, logs: [] };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'deletes') out.deletes.push(...message.ids);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+  });
 }
 
 const ids = (records: Json[]) => records.map((r) => r['id'] as string).sort();
@@ -99,7 +76,7 @@ describe('microsoft streams against the sandbox', () => {
   afterAll(() => sandbox.close());
 
   it('reads every event and every message of the configured folders once, without OData annotations', async () => {
-    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const events = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     expect(events.records).toHaveLength(sandbox.info().counts.events);
     expect(new Set(ids(events.records)).size).toBe(events.records.length);
     expect(Object.keys(events.records[0]!).some((key) => key.startsWith('@'))).toBe(false);
@@ -108,71 +85,71 @@ describe('microsoft streams against the sandbox', () => {
     // 450 events at 100 a page: four checkpoints with a next link, the last with the delta link.
     expect(events.states.map((s) => Object.keys(s).sort().join())).toEqual([...Array(4).fill('nextLink,window'), 'deltaLink,window']);
 
-    const messages = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null));
+    const messages = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));
     expect(messages.records).toHaveLength(sandbox.info().counts.messages);
     expect(Object.keys(messages.state?.['folders'] as Json)).toEqual(['inbox', 'sentitems']);
-    const inboxOnly = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: '' }));
+    const inboxOnly = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: '' }));
     expect(inboxOnly.records).toHaveLength(sandbox.info().folders.inbox.messages);
   });
 
   it('reads exactly the changes incrementally, deletions as deletes, then nothing', async () => {
-    const events0 = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
-    const messages0 = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null));
-    const quiet = await run(readEvents, context(sandbox, 'events', 'incremental', events0.state));
+    const events0 = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const messages0 = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));
+    const quiet = await readAll(readEvents, context(sandbox, 'events', 'incremental', events0.state));
     expect([quiet.records, quiet.deletes]).toEqual([[], []]);
 
     const eventChange = await change(sandbox, { stream: 'events', create: 3, update: 5, delete: 2 });
     const messageChange = await change(sandbox, { stream: 'messages', create: 4, update: 4, delete: 3 });
-    const events1 = await run(readEvents, context(sandbox, 'events', 'incremental', events0.state));
+    const events1 = await readAll(readEvents, context(sandbox, 'events', 'incremental', events0.state));
     expect(ids(events1.records)).toEqual(sorted([...eventChange.created, ...eventChange.updated]));
     expect(sorted(events1.deletes)).toEqual(sorted(eventChange.deleted));
-    const messages1 = await run(readMessages, context(sandbox, 'messages', 'incremental', messages0.state));
+    const messages1 = await readAll(readMessages, context(sandbox, 'messages', 'incremental', messages0.state));
     expect(ids(messages1.records)).toEqual(sorted([...messageChange.created, ...messageChange.updated]));
     expect(sorted(messages1.deletes)).toEqual(sorted(messageChange.deleted));
 
-    const events2 = await run(readEvents, context(sandbox, 'events', 'incremental', events1.state));
-    const messages2 = await run(readMessages, context(sandbox, 'messages', 'incremental', messages1.state));
+    const events2 = await readAll(readEvents, context(sandbox, 'events', 'incremental', events1.state));
+    const messages2 = await readAll(readMessages, context(sandbox, 'messages', 'incremental', messages1.state));
     expect([events2.records, events2.deletes, messages2.records, messages2.deletes]).toEqual([[], [], [], []]);
   });
 
   it('resumes an interrupted round from its saved next link, re-reading nothing', async () => {
-    const full = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
-    const first = await run(readEvents, context(sandbox, 'events', 'full_refresh', null), 2);
+    const full = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const first = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null), { stopAfterStates: 2 });
     expect(first.state?.['nextLink']).toMatch(/\$skiptoken=/);
-    const rest = await run(readEvents, context(sandbox, 'events', 'incremental', first.state));
+    const rest = await readAll(readEvents, context(sandbox, 'events', 'incremental', first.state));
     expect(sorted([...ids(first.records), ...ids(rest.records)])).toEqual(ids(full.records));
 
-    const messages = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null));
-    const partial = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null), 3);
+    const messages = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));
+    const partial = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null), { stopAfterStates: 3 });
     const folders = partial.state?.['folders'] as Json;
     expect(Object.keys(folders)).toEqual(['inbox']);
-    const remaining = await run(readMessages, context(sandbox, 'messages', 'incremental', partial.state));
+    const remaining = await readAll(readMessages, context(sandbox, 'messages', 'incremental', partial.state));
     expect(sorted([...ids(partial.records), ...ids(remaining.records)])).toEqual(ids(messages.records));
   });
 
   it('starts a fresh round when Graph no longer knows the delta token (410 syncStateNotFound)', async () => {
-    const events0 = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
-    const messages0 = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null));
+    const events0 = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const messages0 = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));
     sandbox.expireDeltaTokens();
     const logs: string[] = [];
-    const events1 = await run(readEvents, context(sandbox, 'events', 'incremental', events0.state, {}, logs));
+    const events1 = await readAll(readEvents, context(sandbox, 'events', 'incremental', events0.state, {}, logs));
     expect(events1.records).toHaveLength(sandbox.info().counts.events);
     expect(events1.state?.['deltaLink']).not.toBe(events0.state?.['deltaLink']);
-    const messages1 = await run(readMessages, context(sandbox, 'messages', 'incremental', messages0.state, {}, logs));
+    const messages1 = await readAll(readMessages, context(sandbox, 'messages', 'incremental', messages0.state, {}, logs));
     expect(messages1.records).toHaveLength(sandbox.info().counts.messages);
     expect(logs.filter((l) => l.startsWith('warn: ')).length).toBe(3);
     // The new links work.
-    expect((await run(readEvents, context(sandbox, 'events', 'incremental', events1.state))).records).toEqual([]);
+    expect((await readAll(readEvents, context(sandbox, 'events', 'incremental', events1.state))).records).toEqual([]);
   });
 
   it('finishes the saved round before reading a moved calendar window, so no deletion is lost', async () => {
-    const events0 = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const events0 = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     const deleted = (await change(sandbox, { stream: 'events', delete: 2 })).deleted;
     // The sandbox's events start within 180 days of the middle of its window: start the window at that middle.
     const middle = Date.parse(`${sandbox.connectConfig['calendar_start'] as string}T00:00:00Z`) + 365 * 86_400_000;
     const moved = { calendar_start: new Date(middle).toISOString().slice(0, 10) };
     const logs: string[] = [];
-    const events1 = await run(readEvents, context(sandbox, 'events', 'incremental', events0.state, moved, logs));
+    const events1 = await readAll(readEvents, context(sandbox, 'events', 'incremental', events0.state, moved, logs));
     expect(sorted(events1.deletes)).toEqual(sorted(deleted));
     expect(logs.some((l) => l.includes('calendar window moved'))).toBe(true);
     expect(events1.state?.['window']).toMatchObject({ start: `${moved.calendar_start}T00:00:00Z` });
@@ -181,15 +158,15 @@ describe('microsoft streams against the sandbox', () => {
   });
 
   it('honours a hand-set cursor: a date keeps what changed since, a delta link resumes from it', async () => {
-    const future = await run(readEvents, context(sandbox, 'events', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
+    const future = await readAll(readEvents, context(sandbox, 'events', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
     expect(future.records).toEqual([]);
     expect(future.state?.['deltaLink']).toMatch(/\$deltatoken=/);
     const made = await change(sandbox, { stream: 'messages', update: 2 });
-    const since = await run(readMessages, context(sandbox, 'messages', 'incremental', { cursor: sandbox.info().clock }));
+    const since = await readAll(readMessages, context(sandbox, 'messages', 'incremental', { cursor: sandbox.info().clock }));
     expect(ids(since.records)).toEqual(sorted(made.updated));
-    const fromLink = await run(readEvents, context(sandbox, 'events', 'incremental', { cursor: future.state?.['deltaLink'] as string }));
+    const fromLink = await readAll(readEvents, context(sandbox, 'events', 'incremental', { cursor: future.state?.['deltaLink'] as string }));
     expect(fromLink.records).toEqual([]);
-    await expect(run(readEvents, context(sandbox, 'events', 'incremental', { cursor: 'yesterday' }))).rejects.toThrow(/neither a date nor a delta link/);
+    await expect(readAll(readEvents, context(sandbox, 'events', 'incremental', { cursor: 'yesterday' }))).rejects.toThrow(/neither a date nor a delta link/);
   });
 
   it('rides through throttling, server errors and truncated bodies', async () => {
@@ -199,7 +176,7 @@ describe('microsoft streams against the sandbox', () => {
     await fault({ kind: 'secondary_rate_limit', retry_after: 0 });
     await fault({ kind: 'server_error', count: 2, after: 1 });
     await fault({ kind: 'truncate', after: 1 });
-    const events = await run(readEvents, context(sandbox, 'events', 'full_refresh', null));
+    const events = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     expect(new Set(ids(events.records)).size).toBe(expected);
     const pending = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
     expect(pending['pending']).toEqual([]);
@@ -208,10 +185,10 @@ describe('microsoft streams against the sandbox', () => {
   it('fails with a config error on a refused token, and on a folder Graph does not know', async () => {
     const ctx = context(sandbox, 'events', 'full_refresh', null);
     ctx.http = createHttpClient({ baseUrl: sandbox.connectConfig['base_url'] as string, headers: { Authorization: 'Bearer nope' }, retry: { baseDelayMs: 1 } });
-    const error = await run(readEvents, ctx).catch((e: unknown) => e);
+    const error = await readAll(readEvents, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401 && /InvalidAuthenticationToken/.test(error.message)).toBe(true);
-    const missing = await run(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'drafts' })).catch((e: unknown) => e);
+    const missing = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'drafts' })).catch((e: unknown) => e);
     expect(isHttpError(missing) && missing.kind === 'config' && /ErrorItemNotFound/.test(missing.message)).toBe(true);
-    await expect(run(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'in box' }))).rejects.toThrow(/not a folder name/);
+    await expect(readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'in box' }))).rejects.toThrow(/not a folder name/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type SyncMode } from '../../contracts/manifest.js';
+import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
+import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
+import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
 import { stripe } from './index.js';
 import { manifest } from './manifest.js';
 import { createStripeSandbox, type StripeSandboxHandle } from './sandbox/index.js';
@@ -11,43 +12,7 @@ type Json = Record<string, unknown>;
 type Stream = keyof typeof streams;
 
 function context(sandbox: StripeSandboxHandle, stream: Stream, mode: SyncMode, state: StreamState | null, logs: string[] = []): StreamContext {
-  const parsed = ManifestSchema.parse(manifest);
-  return {
-    stream: StreamManifestSchema.parse(parsed.streams.find((s) => s.name === stream)),
-    mode,
-    state,
-    config: {},
-    http: createHttpClient({
-      baseUrl: sandbox.url,
-      headers: { ...parsed.default_headers, Authorization: `Bearer ${sandbox.token}` },
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
-      secrets: [sandbox.token],
-    }),
-    signal: new AbortController().signal,
-    log: (_level, message) => logs.push(message),
-  };
-}
-
-interface Run {
-  records: Json[];
-  deletes: string[];
-  states: StreamState[];
-  state: StreamState | null;
-}
-
-/** Reads a stream, optionally stopping right after the n-th checkpoint (as if the process died there). */
-async function run(reader: StreamReader, ctx: StreamContext, stopAfterStates = Infinity): Promise<Run> {
-  const out: Run = { records: [], deletes: [], states: [], state: null };
-  for await (const message of reader(ctx)) {
-    if (message.type === 'records') out.records.push(...message.records);
-    if (message.type === 'deletes') out.deletes.push(...message.ids);
-    if (message.type === 'state') {
-      out.states.push(message.state);
-      out.state = message.state;
-      if (out.states.length >= stopAfterStates) break;
-    }
-  }
-  return out;
+  return readerContext({ manifest, stream, mode, state, baseUrl: sandbox.url, token: sandbox.token, log: (_level, message) => logs.push(message) });
 }
 
 const ids = (records: Json[]) => records.map((r) => r['id'] as string);
@@ -98,24 +63,24 @@ describe('stripe streams against the sandbox', () => {
 
   it('reads every object of every stream once, and leaves the events position behind', async () => {
     for (const stream of Object.keys(streams) as Stream[]) {
-      const out = await run(streams[stream], context(sandbox, stream, 'full_refresh', null));
+      const out = await readAll(streams[stream], context(sandbox, stream, 'full_refresh', null));
       expect(sorted(ids(out.records)), stream).toEqual(await liveIds(sandbox, stream));
       expect(new Set(ids(out.records)).size).toBe(out.records.length);
       expect(out.state).not.toHaveProperty('pass');
       expect(out.state?.['cursor']).toEqual(expect.any(Number));
     }
-    const subscriptions = await run(streams.subscriptions, context(sandbox, 'subscriptions', 'full_refresh', null));
+    const subscriptions = await readAll(streams.subscriptions, context(sandbox, 'subscriptions', 'full_refresh', null));
     expect(subscriptions.records.some((s) => s['status'] === 'canceled')).toBe(true);
   });
 
   it('reads exactly the changes from events, deletions reported, oldest first, then nothing', async () => {
-    const base = await run(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
-    expect((await run(streams.customers, context(sandbox, 'customers', 'incremental', base.state))).records).toEqual([]);
+    const base = await readAll(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
+    expect((await readAll(streams.customers, context(sandbox, 'customers', 'incremental', base.state))).records).toEqual([]);
 
     const change = await control(sandbox, 'changes', { stream: 'customers', create: 3, update: 5, delete: 2 });
     // Another stream's changes are not customers' business.
     await control(sandbox, 'changes', { stream: 'subscriptions', update: 2 });
-    const next = await run(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
+    const next = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
     expect(sorted(ids(next.records))).toEqual(sorted([...(change['created'] as string[]), ...(change['updated'] as string[])]));
     expect(sorted(next.deletes)).toEqual(sorted(change['deleted'] as string[]));
     expect(next.state?.['event_id']).toMatch(/^evt_/);
@@ -127,14 +92,14 @@ describe('stripe streams against the sandbox', () => {
     }
     for (const record of next.records) expect(record).toEqual(listed.get(record['id'] as string));
 
-    const after = await run(streams.customers, context(sandbox, 'customers', 'incremental', next.state));
+    const after = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', next.state));
     expect(after.records).toEqual([]);
     expect(after.deletes).toEqual([]);
     expect(after.state).toEqual(next.state);
   });
 
   it('walks a long backlog forward page by page, applying only the newest version of each object', async () => {
-    const base = await run(streams.invoices, context(sandbox, 'invoices', 'full_refresh', null));
+    const base = await readAll(streams.invoices, context(sandbox, 'invoices', 'full_refresh', null));
     const changed = new Set<string>();
     const deleted = new Set<string>();
     for (let i = 0; i < 6; i++) {
@@ -142,7 +107,7 @@ describe('stripe streams against the sandbox', () => {
       for (const id of [...(c['created'] as string[]), ...(c['updated'] as string[])]) changed.add(id);
       for (const id of c['deleted'] as string[]) deleted.add(id);
     }
-    const next = await run(streams.invoices, context(sandbox, 'invoices', 'incremental', base.state));
+    const next = await readAll(streams.invoices, context(sandbox, 'invoices', 'incremental', base.state));
     expect(next.states.length).toBeGreaterThanOrEqual(3);
     const lastVersion = new Map<string, Json>();
     for (const r of next.records) lastVersion.set(r['id'] as string, r);
@@ -157,18 +122,18 @@ describe('stripe streams against the sandbox', () => {
   });
 
   it('treats a canceled subscription as an update, not a deletion', async () => {
-    const base = await run(streams.subscriptions, context(sandbox, 'subscriptions', 'full_refresh', null));
+    const base = await readAll(streams.subscriptions, context(sandbox, 'subscriptions', 'full_refresh', null));
     const change = await control(sandbox, 'changes', { stream: 'subscriptions', delete: 2 });
-    const next = await run(streams.subscriptions, context(sandbox, 'subscriptions', 'incremental', base.state));
+    const next = await readAll(streams.subscriptions, context(sandbox, 'subscriptions', 'incremental', base.state));
     expect(next.deletes).toEqual([]);
     expect(sorted(ids(next.records))).toEqual(sorted(change['deleted'] as string[]));
     expect(next.records.every((s) => s['status'] === 'canceled')).toBe(true);
   });
 
   it('resumes an interrupted full read from its checkpoint, re-reading at most one page', async () => {
-    const first = await run(streams.charges, context(sandbox, 'charges', 'full_refresh', null), 2);
+    const first = await readAll(streams.charges, context(sandbox, 'charges', 'full_refresh', null), { stopAfterStates: 2 });
     expect((first.state?.['pass'] as Json)['starting_after']).toMatch(/^ch_/);
-    const resumed = await run(streams.charges, context(sandbox, 'charges', 'incremental', first.state));
+    const resumed = await readAll(streams.charges, context(sandbox, 'charges', 'incremental', first.state));
     const seen = new Set(ids(first.records));
     expect(ids(resumed.records).filter((id) => seen.has(id)).length).toBeLessThanOrEqual(100);
     expect(sorted([...new Set([...seen, ...ids(resumed.records)])])).toEqual(await liveIds(sandbox, 'charges'));
@@ -178,11 +143,11 @@ describe('stripe streams against the sandbox', () => {
   it('reads from a hand-set cursor (ISO date or Unix seconds) and nothing from a future one', async () => {
     const start = Math.floor(Date.now() / 1000) - 1;
     const change = await control(sandbox, 'changes', { stream: 'charges', create: 2, update: 2 });
-    const fromIso = await run(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: new Date(start * 1000).toISOString() }));
+    const fromIso = await readAll(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: new Date(start * 1000).toISOString() }));
     expect(sorted(ids(fromIso.records))).toEqual(expect.arrayContaining(sorted([...(change['created'] as string[]), ...(change['updated'] as string[])])));
-    const fromNumber = await run(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: String(start) }));
+    const fromNumber = await readAll(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: String(start) }));
     expect(sorted(ids(fromNumber.records))).toEqual(sorted(ids(fromIso.records)));
-    const future = await run(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
+    const future = await readAll(streams.charges, context(sandbox, 'charges', 'incremental', { cursor: '2999-01-01T00:00:00Z' }));
     expect(future.records).toEqual([]);
     expect(future.state).toEqual({ cursor: Date.parse('2999-01-01T00:00:00Z') / 1000 });
   });
@@ -190,19 +155,19 @@ describe('stripe streams against the sandbox', () => {
   it('falls back to a full read when the position is older than the 30 days Stripe keeps events', async () => {
     const logs: string[] = [];
     const old = Math.floor(Date.now() / 1000) - 31 * 86_400;
-    const out = await run(streams.customers, context(sandbox, 'customers', 'incremental', { cursor: old, event_id: 'evt_whatever' }, logs));
+    const out = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', { cursor: old, event_id: 'evt_whatever' }, logs));
     expect(sorted(ids(out.records))).toEqual(await liveIds(sandbox, 'customers'));
     expect(logs.join('\n')).toMatch(/older than the 30 days/);
   });
 
   it('falls back to a full read when Stripe no longer has the last event read', async () => {
-    const base = await run(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
+    const base = await readAll(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
     await control(sandbox, 'changes', { stream: 'customers', update: 1 });
-    const next = await run(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
+    const next = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
     expect(next.state?.['event_id']).toMatch(/^evt_/);
     sandbox.expireEvents();
     const logs: string[] = [];
-    const again = await run(streams.customers, context(sandbox, 'customers', 'incremental', next.state, logs));
+    const again = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', next.state, logs));
     expect(sorted(ids(again.records))).toEqual(await liveIds(sandbox, 'customers'));
     expect(logs.join('\n')).toMatch(/no longer has the last event/);
   });
@@ -212,7 +177,7 @@ describe('stripe streams against the sandbox', () => {
     await control(sandbox, 'faults', { kind: 'rate_limit', count: 2, after: 1 });
     await control(sandbox, 'faults', { kind: 'server_error', count: 2, after: 1 });
     await control(sandbox, 'faults', { kind: 'truncate', after: 2 });
-    const out = await run(streams.invoices, context(sandbox, 'invoices', 'full_refresh', null));
+    const out = await readAll(streams.invoices, context(sandbox, 'invoices', 'full_refresh', null));
     expect(sorted([...new Set(ids(out.records))])).toEqual(expected);
     const faults = (await (await fetch(`${sandbox.url}/_sandbox/faults`)).json()) as Json;
     expect(faults['pending']).toEqual([]);
@@ -222,7 +187,7 @@ describe('stripe streams against the sandbox', () => {
     const ctx = context(sandbox, 'customers', 'full_refresh', null);
     const key = 'sk_test_thisIsNotTheKey1234567890WXYZ';
     ctx.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: `Bearer ${key}` }, retry: { baseDelayMs: 1 } });
-    const error = await run(streams.customers, ctx).catch((e: unknown) => e);
+    const error = await readAll(streams.customers, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
     expect((error as Error).message).toMatch(/Invalid API Key provided: sk_test_\*\*\*\*/);
     expect((error as Error).message).not.toContain('WXYZ');
@@ -237,10 +202,10 @@ describe('stripe streams when the account renders events in another API version'
   afterAll(() => sandbox.close());
 
   it('fetches changed objects in the pinned version instead of trusting the event payload', async () => {
-    const base = await run(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
+    const base = await readAll(streams.customers, context(sandbox, 'customers', 'full_refresh', null));
     const change = await control(sandbox, 'changes', { stream: 'customers', update: 2, delete: 1 });
     await fetch(`${sandbox.url}/_sandbox/stats`, { method: 'DELETE' });
-    const next = await run(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
+    const next = await readAll(streams.customers, context(sandbox, 'customers', 'incremental', base.state));
     expect(sorted(ids(next.records))).toEqual(sorted(change['updated'] as string[]));
     expect(next.deletes).toEqual(change['deleted']);
     const paths = Object.keys(sandbox.stats().by_path);
