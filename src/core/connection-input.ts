@@ -1,6 +1,7 @@
 import { AppError } from '../contracts/errors.js';
 import type { Field, Manifest } from '../contracts/manifest.js';
 import { ConnStringError, parseConnString } from './conn-string.js';
+import { paceKey, validatePace } from './request-pace.js';
 import { flattenDepthKey, validateFlattenDepth } from './typed-columns/flatten-depth.js';
 
 /** Config keys every connection accepts, whatever its connector. */
@@ -72,6 +73,8 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
       if (isUrlKey) out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config');
       else if (key === flattenDepthKey) {
         if (raw !== null && raw !== '') out[key] = validateFlattenDepth(raw);
+      } else if (key === paceKey) {
+        if (raw !== null && raw !== '') out[key] = validatePace(manifest, raw);
       } else if (commonConfigKeys.has(key)) out[key] = raw;
       else throw new AppError('validation_failed', `config.${key} is not a setting of connector "${manifest.id}".`, { field: `config.${key}` });
       continue;

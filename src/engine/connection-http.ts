@@ -1,5 +1,6 @@
 import type { Manifest } from '../contracts/manifest.js';
 import type { HttpClient } from '../http-client/http-types.js';
+import { paceFor } from '../core/request-pace.js';
 import { checkConnStringHosts } from './conn-string-guard.js';
 import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, templateConfig, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
@@ -23,12 +24,15 @@ export interface ConnectionHttpOptions {
 const guards = new Map<string, SsrfGuard>();
 const limiters = new Map<string, RateLimiter>();
 
-function limiterFor(connectionId: string, manifest: Manifest): RateLimiter | undefined {
-  if (!manifest.rate_limit) return undefined;
-  let limiter = limiters.get(connectionId);
+/** Keyed by connection and pace: a connection whose `requests_per_second` changed gets a limiter at its new pace. */
+function limiterFor(connectionId: string, manifest: Manifest, config: Record<string, unknown>): RateLimiter | undefined {
+  const pace = paceFor(manifest, config);
+  if (!pace) return undefined;
+  const key = `${connectionId} ${pace.requestsPerSecond}`;
+  let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = createRateLimiter({ requestsPerSecond: manifest.rate_limit.requests_per_second, burst: manifest.rate_limit.burst });
-    limiters.set(connectionId, limiter);
+    limiter = createRateLimiter(pace);
+    limiters.set(key, limiter);
   }
   return limiter;
 }
@@ -95,12 +99,13 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
   }
   const query: Record<string, string> = {};
   for (const [name, template] of Object.entries(manifest.auth.query)) query[name] = resolveTemplate(template, scope);
+  const limiter = limiterFor(options.connectionId, manifest, config);
   return createHttpClient({
     baseUrl: baseUrlOf(manifest, config),
     headers,
     query,
     guard: guardFor(options.allowPrivateHosts),
-    ...(limiterFor(options.connectionId, manifest) ? { rateLimiter: limiterFor(options.connectionId, manifest)! } : {}),
+    ...(limiter ? { rateLimiter: limiter } : {}),
     secrets: secretValues(manifest, secrets),
     userAgent: 'Tributary/0.1',
     ...(options.signal ? { signal: options.signal } : {}),

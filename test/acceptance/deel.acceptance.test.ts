@@ -6,6 +6,13 @@ const TOKEN = 'deel_acceptance_org_token_0123456789abcdef';
 /** The kit's sandbox URL is the server (control and OAuth endpoints at its root); Deel's API is under /rest/v2. */
 const apiOf = (sandbox: AcceptanceSandbox) => `${sandbox.url}/rest/v2`;
 
+/**
+ * The sandbox enforces no rate tier unless asked, and the connector's pace is unit-tested; at the manifest's pace
+ * every request past the burst would wait (Slack 1.25 s, Deel 0.25 s), which is most of this suite's time. The
+ * connection's own `requests_per_second` setting lifts it, as an operator would for a higher plan.
+ */
+const testPace = { requests_per_second: 25 };
+
 defineAcceptanceSuite({
   connector: 'deel',
   async startSandbox(options) {
@@ -22,13 +29,14 @@ defineAcceptanceSuite({
     clientSecret: DEEL_SANDBOX_CLIENT_SECRET,
     config: (sandbox) => ({
       base_url: apiOf(sandbox),
+      ...testPace,
       authorization_url: `${sandbox.url}/oauth2/authorize`,
       token_url: `${sandbox.url}/oauth2/tokens`,
     }),
   },
   credentials: {
-    good: (sandbox) => ({ fields: { token: sandbox.token }, config: { base_url: apiOf(sandbox) } }),
-    bad: (sandbox) => ({ fields: { token: 'deel_not_the_right_token_00000000' }, config: { base_url: apiOf(sandbox) } }),
+    good: (sandbox) => ({ fields: { token: sandbox.token }, config: { base_url: apiOf(sandbox), ...testPace } }),
+    bad: (sandbox) => ({ fields: { token: 'deel_not_the_right_token_00000000' }, config: { base_url: apiOf(sandbox), ...testPace } }),
     badMessage: /Unauthorized/,
   },
   mainStream: 'people',
