@@ -3,6 +3,13 @@ import { defineAcceptanceSuite } from './acceptance-kit.js';
 
 const TOKEN = 'xoxb-1000000000001-2000000000003-AcceptanceToken0123456';
 
+/**
+ * The sandbox enforces no rate tier unless asked, and the connector's pace is unit-tested; at the manifest's pace
+ * every request past the burst would wait (Slack 1.25 s, Deel 0.25 s), which is most of this suite's time. The
+ * connection's own `requests_per_second` setting lifts it, as an operator would for a higher plan.
+ */
+const testPace = { requests_per_second: 25 };
+
 defineAcceptanceSuite({
   connector: 'slack',
   async startSandbox(options) {
@@ -14,14 +21,15 @@ defineAcceptanceSuite({
     clientSecret: SLACK_SANDBOX_CLIENT_SECRET,
     config: (sandbox) => ({
       base_url: `${sandbox.url}/api`,
+      ...testPace,
       authorization_url: `${sandbox.url}/oauth/v2/authorize`,
       token_url: `${sandbox.url}/api/oauth.v2.access`,
       revocation_url: `${sandbox.url}/api/auth.revoke`,
     }),
   },
   credentials: {
-    good: (sandbox) => ({ fields: { token: sandbox.token }, config: { base_url: `${sandbox.url}/api` } }),
-    bad: (sandbox) => ({ fields: { token: 'xoxb-1000000000001-2000000000003-NotTheRightToken0000' }, config: { base_url: `${sandbox.url}/api` } }),
+    good: (sandbox) => ({ fields: { token: sandbox.token }, config: { base_url: `${sandbox.url}/api`, ...testPace } }),
+    bad: (sandbox) => ({ fields: { token: 'xoxb-1000000000001-2000000000003-NotTheRightToken0000' }, config: { base_url: `${sandbox.url}/api`, ...testPace } }),
     badMessage: /invalid_auth/,
   },
   mainStream: 'messages',

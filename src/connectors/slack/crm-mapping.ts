@@ -1,6 +1,6 @@
 import type { CrmMappingInput } from '../../contracts/crm.js';
 
-/** Slack → the canonical CRM model: messages are activities, (human) users contacts. */
+/** Slack → the canonical CRM model: messages and thread replies are activities, (human) users contacts. */
 export const crmMapping: CrmMappingInput[] = [
   {
     name: 'message_activity',
@@ -12,6 +12,20 @@ export const crmMapping: CrmMappingInput[] = [
       description: 'text',
       occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
       'custom.channel_id': 'channel_id',
+      'custom.user': 'user',
+    },
+  },
+  {
+    name: 'reply_activity',
+    stream: 'threads',
+    entity: 'activities',
+    fields: {
+      activity_type: { const: 'message' },
+      title: 'text',
+      description: 'text',
+      occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
+      'custom.channel_id': 'channel_id',
+      'custom.thread_ts': 'thread_ts',
       'custom.user': 'user',
     },
   },

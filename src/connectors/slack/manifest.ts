@@ -1,7 +1,10 @@
 import type { ManifestInput } from '../../contracts/manifest.js';
-import { channelSchema, messageSchema, userSchema } from './schemas.js';
+import { channelSchema, messageSchema, threadReplySchema, userSchema } from './schemas.js';
 
-/** The bot scopes the streams need: list public and private channels, read their history, list members. */
+/**
+ * The bot scopes the streams need: list public and private channels, read their history, list members. Thread
+ * replies (conversations.replies) are read with the same history scopes: no scope of their own.
+ */
 export const slackBotScopes = ['channels:read', 'groups:read', 'channels:history', 'groups:history', 'users:read'];
 
 /**
@@ -15,14 +18,14 @@ export const slackBotScopes = ['channels:read', 'groups:read', 'channels:history
  *
  * Every Web API answer is HTTP 200 with `{ ok: false, error }` on failure (a refused token is `invalid_auth`);
  * the streams turn those into errors of the right kind (see slack-api.ts). Rate limits are per method: Tier 2
- * (20+/min) for conversations.list and users.list, Tier 3 (50+/min) for conversations.history, answered with
- * 429 and `Retry-After`, which the HTTP client honours. The pace below stays under Tier 3 with a burst that
- * covers a sync's list calls.
+ * (20+/min) for conversations.list and users.list, Tier 3 (50+/min) for conversations.history and
+ * conversations.replies, answered with 429 and `Retry-After`, which the HTTP client honours. The pace below stays
+ * under Tier 3 with a burst that covers a sync's list calls.
  */
 export const manifest: ManifestInput = {
   id: 'slack',
   name: 'Slack',
-  description: 'Channels, members and channel messages from a Slack workspace, read by a bot.',
+  description: 'Channels, members, channel messages and thread replies from a Slack workspace, read by a bot.',
   category: 'communication',
   brand_logo: 'https://cdn.simpleicons.org/slack/4A154B',
   brand_color: '#4A154B',
@@ -65,8 +68,9 @@ export const manifest: ManifestInput = {
       required: false,
       placeholder: '7',
       help:
-        'An incremental read re-reads this many days before the newest message it has, to pick up edits and reactions ' +
-        '(Slack keeps a message\'s ts when it is edited). Older edits arrive with the next full refresh. Default 7.',
+        'An incremental read re-reads this many days before the newest message it has, to pick up edits, reactions and ' +
+        'new thread replies (Slack keeps a message\'s ts when it is edited or replied to). Older changes arrive with the next ' +
+        'full refresh. Default 7.',
       pattern: '^\\d{1,3}$',
     },
   ],
@@ -114,6 +118,16 @@ export const manifest: ManifestInput = {
       name: 'messages',
       description: 'Top-level messages of every channel the bot is a member of (conversations.history), keyed by channel and ts.',
       json_schema: messageSchema,
+      primary_key: ['channel_id', 'ts'],
+      cursor_field: 'ts',
+      sync_modes: ['full_refresh', 'incremental'],
+    },
+    {
+      name: 'threads',
+      description:
+        'Replies in the threads of those channels (conversations.replies), the parent message excluded, keyed by channel and ts. ' +
+        'Incremental reads fetch only threads whose latest_reply moved, for parents inside the look-back window.',
+      json_schema: threadReplySchema,
       primary_key: ['channel_id', 'ts'],
       cursor_field: 'ts',
       sync_modes: ['full_refresh', 'incremental'],

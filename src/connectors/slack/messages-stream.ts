@@ -1,7 +1,8 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { walkList, channelList } from './list-stream.js';
+import { advanceMark, lookbackMicros, minusLookback, readMarks, snapshot, startMarks, type ChannelMarks } from './channel-marks.js';
+import { selectedChannelIds, skippableChannelErrors } from './channel-selection.js';
 import { callSlack, nextCursorOf, objectsOf, pageSize, type SlackObject } from './slack-api.js';
-import { formatTs, laterTs, microsPerDay, parseTs } from './slack-ts.js';
+import { laterTs } from './slack-ts.js';
 
 /**
  * `messages`: `conversations.history` of every channel the bot is a member of (or the configured ones), newest
@@ -31,29 +32,17 @@ interface Pass {
   top?: string;
 }
 
-interface MessagesState {
-  channels: Record<string, string>;
-  cursor: string | null;
+interface MessagesState extends ChannelMarks {
   pass?: Pass;
 }
 
-const defaultLookbackDays = 7;
-/** A channel the bot left (or that vanished) since it was listed is skipped, not fatal. */
-const skippableErrors = ['not_in_channel', 'channel_not_found'];
-
 function readState(state: StreamState | null): MessagesState {
-  const channels: Record<string, string> = {};
-  const raw = state?.['channels'];
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    for (const [id, ts] of Object.entries(raw)) if (typeof ts === 'string' && parseTs(ts) !== null) channels[id] = ts;
-  }
-  const cursor = typeof state?.['cursor'] === 'string' && parseTs(state['cursor']) !== null ? state['cursor'] : null;
+  const marks = readMarks(state);
   const pass = state?.['pass'];
-  if (!pass || typeof pass !== 'object' || Array.isArray(pass)) return { channels, cursor };
+  if (!pass || typeof pass !== 'object' || Array.isArray(pass)) return marks;
   const p = pass as Record<string, unknown>;
   return {
-    channels,
-    cursor,
+    ...marks,
     pass: {
       full: p['full'] === true,
       pending: Array.isArray(p['pending']) ? p['pending'].filter((id): id is string => typeof id === 'string') : [],
@@ -63,51 +52,6 @@ function readState(state: StreamState | null): MessagesState {
   };
 }
 
-export function lookbackDays(config: Record<string, unknown>): number {
-  const raw = config['lookback_days'];
-  const days = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : defaultLookbackDays;
-  return Number.isFinite(days) && days >= 0 ? Math.floor(days) : defaultLookbackDays;
-}
-
-/** The `channels` config (ids or names, `#` optional) as lower-cased keys; null when unset. */
-export function configuredChannels(config: Record<string, unknown>): Set<string> | null {
-  const raw = config['channels'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const keys = list.map((value) => value.trim().replace(/^#/, '').toLowerCase()).filter((value) => value !== '');
-  return keys.length === 0 ? null : new Set(keys);
-}
-
-/** The channel ids whose history is read, in `conversations.list` order. */
-async function channelIds(ctx: StreamContext): Promise<string[]> {
-  const wanted = configuredChannels(ctx.config);
-  const found = new Set<string>();
-  const ids: string[] = [];
-  let skipped = 0;
-  for await (const page of walkList(ctx, channelList, null)) {
-    for (const channel of page.items) {
-      const id = typeof channel['id'] === 'string' ? channel['id'] : null;
-      if (id === null) continue;
-      const name = typeof channel['name'] === 'string' ? channel['name'].toLowerCase() : '';
-      if (wanted) {
-        const key = wanted.has(id.toLowerCase()) ? id.toLowerCase() : wanted.has(name) ? name : null;
-        if (key === null) continue;
-        found.add(key);
-        ids.push(id);
-      } else if (channel['is_member'] === true) {
-        ids.push(id);
-      } else {
-        skipped++;
-      }
-    }
-  }
-  if (wanted) {
-    const missing = [...wanted].filter((key) => !found.has(key));
-    if (missing.length > 0) ctx.log('warn', 'configured channels not found in conversations.list', { channels: missing });
-  }
-  if (skipped > 0) ctx.log('info', 'channels the bot is not a member of are not read; invite it with /invite @bot to include them', { channels: skipped });
-  return ids;
-}
-
 export const readMessages: StreamReader = async function* (ctx) {
   const previous = readState(ctx.state);
   const full = ctx.mode === 'full_refresh';
@@ -115,13 +59,10 @@ export const readMessages: StreamReader = async function* (ctx) {
   if (previous.pass && (!full || previous.pass.full)) {
     state = previous;
   } else {
-    const ids = await channelIds(ctx);
-    const channels = full ? {} : { ...previous.channels };
-    // A cursor set by hand, with no channel positions, is where every channel starts.
-    if (!full && Object.keys(channels).length === 0 && previous.cursor !== null) for (const id of ids) channels[id] = previous.cursor;
-    state = { channels, cursor: full ? null : previous.cursor, pass: { full, pending: ids } };
+    const ids = await selectedChannelIds(ctx);
+    state = { ...startMarks(previous, ids, full), pass: { full, pending: ids } };
   }
-  const lookback = BigInt(lookbackDays(ctx.config)) * microsPerDay;
+  const lookback = lookbackMicros(ctx.config);
   ctx.log('debug', 'messages pass', { full: state.pass?.full, channels: state.pass?.pending.length });
 
   while (state.pass && state.pass.pending.length > 0) {
@@ -139,14 +80,13 @@ async function* readChannel(
   lookback: bigint,
 ): AsyncGenerator<StreamMessage> {
   const mark = pass.full ? null : (state.channels[channel] ?? null);
-  const markTs = mark === null ? null : parseTs(mark);
-  const oldest = markTs === null ? null : formatTs(markTs - lookback);
+  const oldest = minusLookback(mark, lookback);
   for (;;) {
     const body = await callSlack(
       ctx,
       'conversations.history',
       { channel, limit: pageSize, ...(oldest === null ? {} : { oldest }), ...(pass.next ? { cursor: pass.next } : {}) },
-      { accept: skippableErrors },
+      { accept: skippableChannelErrors },
     );
     if (body.ok !== true) {
       ctx.log('warn', 'channel skipped', { channel, error: String(body.error) });
@@ -172,16 +112,8 @@ async function* readChannel(
 
 /** Records the channel's newest ts and moves the pass on to the next channel. */
 function finish(channel: string, state: MessagesState, pass: Pass, mark: string | null): void {
-  const newest = laterTs(mark, pass.top ?? null);
-  if (newest !== null) {
-    state.channels[channel] = newest;
-    state.cursor = laterTs(state.cursor, newest);
-  }
+  advanceMark(state, channel, laterTs(mark, pass.top ?? null));
   pass.pending = pass.pending.filter((id) => id !== channel);
   delete pass.next;
   delete pass.top;
-}
-
-function snapshot(state: MessagesState): StreamState {
-  return JSON.parse(JSON.stringify(state)) as StreamState;
 }

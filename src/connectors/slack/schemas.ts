@@ -1,7 +1,7 @@
 /**
- * JSON Schemas of the records, after the objects of Slack's Web API (conversation, user, message). The fields
- * worth a typed column are listed; `additionalProperties` stays open because Slack adds fields over time and
- * messages vary by subtype.
+ * JSON Schemas of the records, after the objects of Slack's Web API (conversation, user, message, thread reply).
+ * The fields worth a typed column are listed; `additionalProperties` stays open because Slack adds fields over
+ * time and messages vary by subtype.
  */
 type Schema = Record<string, unknown>;
 
@@ -109,32 +109,50 @@ export const userSchema: Schema = {
 
 const reaction = object({ name: string, users: stringArray, count: integer });
 
+/** What history items and thread replies share: both are Slack message objects. */
+const messageProperties: Record<string, Schema> = {
+  channel_id: { type: 'string', description: 'The conversation the message is in (added by Tributary: Slack message objects do not carry it)' },
+  ts,
+  type: { type: 'string', const: 'message' },
+  subtype: string,
+  user: string,
+  bot_id: string,
+  username: string,
+  text: string,
+  team: string,
+  client_msg_id: string,
+  edited: object({ user: string, ts }),
+  reactions: { type: 'array', items: reaction },
+  thread_ts: ts,
+  blocks: { type: 'array', items: { type: 'object' } },
+  attachments: { type: 'array', items: { type: 'object' } },
+  files: { type: 'array', items: { type: 'object' } },
+};
+
 export const messageSchema: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Slack message',
   ...object(
     {
-      channel_id: { type: 'string', description: 'The conversation the message is in (added by Tributary: history items do not carry it)' },
-      ts,
-      type: { type: 'string', const: 'message' },
-      subtype: string,
-      user: string,
-      bot_id: string,
-      username: string,
-      text: string,
-      team: string,
-      client_msg_id: string,
-      edited: object({ user: string, ts }),
-      reactions: { type: 'array', items: reaction },
-      thread_ts: ts,
+      ...messageProperties,
       reply_count: integer,
       reply_users_count: integer,
       latest_reply: ts,
       reply_users: stringArray,
-      blocks: { type: 'array', items: { type: 'object' } },
-      attachments: { type: 'array', items: { type: 'object' } },
-      files: { type: 'array', items: { type: 'object' } },
     },
     ['channel_id', 'ts', 'type'],
+  ),
+};
+
+export const threadReplySchema: Schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Slack thread reply',
+  ...object(
+    {
+      ...messageProperties,
+      thread_ts: { ...ts, description: "The parent message's ts: the thread's id in its channel" },
+      parent_user_id: string,
+    },
+    ['channel_id', 'ts', 'type', 'thread_ts'],
   ),
 };

@@ -14,15 +14,18 @@ import { decodeCursor, encodeCursor, RequestIds } from './ids.js';
 import { formatMicros, parseMicros } from './layout.js';
 import { renderMessage } from './messages.js';
 import { SlackSandboxOAuth, type SlackOAuthOptions } from './oauth-app.js';
+import { repliesPage } from './replies-page.js';
+import { renderReply, withThread } from './reply-message.js';
 import { faultResponse, headers, MethodRateLimits, rateLimited, refusal } from './responses.js';
 import { SlackStore, type ChangeResult } from './store.js';
+import { ThreadStore, type ThreadChangeResult } from './thread-store.js';
 import { SlackWorld } from './world.js';
 
 /**
  * The simulated Web API: `https://slack.com/api/<method>` becomes `<sandbox>/api/<method>`, GET with a query or
  * POST with a form (or JSON) body, the token in `Authorization: Bearer` (or a form `token` argument). Methods:
- * auth.test, conversations.list, conversations.history, users.list; OAuth v2 and auth.revoke are answered by
- * `oauth` before this code runs.
+ * auth.test, conversations.list, conversations.history, conversations.replies, users.list; OAuth v2 and
+ * auth.revoke are answered by `oauth` before this code runs.
  */
 export interface SlackApiOptions extends SlackOAuthOptions {
   seed: number;
@@ -40,8 +43,9 @@ export interface SlackSandboxInfo {
   bot_user_id: string;
   /** The sandbox clock: the ts of the latest change (or just after the seeded messages). */
   clock: string;
-  counts: { channels: number; users: number; messages: number };
-  channels: { id: string; name: string; is_member: boolean; is_private: boolean; is_archived: boolean; messages: number }[];
+  /** `messages`: top-level messages, as history lists them; `threads`: thread replies, which history leaves out. */
+  counts: { channels: number; users: number; messages: number; threads: number };
+  channels: { id: string; name: string; is_member: boolean; is_private: boolean; is_archived: boolean; messages: number; replies: number }[];
 }
 
 type Params = (name: string) => string | null;
@@ -51,6 +55,7 @@ const listTypes = new Set(['public_channel', 'private_channel', 'mpim', 'im']);
 export class SlackApi implements SandboxProvider {
   readonly world: SlackWorld;
   readonly store: SlackStore;
+  readonly threads: ThreadStore;
   readonly oauth: SlackSandboxOAuth;
   private readonly requestIds: RequestIds;
   private readonly limits: MethodRateLimits;
@@ -58,6 +63,7 @@ export class SlackApi implements SandboxProvider {
   constructor(private readonly options: SlackApiOptions) {
     this.world = new SlackWorld(options.seed, options.records);
     this.store = new SlackStore(this.world, options.records);
+    this.threads = new ThreadStore(this.world, this.store);
     this.oauth = new SlackSandboxOAuth(this.world, options);
     this.oauth.addStaticToken(options.token);
     this.requestIds = new RequestIds(options.seed);
@@ -92,6 +98,8 @@ export class SlackApi implements SandboxProvider {
         return this.conversationsList(params, ok, fail);
       case 'conversations.history':
         return this.conversationsHistory(params, ok, fail);
+      case 'conversations.replies':
+        return this.conversationsReplies(params, ok, fail);
       case 'users.list':
         return this.usersList(params, ok, fail);
       default:
@@ -104,18 +112,19 @@ export class SlackApi implements SandboxProvider {
     return faultResponse(fault, this.requestIds.next(), method);
   }
 
-  applyChanges(change: ChangeRequest): ChangeResult {
-    return this.store.applyChanges(change);
+  applyChanges(change: ChangeRequest): ChangeResult | ThreadChangeResult {
+    return change.stream === 'threads' ? this.threads.applyChanges(change) : this.store.applyChanges(change);
   }
 
   info(): SlackSandboxInfo {
+    const replies = this.threads.perChannel();
     const channels = this.world.channels.map((c, index) => {
       const position = this.world.readable.indexOf(index);
       let messages = 0;
       if (position !== -1) {
         for (let i = 0; i < this.store.channelLength(position); i++) if (this.store.exists(this.store.channelAt(position, i))) messages++;
       }
-      return { id: c.id, name: c.name, is_member: c.isMember, is_private: c.isPrivate, is_archived: c.isArchived, messages };
+      return { id: c.id, name: c.name, is_member: c.isMember, is_private: c.isPrivate, is_archived: c.isArchived, messages, replies: position === -1 ? 0 : replies[position]! };
     });
     return {
       provider: 'slack',
@@ -123,7 +132,12 @@ export class SlackApi implements SandboxProvider {
       team: { id: this.world.teamId, name: this.world.teamName, domain: this.world.domain },
       bot_user_id: this.world.botUserId,
       clock: isoSeconds(this.store.clock.now()),
-      counts: { channels: this.world.channels.length, users: this.world.users.length, messages: this.store.liveCount },
+      counts: {
+        channels: this.world.channels.length,
+        users: this.world.users.length,
+        messages: this.store.liveCount,
+        threads: replies.reduce((sum, n) => sum + n, 0),
+      },
       channels,
     };
   }
@@ -182,13 +196,52 @@ export class SlackApi implements SandboxProvider {
     }
     const page = historyPage(this.store, { position, oldest, latest, inclusive: isTrue(param('inclusive')), limit, from });
     return ok({
-      messages: page.items.map((k) => renderMessage(this.world, this.store.facts(k))),
+      messages: page.items.map((k) => this.renderTopLevel(k)),
       has_more: page.next !== null,
       pin_count: 0,
       channel_actions_ts: null,
       channel_actions_count: 0,
       ...(page.next === null ? {} : { response_metadata: { next_cursor: encodeCursor('next_ts', formatMicros(page.next).replace('.', '')) } }),
     });
+  }
+
+  /**
+   * A thread, parent first on every page, then its replies oldest first. `ts` may name the parent or any reply;
+   * an ordinary message comes back alone; a join, a deleted message or an unknown ts is `thread_not_found`.
+   */
+  private conversationsReplies(param: Params, ok: (b: Record<string, unknown>) => SandboxResponse, fail: (e: string) => SandboxResponse): SandboxResponse {
+    const index = this.world.channelIndex(param('channel') ?? '');
+    if (index === null) return fail('channel_not_found');
+    const position = this.world.readable.indexOf(index);
+    if (position === -1) return fail('not_in_channel');
+    const ts = readTs(param('ts'));
+    if (ts === null || ts === undefined) return fail('thread_not_found');
+    const oldest = readTs(param('oldest'));
+    if (oldest === undefined) return fail('invalid_ts_oldest');
+    const latest = readTs(param('latest'));
+    if (latest === undefined) return fail('invalid_ts_latest');
+    const limit = readLimit(param('limit'), 1000, 1000);
+    if (limit === null || limit === 0) return fail('invalid_limit');
+    let from: number | null = null;
+    const cursor = param('cursor');
+    if (cursor) {
+      const decoded = decodeCursor('next_ts', cursor);
+      if (decoded === null || !/^\d{7,18}$/.test(decoded)) return fail('invalid_cursor');
+      from = Number(decoded);
+    }
+    const k = this.threads.threadOf(position, ts);
+    if (k === null) return fail('thread_not_found');
+    const parent = this.renderTopLevel(k);
+    const page = repliesPage(this.threads.replies(k), { oldest, latest, inclusive: isTrue(param('inclusive')), limit, from });
+    return ok({
+      messages: [parent, ...page.items.map((reply) => renderReply(this.world, reply, this.threads.author(reply), parent))],
+      has_more: page.next !== null,
+      response_metadata: { next_cursor: page.next === null ? '' : encodeCursor('next_ts', formatMicros(page.next).replace('.', '')) },
+    });
+  }
+
+  private renderTopLevel(k: number): Record<string, unknown> {
+    return withThread(renderMessage(this.world, this.store.facts(k)), this.threads.summary(k));
   }
 
   /** The list position a `<kind>:<id>` cursor points at; 0 without a cursor, null when it is not one of ours. */

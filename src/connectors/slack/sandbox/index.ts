@@ -18,14 +18,15 @@ export interface SlackSandboxOptions extends SandboxOptions {
 }
 
 export interface SlackSandboxHandle extends SandboxHandle {
-  /** What `GET /_sandbox/info` returns: team, counts per stream and per channel, the sandbox clock. */
+  /** What `GET /_sandbox/info` returns: team, counts per stream and per channel (messages, replies), the sandbox clock. */
   info(): SlackSandboxInfo;
   stats(): StatsSnapshot;
 }
 
 /**
  * Starts the Slack simulator: `records` messages spread over the channels the bot is a member of (about
- * √(records / 12) of them, 3 to 200), the workspace's members, and one channel the bot was never invited to.
+ * √(records / 12) of them, 3 to 200), about one ordinary message in 120 a thread parent with 1 to 6 replies
+ * (read with `conversations.replies`), the workspace's members, and one channel the bot was never invited to.
  * The Web API is under `/api`, so a connection's `base_url` is `<url>/api`.
  *
  * @example

@@ -30,14 +30,15 @@ const closers = ['', ' Thoughts?', ' :eyes:', ' Will follow up in the thread.', 
 const botTexts = ['Deploy finished: production is on the latest build.', 'Nightly backup completed.', 'New incident opened: elevated error rate.', 'Build failed on main.', 'Weekly report is ready.'];
 const reactionNames = ['+1', 'eyes', 'white_check_mark', 'tada', 'pray', 'raised_hands', 'heart', 'joy'];
 
-function chatText(rng: Prng, world: SlackWorld): string {
+export function chatText(rng: Prng, world: SlackWorld): string {
   const mention = rng.chance(0.15) ? ` <@${rng.pick(world.authors)}>` : '';
   const body = rng.chance(0.5) ? issueTitle(rng).toLowerCase() : `PR ready for review: ${pullRequestTitle(rng).toLowerCase()}`;
   return `${rng.pick(openers)} ${body}.${rng.pick(closers)}${mention}`;
 }
 
-function uuid(seed: number, k: number): string {
-  const hex = [5, 6, 7, 8].map((salt) => hash32(seed, k, salt).toString(16).padStart(8, '0')).join('');
+/** A `client_msg_id`-shaped UUID (v4 layout) from the numbers that identify a message. */
+export function uuid(...parts: number[]): string {
+  const hex = [5, 6, 7, 8].map((salt) => hash32(...parts, salt).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

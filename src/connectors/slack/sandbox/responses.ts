@@ -12,6 +12,7 @@ export const acceptedScopes: Record<string, string> = {
   'auth.test': '',
   'conversations.list': 'channels:read,groups:read,mpim:read,im:read',
   'conversations.history': 'channels:history,groups:history,mpim:history,im:history',
+  'conversations.replies': 'channels:history,groups:history,mpim:history,im:history',
   'users.list': 'users:read',
 };
 
@@ -21,6 +22,7 @@ export const methodTiers: Record<string, number> = {
   'conversations.list': 20,
   'users.list': 20,
   'conversations.history': 50,
+  'conversations.replies': 50,
 };
 
 export function headers(requestId: string, method: string | null): Record<string, string> {

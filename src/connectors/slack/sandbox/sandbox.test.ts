@@ -38,6 +38,26 @@ async function history(sandbox: SlackSandboxHandle, channel: string, params: Rec
 
 const tsNumber = (m: Json) => Number(m['ts']);
 
+/** The thread parents of a channel, from its whole history. */
+async function parents(sandbox: SlackSandboxHandle, channel: string): Promise<Json[]> {
+  return (await history(sandbox, channel)).messages.filter((m) => typeof m['reply_count'] === 'number');
+}
+
+/** Every page of one thread with `conversations.replies`, following `next_cursor`. */
+async function thread(sandbox: SlackSandboxHandle, channel: string, ts: string, params: Record<string, string | number> = {}): Promise<{ pages: Json[][]; replies: Json[] }> {
+  const pages: Json[][] = [];
+  let cursor = '';
+  do {
+    const res = await api(sandbox, 'conversations.replies', { channel, ts, ...params, ...(cursor ? { cursor } : {}) });
+    expect(res.status).toBe(200);
+    expect(res.body['ok'], JSON.stringify(res.body)).toBe(true);
+    pages.push(res.body['messages'] as Json[]);
+    cursor = (res.body['response_metadata'] as { next_cursor: string }).next_cursor;
+    expect(res.body['has_more']).toBe(cursor !== '');
+  } while (cursor);
+  return { pages, replies: pages.flatMap((page) => page.slice(1)) };
+}
+
 describe('slack sandbox', () => {
   let sandbox: SlackSandboxHandle;
   beforeAll(async () => {
@@ -149,6 +169,108 @@ describe('slack sandbox', () => {
     });
   });
 
+  describe('threads', () => {
+    it('history shows parents with Slack\'s thread fields and leaves replies out; counts add up per channel', async () => {
+      let total = 0;
+      for (const channel of sandbox.info().channels.filter((c) => c.is_member)) {
+        const { messages } = await history(sandbox, channel.id);
+        expect(messages.filter((m) => m['thread_ts'] !== undefined && m['thread_ts'] !== m['ts']), 'no reply in history').toEqual([]);
+        const found = messages.filter((m) => m['reply_count'] !== undefined);
+        for (const parent of found) {
+          expect(parent['thread_ts']).toBe(parent['ts']);
+          expect(parent['subtype']).toBeUndefined();
+          expect(parent['reply_count']).toBeGreaterThan(0);
+          expect(parent['reply_users_count']).toBe((parent['reply_users'] as string[]).length);
+          expect(Number(parent['latest_reply'])).toBeGreaterThan(Number(parent['ts']));
+        }
+        const replies = found.reduce((sum, m) => sum + (m['reply_count'] as number), 0);
+        expect(replies, channel.name).toBe(channel.replies);
+        total += replies;
+      }
+      expect(total).toBe(sandbox.info().counts.threads);
+      expect(total).toBeGreaterThan(10);
+    });
+
+    it('conversations.replies pages a thread oldest first with the parent first on every page', async () => {
+      const channel = sandbox.info().channels.find((c) => c.replies > 0)!.id;
+      const parent = (await parents(sandbox, channel)).find((m) => (m['reply_count'] as number) >= 3)!;
+      const { pages, replies } = await thread(sandbox, channel, parent['ts'] as string, { limit: 2 });
+      expect(pages).toHaveLength(Math.ceil((parent['reply_count'] as number) / 2));
+      for (const page of pages) expect(page[0]).toEqual(parent);
+      expect(replies).toHaveLength(parent['reply_count'] as number);
+      const times = replies.map(tsNumber);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(new Set(times).size).toBe(times.length);
+      expect(replies[replies.length - 1]!['ts']).toBe(parent['latest_reply']);
+      expect(new Set(replies.map((r) => r['user']))).toEqual(new Set(parent['reply_users'] as string[]));
+      for (const reply of replies) {
+        expect(reply).toMatchObject({ type: 'message', thread_ts: parent['ts'], parent_user_id: parent['user'] });
+        expect(reply['ts']).toMatch(/^\d{10}\.\d{6}$/);
+        expect(reply['reply_count']).toBeUndefined();
+      }
+      // Without a limit, one page; a reply's ts names the same thread; a POST form is answered alike.
+      const whole = await thread(sandbox, channel, parent['ts'] as string);
+      expect(whole.pages).toHaveLength(1);
+      expect(whole.replies).toEqual(replies);
+      expect((await thread(sandbox, channel, replies[1]!['ts'] as string)).replies).toEqual(replies);
+      const viaForm = await fetch(`${sandbox.url}/api/conversations.replies`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: sandbox.token, channel, ts: parent['ts'] as string }).toString(),
+      });
+      expect(((await viaForm.json()) as Json)['messages']).toEqual([parent, ...replies]);
+    });
+
+    it('conversations.replies bounds replies by oldest and latest, exclusive unless inclusive; an ordinary message comes back alone', async () => {
+      const channel = sandbox.info().channels.find((c) => c.replies > 0)!.id;
+      const parent = (await parents(sandbox, channel)).find((m) => (m['reply_count'] as number) >= 3)!;
+      const ts = parent['ts'] as string;
+      const { replies } = await thread(sandbox, channel, ts);
+      const [first, second, third] = replies.map((r) => r['ts'] as string);
+      const after = await thread(sandbox, channel, ts, { oldest: first! });
+      expect(after.pages[0]![0]).toEqual(parent);
+      expect(after.replies.map((r) => r['ts'])).toEqual(replies.slice(1).map((r) => r['ts']));
+      const between = await thread(sandbox, channel, ts, { oldest: first!, latest: third!, inclusive: 'true' });
+      expect(between.replies.map((r) => r['ts'])).toEqual([first, second, third]);
+      const plain = (await history(sandbox, channel)).messages.find((m) => m['reply_count'] === undefined && m['subtype'] === undefined)!;
+      const alone = await api(sandbox, 'conversations.replies', { channel, ts: plain['ts'] as string });
+      expect(alone.body).toEqual({ ok: true, messages: [plain], has_more: false, response_metadata: { next_cursor: '' } });
+    });
+
+    it('conversations.replies refuses like Slack, with HTTP 200: thread_not_found, channel_not_found, not_in_channel, invalid_auth', async () => {
+      const channel = sandbox.info().channels[0]!.id;
+      const { messages } = await history(sandbox, channel);
+      const join = messages.find((m) => m['subtype'] === 'channel_join')!;
+      const refused = async (params: Record<string, string>, token: string | null = sandbox.token) => {
+        const res = await api(sandbox, 'conversations.replies', params, token);
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      expect(await refused({ channel, ts: '1000000000.000001' })).toEqual({ ok: false, error: 'thread_not_found' });
+      expect(await refused({ channel })).toEqual({ ok: false, error: 'thread_not_found' });
+      expect(await refused({ channel, ts: join['ts'] as string }), 'joins cannot be threaded').toEqual({ ok: false, error: 'thread_not_found' });
+      expect(await refused({ channel: 'C0NOPE', ts: join['ts'] as string })).toEqual({ ok: false, error: 'channel_not_found' });
+      const outside = sandbox.info().channels.find((c) => !c.is_member)!;
+      expect(await refused({ channel: outside.id, ts: join['ts'] as string })).toEqual({ ok: false, error: 'not_in_channel' });
+      expect(await refused({ channel, ts: join['ts'] as string }, 'xoxb-wrong')).toEqual({ ok: false, error: 'invalid_auth' });
+      expect(await refused({ channel, ts: join['ts'] as string, cursor: 'bm9wZQ==' })).toEqual({ ok: false, error: 'invalid_cursor' });
+      expect(await refused({ channel, ts: join['ts'] as string, oldest: 'yesterday' })).toEqual({ ok: false, error: 'invalid_ts_oldest' });
+    });
+
+    it('conversations.replies takes injected rate limits and faults like every method, and declares the history scopes', async () => {
+      const channel = sandbox.info().channels.find((c) => c.replies > 0)!.id;
+      const [parent] = await parents(sandbox, channel);
+      await control(sandbox, 'faults', { kind: 'rate_limit', retry_after: 3 });
+      const limited = await api(sandbox, 'conversations.replies', { channel, ts: parent!['ts'] as string });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('3');
+      expect(limited.body).toEqual({ ok: false, error: 'ratelimited' });
+      const ok = await api(sandbox, 'conversations.replies', { channel, ts: parent!['ts'] as string });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-accepted-oauth-scopes')).toBe('channels:history,groups:history,mpim:history,im:history');
+    });
+  });
+
   describe('changes', () => {
     it('posts new messages after all others, edits recent ones in place, and deletes without a trace', async () => {
       const before = sandbox.info();
@@ -180,7 +302,50 @@ describe('slack sandbox', () => {
       }
     });
 
-    it('only messages change; other streams are refused', async () => {
+    it('thread replies: a batch\'s new replies go to one recent thread and move its parent; its edits keep their ts; deletions vanish', async () => {
+      const before = sandbox.info();
+      const result = await control(sandbox, 'changes', { stream: 'threads', create: 3, update: 1, delete: 1 });
+      expect(result['status']).toBe(200);
+      const [created, updated, deleted] = (['created', 'updated', 'deleted'] as const).map((k) => result[k] as { channel: string; thread_ts: string; ts: string }[]);
+      expect([created!.length, updated!.length, deleted!.length]).toEqual([3, 1, 1]);
+      expect(sandbox.info().counts.threads).toBe(before.counts.threads + 2);
+      const { channel, thread_ts: threadTs } = created![0]!;
+      for (const change of [...created!, ...updated!, ...deleted!]) expect(change).toMatchObject({ channel, thread_ts: threadTs });
+      expect(Number(result['ts']) - Number(threadTs), 'a thread of the last three days').toBeLessThan(3 * 86_400);
+
+      const { pages, replies } = await thread(sandbox, channel, threadTs);
+      const parent = pages[0]![0]!;
+      expect(replies.slice(-3).map((r) => r['ts'])).toEqual(created!.map((c) => c.ts));
+      expect(parent).toMatchObject({ reply_count: replies.length, latest_reply: created![2]!.ts });
+      const [historyParent] = (await api(sandbox, 'conversations.history', { channel, oldest: threadTs, latest: threadTs, inclusive: 1 })).body['messages'] as Json[];
+      expect(historyParent).toEqual(parent);
+      const edited = replies.find((r) => r['ts'] === updated![0]!.ts)!;
+      expect(edited['edited']).toEqual({ user: edited['user'], ts: result['ts'] });
+      expect(replies.some((r) => r['ts'] === deleted![0]!.ts)).toBe(false);
+
+      // Edits alone move nothing on the parent, as in Slack.
+      const quiet = await control(sandbox, 'changes', { stream: 'threads', update: 2 });
+      expect(quiet['updated']).toHaveLength(2);
+      for (const u of quiet['updated'] as { channel: string; thread_ts: string; ts: string }[]) {
+        const again = await thread(sandbox, u.channel, u.thread_ts);
+        expect(again.replies.find((r) => r['ts'] === u.ts)!['edited']).toMatchObject({ ts: quiet['ts'] });
+        expect(again.pages[0]![0]!['latest_reply']).toBe(again.replies[again.replies.length - 1]!['ts']);
+      }
+    });
+
+    it('message deletions never take a thread parent (Slack would leave a tombstone)', async () => {
+      const replies = sandbox.info().counts.threads;
+      const result = await control(sandbox, 'changes', { stream: 'messages', delete: 60 });
+      expect(result['deleted']).toHaveLength(60);
+      let counted = 0;
+      for (const channel of sandbox.info().channels.filter((c) => c.is_member)) {
+        counted += (await parents(sandbox, channel.id)).reduce((sum, m) => sum + (m['reply_count'] as number), 0);
+      }
+      expect(counted).toBe(replies);
+      expect(sandbox.info().counts.threads).toBe(replies);
+    });
+
+    it('only messages and threads change; other streams are refused', async () => {
       const res = await control(sandbox, 'changes', { stream: 'users', update: 1 });
       expect(res['status']).toBe(400);
     });

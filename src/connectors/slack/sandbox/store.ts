@@ -1,6 +1,7 @@
 import { hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
 import { formatMicros, MessageLayout } from './layout.js';
 import { kindOf, type MessageFacts } from './messages.js';
+import { seededReplyCount } from './threads.js';
 import type { SlackWorld } from './world.js';
 
 /**
@@ -86,7 +87,7 @@ export class SlackStore {
 
   applyChanges(change: ChangeRequest): ChangeResult {
     if (change.stream !== 'messages') {
-      throw new SandboxControlError(400, `stream must be "messages" (channels and users do not change in this sandbox), not "${change.stream}"`);
+      throw new SandboxControlError(400, `stream must be "messages" or "threads" (channels and users do not change in this sandbox), not "${change.stream}"`);
     }
     this.batches += 1;
     const result: ChangeResult = { stream: 'messages', ts: null, created: [], updated: [], deleted: [] };
@@ -120,7 +121,8 @@ export class SlackStore {
     return result;
   }
 
-  private writable(k: number): boolean {
+  /** A live message of a channel that takes changes (not archived). */
+  writable(k: number): boolean {
     return this.exists(k) && this.writablePositions.includes(this.position(k));
   }
 
@@ -131,8 +133,10 @@ export class SlackStore {
     return pick(this.candidates(first), count, ok, rng);
   }
 
+  /** Never a thread parent: Slack keeps a deleted parent as a tombstone while its replies remain. */
   private pickDeletable(count: number, rng: Prng, avoid: Set<number>): number[] {
-    return pick(this.candidates(0), count, (k) => this.writable(k) && !avoid.has(k), rng);
+    const parent = (k: number) => k < this.layout.count && seededReplyCount(this.world.seed, k) > 0;
+    return pick(this.candidates(0), count, (k) => this.writable(k) && !avoid.has(k) && !parent(k), rng);
   }
 
   /** Seeded messages from `first` on, then the created ones, without materialising the range. */
