@@ -176,24 +176,35 @@ export class SlackApi implements SandboxProvider {
     });
   }
 
-  private conversationsHistory(param: Params, ok: (b: Record<string, unknown>) => SandboxResponse, fail: (e: string) => SandboxResponse): SandboxResponse {
+  /**
+   * What `conversations.history` and `conversations.replies` both take, checked in Slack's order: the channel (one
+   * the bot is in), `oldest` / `latest`, `limit` (default and cap differ by method) and the `next_ts` cursor.
+   */
+  private channelWindow(param: Params, limits: { default: number; max: number }): { error: string } | { position: number; oldest: number | null; latest: number | null; limit: number; from: number | null } {
     const index = this.world.channelIndex(param('channel') ?? '');
-    if (index === null) return fail('channel_not_found');
+    if (index === null) return { error: 'channel_not_found' };
     const position = this.world.readable.indexOf(index);
-    if (position === -1) return fail('not_in_channel');
+    if (position === -1) return { error: 'not_in_channel' };
     const oldest = readTs(param('oldest'));
-    if (oldest === undefined) return fail('invalid_ts_oldest');
+    if (oldest === undefined) return { error: 'invalid_ts_oldest' };
     const latest = readTs(param('latest'));
-    if (latest === undefined) return fail('invalid_ts_latest');
-    const limit = readLimit(param('limit'), 100, 999);
-    if (limit === null || limit === 0) return fail('invalid_limit');
+    if (latest === undefined) return { error: 'invalid_ts_latest' };
+    const limit = readLimit(param('limit'), limits.default, limits.max);
+    if (limit === null || limit === 0) return { error: 'invalid_limit' };
     let from: number | null = null;
     const cursor = param('cursor');
     if (cursor) {
       const decoded = decodeCursor('next_ts', cursor);
-      if (decoded === null || !/^\d{7,18}$/.test(decoded)) return fail('invalid_cursor');
+      if (decoded === null || !/^\d{7,18}$/.test(decoded)) return { error: 'invalid_cursor' };
       from = Number(decoded);
     }
+    return { position, oldest, latest, limit, from };
+  }
+
+  private conversationsHistory(param: Params, ok: (b: Record<string, unknown>) => SandboxResponse, fail: (e: string) => SandboxResponse): SandboxResponse {
+    const window = this.channelWindow(param, { default: 100, max: 999 });
+    if ('error' in window) return fail(window.error);
+    const { position, oldest, latest, limit, from } = window;
     const page = historyPage(this.store, { position, oldest, latest, inclusive: isTrue(param('inclusive')), limit, from });
     return ok({
       messages: page.items.map((k) => this.renderTopLevel(k)),
@@ -210,25 +221,13 @@ export class SlackApi implements SandboxProvider {
    * an ordinary message comes back alone; a join, a deleted message or an unknown ts is `thread_not_found`.
    */
   private conversationsReplies(param: Params, ok: (b: Record<string, unknown>) => SandboxResponse, fail: (e: string) => SandboxResponse): SandboxResponse {
-    const index = this.world.channelIndex(param('channel') ?? '');
-    if (index === null) return fail('channel_not_found');
-    const position = this.world.readable.indexOf(index);
-    if (position === -1) return fail('not_in_channel');
+    const window = this.channelWindow(param, { default: 1000, max: 1000 });
+    // A missing or unreadable ts is Slack's thread_not_found, after the channel checks.
+    if ('error' in window && (window.error === 'channel_not_found' || window.error === 'not_in_channel')) return fail(window.error);
     const ts = readTs(param('ts'));
     if (ts === null || ts === undefined) return fail('thread_not_found');
-    const oldest = readTs(param('oldest'));
-    if (oldest === undefined) return fail('invalid_ts_oldest');
-    const latest = readTs(param('latest'));
-    if (latest === undefined) return fail('invalid_ts_latest');
-    const limit = readLimit(param('limit'), 1000, 1000);
-    if (limit === null || limit === 0) return fail('invalid_limit');
-    let from: number | null = null;
-    const cursor = param('cursor');
-    if (cursor) {
-      const decoded = decodeCursor('next_ts', cursor);
-      if (decoded === null || !/^\d{7,18}$/.test(decoded)) return fail('invalid_cursor');
-      from = Number(decoded);
-    }
+    if ('error' in window) return fail(window.error);
+    const { position, oldest, latest, limit, from } = window;
     const k = this.threads.threadOf(position, ts);
     if (k === null) return fail('thread_not_found');
     const parent = this.renderTopLevel(k);
