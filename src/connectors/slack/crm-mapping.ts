@@ -1,33 +1,28 @@
 import type { CrmMappingInput } from '../../contracts/crm.js';
 
 /** Slack → the canonical CRM model: messages and thread replies are activities, (human) users contacts. */
+/** A message as an activity; a thread reply is one too, with its thread. */
+const messageFields: CrmMappingInput['fields'] = {
+  activity_type: { const: 'message' },
+  title: 'text',
+  description: 'text',
+  occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
+  'custom.channel_id': 'channel_id',
+  'custom.user': 'user',
+};
+
 export const crmMapping: CrmMappingInput[] = [
   {
     name: 'message_activity',
     stream: 'messages',
     entity: 'activities',
-    fields: {
-      activity_type: { const: 'message' },
-      title: 'text',
-      description: 'text',
-      occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
-      'custom.channel_id': 'channel_id',
-      'custom.user': 'user',
-    },
+    fields: messageFields,
   },
   {
     name: 'reply_activity',
     stream: 'threads',
     entity: 'activities',
-    fields: {
-      activity_type: { const: 'message' },
-      title: 'text',
-      description: 'text',
-      occurred_at: { path: 'ts', transform: 'unix_to_timestamp' },
-      'custom.channel_id': 'channel_id',
-      'custom.thread_ts': 'thread_ts',
-      'custom.user': 'user',
-    },
+    fields: { ...messageFields, 'custom.thread_ts': 'thread_ts' },
   },
   {
     name: 'user_contact',

@@ -1,7 +1,7 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { advanceMark, lookbackMicros, minusLookback, readMarks, snapshot, startMarks, type ChannelMarks } from './channel-marks.js';
-import { selectedChannelIds, skippableChannelErrors } from './channel-selection.js';
-import { callSlack, nextCursorOf, objectsOf, pageSize, type SlackObject } from './slack-api.js';
+import { channelPasses, historyPage } from './channel-passes.js';
+import { advanceMark, minusLookback, readMarks, snapshot, startMarks, type ChannelMarks } from './channel-marks.js';
+import { nextCursorOf, type SlackObject } from './slack-api.js';
 import { laterTs } from './slack-ts.js';
 
 /**
@@ -52,24 +52,14 @@ function readState(state: StreamState | null): MessagesState {
   };
 }
 
-export const readMessages: StreamReader = async function* (ctx) {
+export const readMessages: StreamReader = (ctx) => {
   const previous = readState(ctx.state);
-  const full = ctx.mode === 'full_refresh';
-  let state: MessagesState;
-  if (previous.pass && (!full || previous.pass.full)) {
-    state = previous;
-  } else {
-    const ids = await selectedChannelIds(ctx);
-    state = { ...startMarks(previous, ids, full), pass: { full, pending: ids } };
-  }
-  const lookback = lookbackMicros(ctx.config);
-  ctx.log('debug', 'messages pass', { full: state.pass?.full, channels: state.pass?.pending.length });
-
-  while (state.pass && state.pass.pending.length > 0) {
-    yield* readChannel(ctx, state.pass.pending[0]!, state, state.pass, lookback);
-  }
-  delete state.pass;
-  yield { type: 'state', state: snapshot(state) };
+  return channelPasses<MessagesState, Pass>(ctx, {
+    stream: 'messages',
+    previous,
+    start: (ids, full) => ({ ...startMarks(previous, ids, full), pass: { full, pending: ids } }),
+    readChannel: (channel, state, pass, lookback) => readChannel(ctx, channel, state, pass, lookback),
+  });
 };
 
 async function* readChannel(
@@ -82,21 +72,13 @@ async function* readChannel(
   const mark = pass.full ? null : (state.channels[channel] ?? null);
   const oldest = minusLookback(mark, lookback);
   for (;;) {
-    const body = await callSlack(
-      ctx,
-      'conversations.history',
-      { channel, limit: pageSize, ...(oldest === null ? {} : { oldest }), ...(pass.next ? { cursor: pass.next } : {}) },
-      { accept: skippableChannelErrors },
-    );
-    if (body.ok !== true) {
-      ctx.log('warn', 'channel skipped', { channel, error: String(body.error) });
+    const page = await historyPage(ctx, channel, pass, oldest);
+    if (page === null) {
       finish(channel, state, pass, null);
       yield { type: 'state', state: snapshot(state) };
       return;
     }
-    const messages = objectsOf(body['messages']);
-    // Newest first: the first item of a walk's first page is the newest message of the channel.
-    if (pass.next === undefined && pass.top === undefined && typeof messages[0]?.['ts'] === 'string') pass.top = messages[0]['ts'];
+    const { messages, body } = page;
     const records = messages.map((message): SlackObject => ({ ...message, channel_id: channel }));
     if (records.length > 0) yield { type: 'records', records };
     const next = body['has_more'] === true ? nextCursorOf(body) : null;

@@ -1,6 +1,7 @@
 import type { StreamContext, StreamMessage, StreamReader } from '../../contracts/connector-kit.js';
-import { advanceMark, lookbackMicros, minusLookback, snapshot, startMarks } from './channel-marks.js';
-import { selectedChannelIds, skippableChannelErrors } from './channel-selection.js';
+import { channelPasses, historyPage } from './channel-passes.js';
+import { advanceMark, minusLookback, snapshot, startMarks } from './channel-marks.js';
+import { skippableChannelErrors } from './channel-selection.js';
 import { callSlack, nextCursorOf, objectsOf, pageSize, type SlackObject } from './slack-api.js';
 import { laterTs, parseTs } from './slack-ts.js';
 import { forgetThreadsBefore, readThreadsState, type QueuedThread, type ThreadsPass, type ThreadsState } from './threads-state.js';
@@ -24,25 +25,19 @@ import { forgetThreadsBefore, readThreadsState, type QueuedThread, type ThreadsP
 /** A parent deleted since history listed it. */
 const skippableThreadErrors = ['thread_not_found'];
 
-export const readThreads: StreamReader = async function* (ctx) {
+export const readThreads: StreamReader = (ctx) => {
   const previous = readThreadsState(ctx.state);
-  const full = ctx.mode === 'full_refresh';
-  let state: ThreadsState;
-  if (previous.pass && (!full || previous.pass.full)) {
-    state = previous;
-  } else {
-    const ids = await selectedChannelIds(ctx);
-    const threads = full ? {} : Object.fromEntries(Object.entries(previous.threads).filter(([id]) => ids.includes(id)));
-    state = { ...startMarks(previous, ids, full), threads, pass: { full, pending: ids, queue: [] } };
-  }
-  const lookback = lookbackMicros(ctx.config);
-  ctx.log('debug', 'threads pass', { full: state.pass?.full, channels: state.pass?.pending.length });
-
-  while (state.pass && state.pass.pending.length > 0) {
-    yield* readChannel(ctx, state.pass.pending[0]!, state, state.pass, lookback);
-  }
-  delete state.pass;
-  yield { type: 'state', state: snapshot(state) };
+  return channelPasses<ThreadsState, ThreadsPass>(ctx, {
+    stream: 'threads',
+    previous,
+    start: (ids, full) => ({
+      ...startMarks(previous, ids, full),
+      // Threads of channels no longer selected are forgotten.
+      threads: full ? {} : Object.fromEntries(Object.entries(previous.threads).filter(([id]) => ids.includes(id))),
+      pass: { full, pending: ids, queue: [] },
+    }),
+    readChannel: (channel, state, pass, lookback) => readChannel(ctx, channel, state, pass, lookback),
+  });
 };
 
 async function* readChannel(ctx: StreamContext, channel: string, state: ThreadsState, pass: ThreadsPass, lookback: bigint): AsyncGenerator<StreamMessage> {
@@ -67,19 +62,9 @@ async function* readChannel(ctx: StreamContext, channel: string, state: ThreadsS
 
 /** Queues the threads of the channel's next history page that need reading; false when the channel is skipped. */
 async function readHistoryPage(ctx: StreamContext, channel: string, state: ThreadsState, pass: ThreadsPass, oldest: string | null, lookback: bigint): Promise<boolean> {
-  const body = await callSlack(
-    ctx,
-    'conversations.history',
-    { channel, limit: pageSize, ...(oldest === null ? {} : { oldest }), ...(pass.next ? { cursor: pass.next } : {}) },
-    { accept: skippableChannelErrors },
-  );
-  if (body.ok !== true) {
-    ctx.log('warn', 'channel skipped', { channel, error: String(body.error) });
-    return false;
-  }
-  const messages = objectsOf(body['messages']);
-  // Newest first: the first item of a walk's first page is the newest message of the channel.
-  if (pass.next === undefined && pass.top === undefined && typeof messages[0]?.['ts'] === 'string') pass.top = messages[0]['ts'];
+  const page = await historyPage(ctx, channel, pass, oldest);
+  if (page === null) return false;
+  const { messages, body } = page;
   const read = pass.full ? {} : (state.threads[channel] ?? {});
   pass.queue = messages.flatMap((message) => {
     const parent = parentOf(message);
