@@ -10,6 +10,7 @@ import { defaultEngineOptions } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { testManifest } from './support/test-manifest.js';
 
 /**
  * A provider that reports deletions itself (events, tombstones): the engine applies them in incremental runs,
@@ -23,18 +24,12 @@ let provider: {
 };
 
 const eventsConnector: ConnectorDefinition = {
-  manifest: {
+  manifest: testManifest({
     id: 'events_test',
     name: 'Events test',
     description: 'A provider with an event log, for engine tests',
-    category: 'test',
-    brand_logo: 'https://example.com/logo.svg',
-    brand_color: '#000000',
-    auth_mode: 'none',
-    base_url: 'https://example.com',
-    allowed_hosts: ['example.com'],
     streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], cursor_field: 'seq', sync_modes: ['full_refresh', 'incremental'] }],
-  },
+  }),
   streams: {
     async *items(ctx): AsyncGenerator<StreamMessage> {
       if (ctx.mode === 'full_refresh' || !ctx.state) {

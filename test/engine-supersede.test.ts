@@ -9,6 +9,7 @@ import { defaultEngineOptions } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { testManifest } from './support/test-manifest.js';
 
 /**
  * A worker that stalls past its heartbeat has its job handed to another worker while it is still alive. The
@@ -16,18 +17,12 @@ import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
  */
 const TOTAL = 400;
 const slowConnector: ConnectorDefinition = {
-  manifest: {
+  manifest: testManifest({
     id: 'slow_test',
     name: 'Slow test',
     description: 'Pages slowly, resumable by page number',
-    category: 'test',
-    brand_logo: 'https://example.com/logo.svg',
-    brand_color: '#000000',
-    auth_mode: 'none',
-    base_url: 'https://example.com',
-    allowed_hosts: ['example.com'],
     streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
-  },
+  }),
   streams: {
     async *items(ctx): AsyncGenerator<StreamMessage> {
       for (let page = Number(ctx.state?.['page'] ?? 0); page * 20 < TOTAL; page++) {

@@ -10,6 +10,7 @@ import { TypedTable } from '../src/engine/typed-table.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
 import { countsOf, install, syncAndWait } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { testManifest } from './support/test-manifest.js';
 
 /**
  * Typed tables: a provider whose payload gains fields and changes types mid-sync. The run completes, the table
@@ -20,16 +21,10 @@ type Issue = Record<string, unknown>;
 let pages: Issue[][] = [];
 
 const evolving: ConnectorDefinition = {
-  manifest: {
+  manifest: testManifest({
     id: 'evolving_test',
     name: 'Evolving test',
     description: 'A provider whose payloads change shape, for typed-table tests',
-    category: 'test',
-    brand_logo: 'https://example.com/logo.svg',
-    brand_color: '#000000',
-    auth_mode: 'none',
-    base_url: 'https://example.com',
-    allowed_hosts: ['example.com'],
     streams: [
       {
         name: 'issues',
@@ -47,7 +42,7 @@ const evolving: ConnectorDefinition = {
         sync_modes: ['full_refresh'],
       },
     ],
-  },
+  }),
   streams: {
     async *issues(): AsyncGenerator<StreamMessage> {
       for (const page of pages) yield { type: 'records', records: page };

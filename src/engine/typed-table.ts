@@ -88,14 +88,9 @@ export class TypedTable {
       const plan = applied as ShapePlan | null;
       if (plan && plan.changes.length > 0) log('info', `Table ${table.table}: ${describePlan(plan)}`);
     }
-    if (this.typer.shape.version !== typedAgainst) this.retype(records);
+    if (this.typer.shape.version !== typedAgainst) this.retypeAll(records);
     await this.recordMisfits(observations);
     return this.typer.shape.columns;
-  }
-
-  /** After the shape changed: each record's variants against the new columns (rare, so parsing again is fine). */
-  private retype(records: RecordInput[]): void {
-    for (const record of records) record.variants = this.typer.type(JSON.parse(record.json) as Record<string, unknown>, record.id, null);
   }
 
   /** Re-reads the shape (a column dropped by hand, or changed by another process). */
@@ -104,8 +99,9 @@ export class TypedTable {
     this.typer.shape = shape;
   }
 
+  /** After the shape changed: each record's variants against the new columns (rare, so parsing again is fine). */
   retypeAll(records: RecordInput[]): void {
-    this.retype(records);
+    for (const record of records) record.variants = this.typer.type(JSON.parse(record.json) as Record<string, unknown>, record.id, null);
   }
 
   private async recordMisfits(observations: ShapeObservations): Promise<void> {

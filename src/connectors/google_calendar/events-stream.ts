@@ -5,7 +5,6 @@ import {
   errorReason,
   eventPageSize,
   eventsPath,
-  googleGet,
   isObject,
   stringList,
   type GoogleList,
@@ -134,7 +133,7 @@ async function* readCalendar(ctx: StreamContext, calendarId: string, state: Even
     const params: Record<string, QueryValue> = { maxResults: eventPageSize, showDeleted: true, pageToken };
     if (query.sync_token !== undefined) params['syncToken'] = query.sync_token;
     if (query.updated_min !== undefined) params['updatedMin'] = query.updated_min;
-    const response = await googleGet<GoogleList>(ctx, eventsPath(calendarId), params, [404, 410]);
+    const response = await ctx.http.get<GoogleList>(eventsPath(calendarId), params, { signal: ctx.signal, acceptStatus: [404, 410] });
 
     if (response.status === 410) {
       if (query.sync_token === undefined && query.updated_min === undefined) throw goneWithoutToken(response.body);

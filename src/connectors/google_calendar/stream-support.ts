@@ -1,7 +1,11 @@
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
+import { type QueryValue, isObject } from '../../http-client/index.js';
 
-/** What the Google Calendar streams share: requests with Google's rate-limit answers, the calendar list. */
+/**
+ * What the Google Calendar streams share: the calendar list, and Google's error reasons. Google's rate limits
+ * (429, or 403 `rateLimitExceeded` / `userRateLimitExceeded` without a Retry-After) are retried by the shared HTTP
+ * client, which reports any other 403 (a missing scope, a calendar not shared) as a configuration error.
+ */
 
 export type GoogleObject = Record<string, unknown>;
 
@@ -23,15 +27,6 @@ export function errorReason(body: unknown): string | null {
   const error = isObject(body) && isObject(body['error']) ? body['error'] : null;
   const first = error && Array.isArray(error['errors']) ? (error['errors'][0] as unknown) : null;
   return isObject(first) && typeof first['reason'] === 'string' ? first['reason'] : null;
-}
-
-/**
- * A GET that returns 2xx and the statuses in `accept`. Google's per-user quota (429, or 403 `rateLimitExceeded` /
- * `userRateLimitExceeded` without a `Retry-After`) is retried with backoff by the shared HTTP client, which also
- * reports any other 403 (a missing scope, a calendar not shared) as a configuration error with Google's words.
- */
-export async function googleGet<T>(ctx: StreamContext, url: string, query: Record<string, QueryValue>, accept: number[] = []): Promise<HttpResponse<T>> {
-  return ctx.http.get<T>(url, query, { signal: ctx.signal, acceptStatus: accept });
 }
 
 /** The `calendars` config field (a comma list, or an array) as calendar ids; null when unset. */
@@ -56,7 +51,7 @@ export async function* calendarListPages(ctx: StreamContext, start?: string): As
   let pageToken = start;
   for (;;) {
     const query: Record<string, QueryValue> = { maxResults: calendarPageSize, showHidden: true, pageToken };
-    const response = await googleGet<GoogleList>(ctx, '/calendar/v3/users/me/calendarList', query);
+    const response = await ctx.http.get<GoogleList>('/calendar/v3/users/me/calendarList', query, { signal: ctx.signal });
     const next = response.body.nextPageToken ?? null;
     yield { items: (response.body.items ?? []).filter(isObject), next };
     if (next === null) return;

@@ -1,4 +1,4 @@
-import type { ColumnType } from './column-types.js';
+import { typeOfKind, type ColumnType, type ValueKind } from './column-types.js';
 
 export interface DeclaredColumn {
   path: string[];
@@ -13,23 +13,13 @@ function typesOf(schema: JsonSchema): string[] {
   return list.filter((t): t is string => typeof t === 'string' && t !== 'null');
 }
 
+/** A JSON Schema type as the kind of value it declares (a date-time string is one), for `typeOfKind`. */
+const kindOfSchemaType: Record<string, Exclude<ValueKind, 'null'>> = { integer: 'integer', number: 'number', boolean: 'boolean', string: 'string', array: 'array', object: 'object' };
+
 function scalarType(types: string[], format: unknown): ColumnType | undefined {
   if (types.length !== 1) return types.length === 0 ? undefined : types.some((t) => t === 'object' || t === 'array') ? 'jsonb' : 'text';
-  switch (types[0]) {
-    case 'integer':
-      return 'bigint';
-    case 'number':
-      return 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'string':
-      return format === 'date-time' ? 'timestamptz' : 'text';
-    case 'array':
-    case 'object':
-      return 'jsonb';
-    default:
-      return undefined;
-  }
+  const kind = types[0] === 'string' && format === 'date-time' ? 'datetime' : kindOfSchemaType[types[0]!];
+  return kind === undefined ? undefined : typeOfKind(kind);
 }
 
 /**
