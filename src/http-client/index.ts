@@ -36,4 +36,4 @@ export type {
   SsrfGuard,
 } from './http-types.js';
 export { boundedSnippet } from './scrub-secrets.js';
-export { isObject } from './is-object.js';
+export { isObject, stringList, timeOf } from './json-values.js';

@@ -1,4 +1,4 @@
-import { isObject } from '../../http-client/index.js';
+import { isObject, timeOf } from '../../http-client/index.js';
 /** What the Deel streams share: page sizes, Deel's `{ data, page }` envelope, and timestamp handling. */
 
 export type DeelObject = Record<string, unknown>;
@@ -26,12 +26,7 @@ export function dataOf(body: unknown): DeelObject[] {
   return Array.isArray(data) ? data.filter(isObject) : [];
 }
 
-export { isObject };
-
-/** Epoch milliseconds of an ISO 8601 timestamp; NaN when absent or not one. */
-export function timeOf(value: unknown): number {
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
-}
+export { isObject, timeOf };
 
 /** The later of two ISO timestamps (either may be null). */
 export function later(a: string | null, b: string | null): string | null {

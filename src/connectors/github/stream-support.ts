@@ -1,7 +1,7 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
 import type { HttpClient, HttpRequest, Page } from '../../http-client/index.js';
-import { paginateLinkHeader, isObject } from '../../http-client/index.js';
+import { paginateLinkHeader, isObject, timeOf, stringList } from '../../http-client/index.js';
 
 /** What the GitHub streams share: the repository list, paths, page fetching and timestamp comparison. */
 
@@ -61,11 +61,6 @@ export function asArray(body: unknown): GithubObject[] {
   return Array.isArray(body) ? (body as GithubObject[]) : [];
 }
 
-/** Epoch milliseconds of a GitHub timestamp (ISO 8601); NaN when absent. */
-export function timeOf(value: unknown): number {
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
-}
-
 export function idOf(record: GithubObject): number {
   return Number(record['id']);
 }
@@ -77,16 +72,11 @@ export function fullNameFromRepositoryUrl(url: unknown, fallback: string): strin
   return match ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}` : fallback;
 }
 
-/** A string list from untrusted state JSON. */
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
 export function numberList(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : [];
 }
 
-export { isObject };
+export { isObject, timeOf, stringList };
 
 /** The later of two GitHub timestamps (null is "none yet"). */
 export function laterTimestamp(a: string | null, b: string | null): string | null {

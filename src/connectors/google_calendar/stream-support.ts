@@ -1,5 +1,5 @@
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { type QueryValue, isObject } from '../../http-client/index.js';
+import { type QueryValue, isObject, stringList } from '../../http-client/index.js';
 
 /**
  * What the Google Calendar streams share: the calendar list, and Google's error reasons. Google's rate limits
@@ -20,7 +20,7 @@ export interface GoogleList {
 export const calendarPageSize = 250;
 export const eventPageSize = 1000;
 
-export { isObject };
+export { isObject, stringList };
 
 /** The `reason` of Google's error body (`error.errors[0].reason`), if any. */
 export function errorReason(body: unknown): string | null {
@@ -79,8 +79,4 @@ export async function calendarsToRead(ctx: StreamContext): Promise<string[]> {
 
 export function eventsPath(calendarId: string): string {
   return `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`;
-}
-
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

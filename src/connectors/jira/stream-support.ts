@@ -1,6 +1,6 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { isHttpError, isObject } from '../../http-client/index.js';
+import { isHttpError, isObject, timeOf, stringList } from '../../http-client/index.js';
 import { isTimeZone } from './time-zone.js';
 
 /** What the Jira streams share: configuration checks, the user's time zone, and reading Jira's values. */
@@ -50,17 +50,8 @@ export async function userTimeZone(ctx: StreamContext): Promise<string | null> {
   }
 }
 
-/** Epoch milliseconds of a Jira timestamp (`2024-05-01T21:30:05.123+1000`) or an ISO date; NaN when absent. */
-export function timeOf(value: unknown): number {
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
-}
-
-export { isObject };
+export { isObject, timeOf, stringList };
 
 export function asObjects(value: unknown): JiraObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];
-}
-
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, type HttpRequest, type HttpResponse } from '../../http-client/index.js';
+import { HttpError, type HttpRequest, type HttpResponse, timeOf, stringList } from '../../http-client/index.js';
 
 /** What the QuickBooks streams share: the company path, the minor version, and reading Intuit's envelopes. */
 
@@ -61,16 +61,9 @@ export function faultText(body: unknown): string {
   return `${message}${detail ? `: ${detail}` : ''}${code ? ` (${code})` : ''}`.slice(0, 400);
 }
 
-/** Epoch milliseconds of a QuickBooks timestamp (`2015-07-24T10:48:27-07:00`); NaN when absent. */
-export function timeOf(value: unknown): number {
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
-}
-
 export function lastUpdated(entity: QboObject): string | null {
   const meta = entity['MetaData'];
   return isObject(meta) && typeof meta['LastUpdatedTime'] === 'string' ? meta['LastUpdatedTime'] : null;
 }
 
-export function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
+export { timeOf, stringList };

@@ -1,3 +1,4 @@
+import { lowerBound, type Sequence } from '../../sandbox-kit/sequences.js';
 import type { EntityName, QuickBooksLayout } from './layout.js';
 
 /**
@@ -19,21 +20,6 @@ export interface TimeRange {
 
 /** Which entities a query lists by their Active flag (name-list entities list active ones unless asked). */
 export type ActiveFilter = 'active' | 'inactive' | 'all';
-
-/** An ordered list of entity indexes that is never materialised for the seeded part. */
-export interface EntitySequence {
-  readonly length: number;
-  at(i: number): number;
-}
-
-function lowerBound(lo: number, hi: number, isAtOrAfter: (i: number) => boolean): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (isAtOrAfter(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 export class EntityTable {
   private readonly mutations = new Map<number, Mutation>();
@@ -131,7 +117,7 @@ export class EntityTable {
    * Live entities in the range, in ascending LastUpdatedTime (ties by Id): the seeded ones never changed, in
    * index order, then the changed and created ones, which are all later than any seeded time.
    */
-  list(range: TimeRange, active: ActiveFilter): EntitySequence {
+  list(range: TimeRange, active: ActiveFilter): Sequence {
     const n = this.seeded;
     const time = (m: number) => this.layout.updatedAt(this.entity, m);
     const m0 = range.from === null ? 0 : lowerBound(0, n, (m) => time(m) >= range.from!);
