@@ -3,6 +3,7 @@ import type { Field, Manifest } from '../contracts/manifest.js';
 import { ConnStringError, parseConnString } from '../core/conn-string.js';
 import { HttpError, type SsrfGuard } from '../http-client/index.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
+import { oauthEndpointKeys } from '../core/connection-input.js';
 
 /**
  * Judges the host of every `conn_string` value of a connection (credential fields and config) with the SSRF
@@ -60,7 +61,7 @@ function connStringProbeUrl(value: string): URL {
  * field) instead of at the first sync. Names that resolve to private addresses are still caught at connect time.
  */
 export function checkConfigUrls(manifest: Manifest, config: Record<string, unknown>, guard: SsrfGuard): void {
-  const urlKeys = new Set(['base_url', 'authorization_url', 'token_url', 'revocation_url', ...manifest.config_fields.filter((f) => f.type === 'url').map((f) => f.key)]);
+  const urlKeys = new Set(['base_url', ...oauthEndpointKeys, ...manifest.config_fields.filter((f) => f.type === 'url').map((f) => f.key)]);
   for (const key of urlKeys) {
     const value = config[key];
     if (typeof value !== 'string' || value.trim() === '') continue;

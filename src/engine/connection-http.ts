@@ -22,18 +22,16 @@ export interface ConnectionHttpOptions {
 }
 
 const guards = new Map<string, SsrfGuard>();
-const limiters = new Map<string, RateLimiter>();
+const limiters = new Map<string, { requestsPerSecond: number; limiter: RateLimiter }>();
 
-/** Keyed by connection and pace: a connection whose `requests_per_second` changed gets a limiter at its new pace. */
+/** One limiter per connection; a connection whose `requests_per_second` changed gets a new one at its new pace. */
 function limiterFor(connectionId: string, manifest: Manifest, config: Record<string, unknown>): RateLimiter | undefined {
   const pace = paceFor(manifest, config);
   if (!pace) return undefined;
-  const key = `${connectionId} ${pace.requestsPerSecond}`;
-  let limiter = limiters.get(key);
-  if (!limiter) {
-    limiter = createRateLimiter(pace);
-    limiters.set(key, limiter);
-  }
+  const current = limiters.get(connectionId);
+  if (current && current.requestsPerSecond === pace.requestsPerSecond) return current.limiter;
+  const limiter = createRateLimiter(pace);
+  limiters.set(connectionId, { requestsPerSecond: pace.requestsPerSecond, limiter });
   return limiter;
 }
 

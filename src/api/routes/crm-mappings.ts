@@ -6,7 +6,6 @@ import { AppError } from '../../contracts/errors.js';
 import { entityCountsOfConnection, putConnectionMappings } from '../../db/queries/crm-sources.js';
 import type { ConnectionRow } from '../../db/queries/connections.js';
 import { connectionTableName, countRecords } from '../../db/queries/records.js';
-import { getWorkspace } from '../../db/queries/workspaces.js';
 import { effectiveMappings, reprojectConnection } from '../../engine/crm-projection.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
@@ -88,11 +87,10 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
     async (request) => {
       const auth = authOf(request);
       const connection = await loadConnection(db, auth.workspaceId, request.params.id);
-      const workspace = await getWorkspace(db, auth.workspaceId);
       const { manifest } = catalog.get(connection.connectorId);
       const streams = [];
       for (const stream of manifest.streams) {
-        const counts = await countRecords(db, { schema: workspace!.dataSchema, table: connectionTableName(connection, stream.name) }, connection.id);
+        const counts = await countRecords(db, { schema: auth.dataSchema, table: connectionTableName(connection, stream.name) }, connection.id);
         streams.push({ stream: stream.name, ...counts });
       }
       return {

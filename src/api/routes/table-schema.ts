@@ -6,22 +6,11 @@ import { SchemaChangeListSchema, TableSchemaSchema } from '../../contracts/api/t
 import { pagination, PaginationQuerySchema } from '../../contracts/pagination.js';
 import { connectionTableName, tableExists, type RecordTable } from '../../db/queries/records.js';
 import { listShapeChanges, loadTableShape } from '../../db/queries/table-shapes.js';
-import { getWorkspace } from '../../db/queries/workspaces.js';
 import type { AppDeps } from '../app-deps.js';
-import { authOf, requireRole } from '../auth.js';
+import { authOf, requireRole, type AuthContext } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
+import { systemColumnTypes } from '../../core/typed-columns/column-names.js';
 
-const systemColumns = [
-  { name: 'connection_id', type: 'text' },
-  { name: 'id', type: 'text' },
-  { name: 'data', type: 'jsonb' },
-  { name: 'hash', type: 'text' },
-  { name: 'first_seen_at', type: 'timestamptz' },
-  { name: 'updated_at', type: 'timestamptz' },
-  { name: 'deleted_at', type: 'timestamptz' },
-  { name: 'change_seq', type: 'bigint' },
-  { name: '_variants', type: 'jsonb' },
-];
 
 const params = z.object({ id: z.string(), stream: z.string() });
 
@@ -31,11 +20,10 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
   const { db, catalog } = deps;
 
   /** The table the connection's stream lands in (shared with other connections of the connector, or its own). */
-  const tableOf = async (workspaceId: string, id: string, stream: string): Promise<{ table: RecordTable }> => {
-    const connection = await loadConnection(db, workspaceId, id);
+  const tableOf = async (auth: AuthContext, id: string, stream: string): Promise<{ table: RecordTable }> => {
+    const connection = await loadConnection(db, auth.workspaceId, id);
     catalog.stream(connection.connectorId, stream);
-    const workspace = await getWorkspace(db, workspaceId);
-    return { table: { schema: workspace!.dataSchema, table: connectionTableName(connection, stream) } };
+    return { table: { schema: auth.dataSchema, table: connectionTableName(connection, stream) } };
   };
 
   app.get(
@@ -52,14 +40,14 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
       },
     },
     async (request) => {
-      const { table } = await tableOf(authOf(request).workspaceId, request.params.id, request.params.stream);
+      const { table } = await tableOf(authOf(request), request.params.id, request.params.stream);
       const exists = await tableExists(db, table);
       const { shape } = exists ? await loadTableShape(db, table) : { shape: null };
       return {
         schema: table.schema,
         table: table.table,
         exists,
-        system_columns: systemColumns,
+        system_columns: [...systemColumnTypes],
         columns: (shape?.columns ?? []).map((c) => ({ name: c.name, path: c.path, type: c.type, source: c.declared ? ('schema' as const) : ('data' as const) })),
       };
     },
@@ -78,7 +66,7 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
       },
     },
     async (request) => {
-      const { table } = await tableOf(authOf(request).workspaceId, request.params.id, request.params.stream);
+      const { table } = await tableOf(authOf(request), request.params.id, request.params.stream);
       const { limit, offset } = request.query;
       const { rows, total } = (await tableExists(db, table)) ? await listShapeChanges(db, table, { limit, offset }) : { rows: [], total: 0 };
       return { data: rows.map((r) => ({ ...r, at: r.at.toISOString() })), pagination: pagination(limit, offset, total) };

@@ -1,6 +1,6 @@
 import { AppError } from '../../contracts/errors.js';
 import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, type HttpRequest, type HttpResponse, timeOf, stringList } from '../../http-client/index.js';
+import { HttpError, type HttpRequest, type HttpResponse, isObject, timeOf, stringList } from '../../http-client/index.js';
 
 /** What the QuickBooks streams share: the company path, the minor version, and reading Intuit's envelopes. */
 
@@ -27,9 +27,7 @@ export function companyPath(config: Record<string, unknown>): string {
   return `/v3/company/${realm}`;
 }
 
-export function isObject(value: unknown): value is QboObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject, timeOf, stringList };
 
 /**
  * A GET on the company, with `minorversion`, that also refuses a `Fault` in a 200 answer: QuickBooks
@@ -65,5 +63,3 @@ export function lastUpdated(entity: QboObject): string | null {
   const meta = entity['MetaData'];
   return isObject(meta) && typeof meta['LastUpdatedTime'] === 'string' ? meta['LastUpdatedTime'] : null;
 }
-
-export { timeOf, stringList };

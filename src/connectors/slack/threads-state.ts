@@ -1,5 +1,6 @@
 import type { StreamState } from '../../contracts/connector-kit.js';
 import { readMarks, type ChannelMarks } from './channel-marks.js';
+import { isObject } from '../../http-client/index.js';
 import { parseTs } from './slack-ts.js';
 
 /**
@@ -45,23 +46,22 @@ export interface ThreadsState extends ChannelMarks {
   pass?: ThreadsPass;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isTs = (value: unknown): value is string => typeof value === 'string' && parseTs(value) !== null;
 
 export function readThreadsState(state: StreamState | null): ThreadsState {
   const threads: Record<string, Record<string, string>> = {};
   const raw = state?.['threads'];
-  if (isRecord(raw)) {
+  if (isObject(raw)) {
     for (const [channel, parents] of Object.entries(raw)) {
-      if (!isRecord(parents)) continue;
+      if (!isObject(parents)) continue;
       const read = Object.fromEntries(Object.entries(parents).filter(([ts, latest]) => isTs(ts) && isTs(latest))) as Record<string, string>;
       if (Object.keys(read).length > 0) threads[channel] = read;
     }
   }
   const marks = readMarks(state);
   const pass = state?.['pass'];
-  if (!isRecord(pass)) return { ...marks, threads };
-  const queue = Array.isArray(pass['queue']) ? pass['queue'].filter(isRecord) : [];
+  if (!isObject(pass)) return { ...marks, threads };
+  const queue = Array.isArray(pass['queue']) ? pass['queue'].filter(isObject) : [];
   return {
     ...marks,
     threads,

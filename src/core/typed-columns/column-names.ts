@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 
-/** Columns every record table has; a field named like one gets the `source_` prefix (`source_id`, `source_updated_at`). */
-export const systemColumns: ReadonlySet<string> = new Set([
-  'connection_id',
-  'id',
-  'data',
-  'hash',
-  'first_seen_at',
-  'updated_at',
-  'deleted_at',
-  'change_seq',
-  '_variants',
-]);
+/** Columns every record table has, with their types (the DDL is in db/queries/records.ts and table-shapes.ts). */
+export const systemColumnTypes: readonly { name: string; type: string }[] = [
+  { name: 'connection_id', type: 'text' },
+  { name: 'id', type: 'text' },
+  { name: 'data', type: 'jsonb' },
+  { name: 'hash', type: 'text' },
+  { name: 'first_seen_at', type: 'timestamptz' },
+  { name: 'updated_at', type: 'timestamptz' },
+  { name: 'deleted_at', type: 'timestamptz' },
+  { name: 'change_seq', type: 'bigint' },
+  { name: '_variants', type: 'jsonb' },
+];
+
+/** A field named like a system column gets the `source_` prefix (`source_id`, `source_updated_at`). */
+export const systemColumns: ReadonlySet<string> = new Set(systemColumnTypes.map((c) => c.name));
 
 /** PostgreSQL truncates identifiers to 63 bytes; ours stay below so two long names never end up equal. */
 const maxNameBytes = 63;

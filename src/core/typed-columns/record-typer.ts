@@ -1,6 +1,6 @@
 import { fits, kindOf, typeOfKind, widen, widenType, type ColumnType, type ValueKind } from './column-types.js';
 import { columnNameFor } from './column-names.js';
-import { pathSeparator, TableShape, type TypedColumn } from './table-shape.js';
+import { pathKey, pathSeparator, TableShape, type TypedColumn } from './table-shape.js';
 
 /** What a batch's records showed about the table's shape, beyond the per-record variants. */
 export interface ShapeObservations {
@@ -69,6 +69,8 @@ export class RecordTyper {
       if (value === null || value === undefined) continue;
       const k = parentKey === '' ? key : parentKey + pathSeparator + key;
       const column = byPath.get(k);
+      // Anything fits text and jsonb: no need to tell what kind of value it is (a date-time check per string).
+      if (column && (column.type === 'text' || column.type === 'jsonb')) continue;
       if (typeof value === 'object' && !Array.isArray(value)) {
         if (column) {
           if (!fits('object', column.type)) found = this.misfit(column, 'object', value, id, observations, variants) || found;
@@ -158,13 +160,13 @@ export interface ShapePlan {
  */
 export function planShape(shape: TableShape, wanted: readonly WantedColumn[], maxColumns: number, reserved: ReadonlySet<string> = new Set()): ShapePlan {
   const columns = shape.columns.map((c) => ({ ...c }));
-  const byPath = new Map(columns.map((c) => [c.path.join(pathSeparator), c]));
+  const byPath = new Map(columns.map((c) => [pathKey(c.path), c]));
   const taken = new Set([...reserved, ...columns.map((c) => c.name)]);
   const changes: ShapeChange[] = [];
   const nowDeclared: TypedColumn[] = [];
   const capped: string[][] = [];
   for (const want of wanted) {
-    const key = want.path.join(pathSeparator);
+    const key = pathKey(want.path);
     const existing = byPath.get(key);
     if (existing) {
       if (existing.declared && !want.declared) continue;
