@@ -6,7 +6,7 @@ import { insertAuditLog } from '../db/queries/audit-log.js';
 import { getConnectionById, lockConnectionById, updateConnectionById, type ConnectionRow } from '../db/queries/connections.js';
 import type { ConnectionSecrets, OAuthTokens } from './connection-secrets.js';
 import type { EngineDeps } from './engine-deps.js';
-import { credentialLockId, shareCredentials } from './variant-credentials.js';
+import { shareCredentials, withCredentialLock } from './variant-credentials.js';
 import { oauthContext } from './oauth/oauth-context.js';
 import { OAuthError, toOAuthError } from './oauth/oauth-error.js';
 import { refreshGrant } from './oauth/token-grants.js';
@@ -52,9 +52,8 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
   const seen = decrypt(deps, peek);
   if (need(deps, peek, seen, options, now()) === 'none') return seen;
 
-  const outcome = await deps.db.transaction(async (tx): Promise<{ secrets: ConnectionSecrets } | { failure: OAuthError }> => {
-    // Variants refresh one at a time through their base's row lock: they share one grant.
-    if (credentialLockId(peek) !== connectionId) await lockConnectionById(tx, credentialLockId(peek));
+  // Variants refresh one at a time through their base's row lock: they share one grant.
+  const outcome = await withCredentialLock(deps.db, peek, async (tx): Promise<{ secrets: ConnectionSecrets } | { failure: OAuthError }> => {
     const row = await lockConnectionById(tx, connectionId);
     if (!row) throw new AppError('connection_not_found', `No connection "${connectionId}".`);
     const secrets = decrypt(deps, row);

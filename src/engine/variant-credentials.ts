@@ -1,6 +1,6 @@
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
-import { listVariantGroup, updateConnectionById, type ConnectionRow } from '../db/queries/connections.js';
+import { listVariantGroup, lockConnectionById, updateConnectionById, type ConnectionRow } from '../db/queries/connections.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 
 /**
@@ -22,6 +22,18 @@ export async function shareCredentials(tx: Db, vault: Vault, row: Pick<Connectio
 }
 
 /** The row whose lock serialises credential changes across a group (the base), or the connection itself. */
-export function credentialLockId(row: Pick<ConnectionRow, 'id' | 'variantGroupId'>): string {
+function credentialLockId(row: Pick<ConnectionRow, 'id' | 'variantGroupId'>): string {
   return row.variantGroupId ?? row.id;
+}
+
+/**
+ * Runs `write` in a transaction that first takes the group's credential lock, the row token refreshes lock first
+ * (see fresh-credentials.ts): a re-authorization or a change of fields and a refresh of the same grant then
+ * happen one after the other, and neither overwrites the other's secrets with older ones.
+ */
+export async function withCredentialLock<T>(db: Db, row: Pick<ConnectionRow, 'id' | 'variantGroupId'>, write: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await lockConnectionById(tx, credentialLockId(row));
+    return write(tx as Db);
+  });
 }

@@ -8,7 +8,7 @@ import { oauthContext } from '../../engine/oauth/oauth-context.js';
 import { toOAuthError } from '../../engine/oauth/oauth-error.js';
 import { exchangeCode } from '../../engine/oauth/token-grants.js';
 import { connectionHttp } from '../../engine/connection-http.js';
-import { shareCredentials } from '../../engine/variant-credentials.js';
+import { shareCredentials, withCredentialLock } from '../../engine/variant-credentials.js';
 import { validateConfig } from '../../core/connection-input.js';
 import type { AppDeps } from '../app-deps.js';
 import type { ConsumedState } from './consume-state.js';
@@ -58,15 +58,18 @@ export async function completeAuthorization(
       throw new AppError('provider_unavailable', message);
     }
   }
-  const updated = await updateConnection(deps.db, connection.workspaceId, connection.id, {
-    config,
-    credentials: deps.vault.encrypt(next, connection.id),
-    credentialsKeyId: deps.vault.activeKeyId,
-    status: 'connected',
-    lastSyncError: null,
-    nextSyncAt: connection.nextSyncAt ?? nextRunAt(connection.schedule as Schedule | null, new Date()),
+  const updated = await withCredentialLock(deps.db, connection, async (tx) => {
+    const saved = await updateConnection(tx, connection.workspaceId, connection.id, {
+      config,
+      credentials: deps.vault.encrypt(next, connection.id),
+      credentialsKeyId: deps.vault.activeKeyId,
+      status: 'connected',
+      lastSyncError: null,
+      nextSyncAt: connection.nextSyncAt ?? nextRunAt(connection.schedule as Schedule | null, new Date()),
+    });
+    await shareCredentials(tx, deps.vault, connection, next);
+    return saved;
   });
-  await shareCredentials(deps.db, deps.vault, connection, next);
   await insertAuditLog(deps.db, {
     workspaceId: connection.workspaceId,
     actorKeyId: input.actorKeyId,

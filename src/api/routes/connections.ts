@@ -19,7 +19,7 @@ import { hashToken } from '../../core/api-key-hash.js';
 import { newId, newSecretToken } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
-import { shareCredentials } from '../../engine/variant-credentials.js';
+import { shareCredentials, withCredentialLock } from '../../engine/variant-credentials.js';
 import { deleteConnection, insertConnection, listConnections, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
 import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js';
 import type { AppDeps } from '../app-deps.js';
@@ -172,7 +172,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         // A reconnected connection picks its schedule up again (disconnect paused it).
         if (row.nextSyncAt === null && patch.schedule === undefined) patch.nextSyncAt = nextRunAt(row.schedule as Schedule | null, new Date());
       }
-      const updated = await db.transaction(async (tx) => {
+      const updated = await withCredentialLock(db, row, async (tx) => {
         const saved = await updateConnection(tx, auth.workspaceId, row.id, patch);
         if (saved && newSecrets) await shareCredentials(tx, vault, saved, newSecrets);
         return saved;
