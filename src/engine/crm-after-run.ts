@@ -10,9 +10,9 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
  * recovered. A projection problem is logged on the run but does not fail it: the records are synced, and the
  * next pass resumes from the same watermark.
  */
-export async function projectAfterRun(deps: EngineDeps, connection: ConnectionRow, runId: string, log: Log, heartbeat: () => Promise<unknown>): Promise<void> {
+export async function projectAfterRun(deps: EngineDeps, connection: ConnectionRow, dataSchema: string, runId: string, log: Log, heartbeat: () => Promise<unknown>): Promise<void> {
   try {
-    const stats = await projectConnection(deps.db, deps.catalog, connection.id, { onPage: async () => void (await heartbeat()) });
+    const stats = await projectConnection(deps.db, deps.catalog, { connection, dataSchema }, { onPage: async () => void (await heartbeat()) });
     if (stats.records > 0) {
       const touched = Object.entries(stats.entities)
         .filter(([, n]) => n > 0)

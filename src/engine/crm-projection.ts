@@ -3,7 +3,7 @@ import type { Catalog } from '../core/catalog.js';
 import { draftsOf, type EntityDraft } from '../core/crm-drafts.js';
 import { newId } from '../core/ids.js';
 import type { Db } from '../db/db.js';
-import { getConnectionById, type ConnectionRow } from '../db/queries/connections.js';
+import type { ConnectionRow } from '../db/queries/connections.js';
 import {
   backfillLinks,
   getWatermark,
@@ -22,7 +22,6 @@ import {
 } from '../db/queries/crm-projection.js';
 import { getConnectionMappings } from '../db/queries/crm-sources.js';
 import { changeKinds, connectionTableName, listRecords, tableExists, type StoredRecord } from '../db/queries/records.js';
-import { getWorkspace } from '../db/queries/workspaces.js';
 
 /**
  * The CRM projection: reads what changed in a connection's mapped streams since the last pass (the change feed's
@@ -60,16 +59,20 @@ export async function effectiveMappings(db: Db, catalog: Catalog, connection: Co
   return { mappings: catalog.has(connection.connectorId) ? catalog.get(connection.connectorId).crm : [], customized: false };
 }
 
-export async function projectConnection(db: Db, catalog: Catalog, connectionId: string, options: ProjectionOptions = {}): Promise<ProjectionStats> {
+/** The connection projected, and the schema its workspace's record tables are in (callers have both at hand). */
+export interface ProjectionTarget {
+  connection: ConnectionRow;
+  dataSchema: string;
+}
+
+export async function projectConnection(db: Db, catalog: Catalog, target: ProjectionTarget, options: ProjectionOptions = {}): Promise<ProjectionStats> {
   const stats: ProjectionStats = { records: 0, entities: Object.fromEntries(crmEntityTypes.map((t) => [t, 0])) as Record<CrmEntityType, number>, removedSources: 0, deletedEntities: 0 };
-  const connection = await getConnectionById(db, connectionId);
-  const workspace = connection && (await getWorkspace(db, connection.workspaceId));
-  if (!connection || !workspace) return stats;
+  const { connection, dataSchema } = target;
   const { mappings } = await effectiveMappings(db, catalog, connection);
   const streams = [...new Set(mappings.map((m) => m.stream))];
   const pageSize = options.pageSize ?? 500;
   for (const stream of streams) {
-    const table = { schema: workspace.dataSchema, table: connectionTableName(connection, stream) };
+    const table = { schema: dataSchema, table: connectionTableName(connection, stream) };
     if (!(await tableExists(db, table))) continue;
     const streamMappings = ordered(mappings.filter((m) => m.stream === stream));
     for (;;) {
@@ -95,9 +98,9 @@ export async function projectConnection(db: Db, catalog: Catalog, connectionId: 
  * keyed ones are found again by key, the others through their provenance rows, which stay until a pass finds
  * that their record no longer produces them.
  */
-export async function reprojectConnection(db: Db, catalog: Catalog, connectionId: string, options: ProjectionOptions = {}): Promise<ProjectionStats> {
-  const connection = await getConnectionById(db, connectionId);
-  if (!connection) throw new Error(`No connection ${connectionId}`);
+export async function reprojectConnection(db: Db, catalog: Catalog, target: ProjectionTarget, options: ProjectionOptions = {}): Promise<ProjectionStats> {
+  const { connection } = target;
+  const connectionId = connection.id;
   const { mappings } = await effectiveMappings(db, catalog, connection);
   const deleted = await db.transaction(async (tx) => {
     await lockProjection(tx, connectionId);
@@ -105,7 +108,7 @@ export async function reprojectConnection(db: Db, catalog: Catalog, connectionId
     const removed = await removeSourcesOutside(tx, connectionId, [...new Set(mappings.map((m) => m.stream))]);
     return deleteOrphans(tx, removed);
   });
-  const stats = await projectConnection(db, catalog, connectionId, options);
+  const stats = await projectConnection(db, catalog, target, options);
   stats.deletedEntities += deleted;
   return stats;
 }

@@ -174,7 +174,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending);
   }
   // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
-  await projectAfterRun(deps, connection, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
+  await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
   await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
   await clearSeen(db, run.id);
   await updateConnectionById(db, connection.id, {

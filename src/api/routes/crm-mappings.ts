@@ -65,7 +65,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
         }
       });
       await putConnectionMappings(db, auth.workspaceId, connection.id, mappings);
-      const stats = await reprojectConnection(db, catalog, connection.id);
+      const stats = await reprojectConnection(db, catalog, { connection, dataSchema: auth.dataSchema });
       return {
         ...(await view(connection)),
         projection: { records: stats.records, entities: stats.entities, removed_sources: stats.removedSources, deleted_entities: stats.deletedEntities },
