@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { OAuthApps } from '../engine/oauth/oauth-client.js';
+import type { LogFormat } from './log-destination.js';
 import { readOAuthConfig } from './oauth-config.js';
 
 /** Settings from the environment (see the README's configuration table). */
@@ -17,6 +18,8 @@ export interface RuntimeConfig {
   workerConcurrency: number;
   cronSecret: string | undefined;
   logLevel: string;
+  /** LOG_FORMAT: `pretty` or `json`; unset, pretty on a terminal and JSON elsewhere. */
+  logFormat: LogFormat | undefined;
   /** The operator's OAuth apps by connector id (TRIBUTARY_OAUTH_<ID>_CLIENT_ID / _CLIENT_SECRET). */
   oauthApps: OAuthApps;
   /** URL prefixes an OAuth callback may send the browser back to (TRIBUTARY_OAUTH_RETURN_URLS). */
@@ -49,6 +52,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     workerConcurrency: concurrency,
     cronSecret: env['TRIBUTARY_CRON_SECRET'] || undefined,
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    logFormat: readLogFormat(env['LOG_FORMAT']),
     ...readOAuthConfig(env),
   };
+}
+
+function readLogFormat(value: string | undefined): LogFormat | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'pretty' || value === 'json') return value;
+  throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${value}".`);
 }

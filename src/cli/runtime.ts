@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { bootstrapOwner, type NewWorkspace } from '../api/bootstrap-owner.js';
 import { buildApp } from '../api/build-app.js';
+import { isLiveApiKey } from '../api/owner-key.js';
 import { createLogger } from '../api/create-logger.js';
 import { allConnectors } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../contracts/connector-kit.js';
@@ -21,6 +22,7 @@ import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
 import type { RuntimeConfig } from './config.js';
+import { logDestination } from './log-destination.js';
 
 export interface Runtime {
   config: RuntimeConfig;
@@ -34,6 +36,8 @@ export interface Runtime {
   app: FastifyInstance | undefined;
   /** Set when this start created the first workspace. */
   bootstrap: (NewWorkspace & { generated: boolean }) | null;
+  /** TRIBUTARY_ADMIN_KEY is set, the database already had a workspace, and the key is none of its keys. */
+  adminKeyIgnored: boolean;
   url: string | undefined;
   close(): Promise<void>;
 }
@@ -79,7 +83,8 @@ async function checkKeysCoverCredentials(database: Database, keyring: Keyring): 
 
 /** Wires every part once: the only place that builds singletons. */
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions): Promise<Runtime> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const destination = options.logger ? undefined : logDestination(config.logFormat);
+  const logger = options.logger ?? createLogger({ level: config.logLevel, ...(destination ? { destination } : {}) });
   const schema = options.schema ?? config.dbSchema;
   // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
   const keys = await loadKeyring(config);
@@ -108,9 +113,11 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     }
     let app: FastifyInstance | undefined;
     let bootstrap: Runtime['bootstrap'] = null;
+    let adminKeyIgnored = false;
     let url: string | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
+      adminKeyIgnored = bootstrap === null && config.adminKey !== undefined && !(await isLiveApiKey(database.db, config.adminKey));
       app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
@@ -124,6 +131,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       logger,
       app,
       bootstrap,
+      adminKeyIgnored,
       url,
       async close() {
         await app?.close();

@@ -70,3 +70,24 @@ export async function firstWorkspaceId(db: Db): Promise<string | undefined> {
   const [row] = await db.select({ id: workspaces.id }).from(workspaces).orderBy(asc(workspaces.createdAt), asc(workspaces.id)).limit(1);
   return row?.id;
 }
+
+/** The workspace's first owner member, the one a recovered owner key belongs to. */
+export async function firstOwnerMember(db: Db, workspaceId: string): Promise<MemberRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.role, 'owner')))
+    .orderBy(asc(members.createdAt), asc(members.id))
+    .limit(1);
+  return row;
+}
+
+/** Revokes every live owner key of a workspace but `keepId`: a lost key may be in someone else's hands. */
+export async function revokeOwnerKeys(db: Db, workspaceId: string, keepId: string): Promise<number> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.role, 'owner'), isNull(apiKeys.revokedAt), sql`${apiKeys.id} <> ${keepId}`))
+    .returning({ id: apiKeys.id });
+  return rows.length;
+}
