@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
-import { RotateWebhookUrlBodySchema, RotateWebhookUrlResponseSchema, WebhookUrlResponseSchema } from '../../contracts/api/webhook-url.js';
+import { defaultWebhookGraceSeconds, RotateWebhookUrlBodySchema, RotateWebhookUrlResponseSchema, WebhookUrlResponseSchema } from '../../contracts/api/webhook-url.js';
 import { AppError } from '../../contracts/errors.js';
 import { hashToken } from '../../core/api-key-hash.js';
 import { newSecretToken } from '../../core/ids.js';
@@ -69,7 +69,7 @@ export async function webhookUrlRoutes(fastify: FastifyInstance, deps: AppDeps):
     async (request, reply) => {
       const auth = authOf(request);
       const connection = await loadConnection(db, auth.workspaceId, request.params.id);
-      const graceSeconds = request.body.grace_period_seconds;
+      const graceSeconds = request.body?.grace_period_seconds ?? defaultWebhookGraceSeconds;
       const token = newSecretToken('whk');
       const rotated = await db.transaction(async (tx) => {
         const row = await rotateWebhookToken(tx, auth.workspaceId, connection.id, {

@@ -12,7 +12,8 @@ export const RotateWebhookUrlBodySchema = z
     /** How long the old URL keeps triggering syncs; 0 refuses it at once. */
     grace_period_seconds: z.number().int().min(0).max(maxWebhookGraceSeconds).default(defaultWebhookGraceSeconds),
   })
-  .default({ grace_period_seconds: defaultWebhookGraceSeconds });
+  // A bare `curl -X POST` (no body at all) is a rotation with the default grace.
+  .nullish();
 
 export const RotateWebhookUrlResponseSchema = WebhookUrlResponseSchema.extend({
   /** When the old URL stops working (null: it already has, or there was none). */
