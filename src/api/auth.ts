@@ -47,13 +47,17 @@ export function authenticate(db: Db) {
   };
 }
 
-export function requireRole(minimum: Role) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/** A preHandler that checks a role, carrying that role so the OpenAPI document can state it (see describeRequiredRole). */
+export type RoleCheck = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { requiredRole: Role; installationOwner?: true };
+
+export function requireRole(minimum: Role): RoleCheck {
+  const check = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!request.auth) throw new AppError('unauthorized', 'Authentication required.');
     if (!roleAtLeast(request.auth.role, minimum)) {
       throw new AppError('forbidden', `This needs the ${minimum} role or above; this key has ${request.auth.role}.`);
     }
   };
+  return Object.assign(check, { requiredRole: minimum });
 }
 
 /**
@@ -61,14 +65,15 @@ export function requireRole(minimum: Role) {
  * installation's first workspace, which bootstrap created for the operator. Owners of other workspaces are
  * refused, since rotating or retiring keys touches every workspace's secrets.
  */
-export function requireInstallationOwner(db: Db) {
+export function requireInstallationOwner(db: Db): RoleCheck {
   const owner = requireRole('owner');
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const check = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     await owner(request, reply);
     if ((await firstWorkspaceId(db)) !== request.auth!.workspaceId) {
       throw new AppError('forbidden', "Encryption keys belong to the whole installation: this needs an owner of the installation's first workspace.");
     }
   };
+  return Object.assign(check, { requiredRole: 'owner' as const, installationOwner: true as const });
 }
 
 export function authOf(request: FastifyRequest): AuthContext {

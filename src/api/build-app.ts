@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
+import { hoistRoleCheck } from './hoist-role-check.js';
 import { errorHandler } from './error-handler.js';
 import { redactUrl } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', authenticate(deps.db));
+      scope.addHook('onRoute', hoistRoleCheck);
       await connectorRoutes(scope, deps);
       await connectionRoutes(scope, deps);
       await variantRoutes(scope, deps);

@@ -13,6 +13,8 @@ export const errorCatalog = {
   connection_not_found: 404,
   run_not_found: 404,
   stream_not_found: 404,
+  /** A `company_id` (in a body) that is not a live company of the caller's workspace; 400, since the URL itself exists. */
+  company_not_found: 400,
   conflict: 409,
   connection_not_ready: 409,
   /** A webhook delivery whose provider signature (Stripe-Signature) does not verify against the connection's secret. */

@@ -85,6 +85,12 @@ export const connections = pgTable(
     /** The webhook trigger token: its hash finds the connection; the vault copy lets an admin reveal the URL. */
     webhookTokenHash: text('webhook_token_hash').unique(),
     webhookToken: text('webhook_token'),
+    /**
+     * After a rotation, the replaced token's hash keeps triggering until `previous_webhook_token_expires_at` (the
+     * grace period), so senders can move to the new URL. Only the hash: the old URL is never revealed again.
+     */
+    previousWebhookTokenHash: text('previous_webhook_token_hash').unique(),
+    previousWebhookTokenExpiresAt: ts('previous_webhook_token_expires_at'),
     variantGroupId: text('variant_group_id'),
     variantLabel: text('variant_label'),
     lastSyncAt: ts('last_sync_at'),

@@ -318,7 +318,11 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('client connector: a company_id connection syncs the client\'s own account beside the workspace\'s own', async () => {
-      const clientId = await install(rt, key, spec.connector, { name: `${spec.connector} for a client`, company_id: 'co_acceptance_client', ...spec.credentials.good(clientSandbox) });
+      // company_id must name a company of the workspace: the client is a CRM company first.
+      const company = await rt.inject({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector}-client.example` } });
+      expect(company.status, JSON.stringify(company.body)).toBe(201);
+      const companyId = company.body.id as string;
+      const clientId = await install(rt, key, spec.connector, { name: `${spec.connector} for a client`, company_id: companyId, ...spec.credentials.good(clientSandbox) });
       const run = await syncAndWait(rt, key, clientId, { full_refresh: true }, runTimeout);
       expect(run.status, run.error ?? '').toBe('COMPLETED');
       const expected = await clientSandbox.counts();
@@ -336,7 +340,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       const mine = await payloads(connectionId);
       const theirs = await payloads(clientId);
       expect([...theirs].filter((p) => mine.has(p)).length, 'identical records in both accounts').toBeLessThan(theirs.size);
-      const listed = await rt.inject({ method: 'GET', url: '/api/v1/connections?company_id=co_acceptance_client', key });
+      const listed = await rt.inject({ method: 'GET', url: `/api/v1/connections?company_id=${companyId}`, key });
       expect(listed.status).toBe(200);
       expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([clientId]);
     });

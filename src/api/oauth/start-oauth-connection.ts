@@ -12,6 +12,7 @@ import { OAuthError } from '../../engine/oauth/oauth-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { checkConfigUrls } from '../../engine/conn-string-guard.js';
 import { guardFor } from '../../engine/connection-http.js';
+import { checkCompanyId } from '../check-company-id.js';
 import { loadConnection } from '../load-connection.js';
 import { beginAuthorization, type Authorization } from './begin-authorization.js';
 import { callbackUrl } from './callback-url.js';
@@ -65,6 +66,7 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
   if (existing && existing.connectorId !== manifest.id) {
     throw new AppError('validation_failed', `Connection ${existing.id} is a ${existing.connectorId} connection, not ${manifest.id}.`, { field: 'connection_id' });
   }
+  if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId);
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
   checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
   let secrets: ConnectionSecrets = existing?.credentials ? deps.vault.decrypt<ConnectionSecrets>(existing.credentials, existing.id) : { fields: {} };

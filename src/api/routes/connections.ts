@@ -26,6 +26,7 @@ import type { AppDeps } from '../app-deps.js';
 import { checkConfigUrls } from '../../engine/conn-string-guard.js';
 import { guardFor } from '../../engine/connection-http.js';
 import { authOf, requireRole } from '../auth.js';
+import { checkCompanyId } from '../check-company-id.js';
 import { loadConnection } from '../load-connection.js';
 import { logTributaryActivity } from '../../engine/tributary-activity.js';
 import { installOAuth } from '../oauth/install-oauth.js';
@@ -60,6 +61,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
       checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+      await checkCompanyId(db, auth.workspaceId, body.company_id);
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
       const webhookToken = newSecretToken('whk');
@@ -146,7 +148,11 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       let newSecrets: ConnectionSecrets | undefined;
       if (body.name !== undefined) patch.name = body.name;
       if (body.product !== undefined) patch.product = body.product;
-      if (body.company_id !== undefined) patch.companyId = body.company_id;
+      if (body.company_id !== undefined) {
+        // A company attached earlier and since deleted does not block other changes sent with the same value.
+        if (body.company_id !== row.companyId) await checkCompanyId(db, auth.workspaceId, body.company_id);
+        patch.companyId = body.company_id;
+      }
       if (body.notify_user_ids !== undefined) patch.notifyUserIds = body.notify_user_ids;
       if (body.status !== undefined) patch.status = body.status;
       if (body.schedule !== undefined) {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db.js';
 import { connections } from '../schema.js';
 
@@ -93,8 +93,48 @@ export async function deleteConnection(db: Db, workspaceId: string, id: string):
   return rows.length > 0;
 }
 
+/**
+ * The connection whose current webhook token, or previous one still in its grace period, hashes to `hash`. One
+ * query for both, by hash (the presented token never meets a comparison), so an answer's timing says nothing about
+ * which token matched; an expired previous token finds nothing, like a token that never existed.
+ */
 export async function findConnectionByWebhookHash(db: Db, hash: string): Promise<ConnectionRow | undefined> {
-  const [row] = await db.select().from(connections).where(eq(connections.webhookTokenHash, hash));
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(
+      or(
+        eq(connections.webhookTokenHash, hash),
+        and(eq(connections.previousWebhookTokenHash, hash), gt(connections.previousWebhookTokenExpiresAt, sql`now()`)),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/**
+ * Replaces the webhook token in one statement (so two rotations at once cannot interleave): the current token
+ * becomes the previous one for `graceSeconds`, by the database's clock, and whatever previous token was still in
+ * its grace period dies now. `graceSeconds` 0 keeps no previous token.
+ */
+export async function rotateWebhookToken(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  next: { hash: string; ciphertext: string; graceSeconds: number },
+): Promise<ConnectionRow | undefined> {
+  const keepsPrevious = next.graceSeconds > 0;
+  const [row] = await db
+    .update(connections)
+    .set({
+      previousWebhookTokenHash: keepsPrevious ? sql`${connections.webhookTokenHash}` : null,
+      previousWebhookTokenExpiresAt: keepsPrevious ? sql`case when ${connections.webhookTokenHash} is null then null else now() + make_interval(secs => ${next.graceSeconds}) end` : null,
+      webhookTokenHash: next.hash,
+      webhookToken: next.ciphertext,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.id, id)))
+    .returning();
   return row;
 }
 
