@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { installInputGuard } from './input-guard.js';
 import { redactUrl } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -35,6 +36,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),
+    // Errors raised before routing (a URL whose percent-encoding does not decode) get the same envelope.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -43,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${redactUrl(request.url)}.` } }),
   );
   app.decorateRequest('auth', undefined);
+  installInputGuard(app);
 
   await app.register(swagger, {
     openapi: {
