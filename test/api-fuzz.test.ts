@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureLogFields } from '../src/api/failure-log-fields.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { errorCatalog } from '../src/contracts/errors.js';
 import { databaseKinds } from './support/databases.js';
@@ -114,6 +116,71 @@ describe.each(databaseKinds)('API fuzzing from the OpenAPI document on %s', (kin
     if ('product' in body) body['product'] = 'fuzz';
     return body;
   };
+
+  const send = (method: string, url: string, payload?: string, headers: Record<string, string> = {}) =>
+    rt.app!.inject({
+      method: method as 'GET',
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${key}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(payload === undefined ? {} : { payload }),
+    });
+  const errorOf = (res: { statusCode: number; body: string }) => ({ status: res.statusCode, ...JSON.parse(res.body).error });
+
+  it('refuses what the outside tester sent with 400 and a code naming the field', async () => {
+    expect(errorOf(await send('GET', '/connections/%00'))).toMatchObject({ status: 400, code: 'invalid_characters', field: 'params.id' });
+    expect(errorOf(await send('GET', '/connections?product=a%00b'))).toMatchObject({ status: 400, code: 'invalid_characters', field: 'query.product' });
+    const nul = await send('POST', '/connections', '{"connector":"github","name":"a\\u0000b","fields":{"token":"x"}}');
+    expect(errorOf(nul)).toMatchObject({ status: 400, code: 'invalid_characters', field: 'name' });
+    expect(errorOf(nul).message).not.toContain('\u0000');
+    // Deep inside free-form objects too, and in keys.
+    const surrogate = await send('POST', '/activities', '{"activity_type":"note","metadata":{"a":[{"b":"x\\ud800"}]}}');
+    expect(errorOf(surrogate)).toMatchObject({ status: 400, code: 'invalid_characters', field: 'metadata.a.0.b' });
+    const key = await send('PATCH', `/connections/${ids['connection']}`, '{"config":{"k\\u0000":1}}');
+    expect(errorOf(key)).toMatchObject({ status: 400, code: 'invalid_characters', field: 'config.k\\u0000' });
+    expect(errorOf(await send('GET', '/connections', undefined, { 'x-trace': 'a\u0000b' }))).toMatchObject({ status: 400, code: 'invalid_characters', field: 'headers.x-trace' });
+    const tooDeep = await send('PATCH', `/connections/${ids['connection']}`, JSON.stringify({ config: { base_url: sandbox.url, extra: JSON.parse(`${'{"a":'.repeat(80)}1${'}'.repeat(80)}`) } }));
+    expect(errorOf(tooDeep)).toMatchObject({ status: 400, code: 'validation_failed' });
+
+    // A JSON field takes any JSON, a string included, and gives it back as it was sent.
+    const stringMetadata = await send('POST', '/activities', JSON.stringify({ activity_type: 'note', metadata: 'just a string' }));
+    expect(stringMetadata.statusCode, stringMetadata.body).toBe(201);
+    const read = await send('GET', `/activities/${JSON.parse(stringMetadata.body).id}`);
+    expect(JSON.parse(read.body).metadata).toBe('just a string');
+
+    // Dates: what both PostgreSQL and JS hold, years 0001 to 9999 UTC.
+    const feed = (after: string) => send('GET', `/connections/${ids['connection']}/records/issues?modified_after=${encodeURIComponent(after)}`);
+    for (const bad of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-05:00', '2024-02-30T00:00:00Z', '10000-01-01T00:00:00Z']) {
+      expect(errorOf(await feed(bad)), bad).toMatchObject({ status: 400, code: 'validation_failed', field: 'querystring.modified_after' });
+    }
+    expect((await feed('0001-01-01T00:00:00Z')).statusCode).toBe(200);
+    expect((await feed('9999-12-31T23:59:59Z')).statusCode).toBe(200);
+    expect(errorOf(await send('POST', '/activities', JSON.stringify({ activity_type: 'note', occurred_at: '0000-01-01T00:00:00Z' })))).toMatchObject({ status: 400, code: 'validation_failed', field: 'occurred_at' });
+    // An integer field holds what its integer column holds.
+    expect(errorOf(await send('POST', '/contacts', JSON.stringify({ email: 'int@fuzz.example', portal_access: 2 ** 31 })))).toMatchObject({ status: 400, code: 'validation_failed', field: 'portal_access' });
+    expect(errorOf(await send('GET', '/connections?limit=1e309'))).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+
+  it("gives Fastify's own refusals their codes", async () => {
+    const body = '{"connector":"github"}';
+    expect(errorOf(await send('POST', '/connections', body, { 'content-type': 'text/plain' }))).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    expect(errorOf(await send('POST', '/connections', '{"connector":'))).toMatchObject({ status: 400, code: 'invalid_json' });
+    expect(errorOf(await send('POST', '/connections', ''))).toMatchObject({ status: 400, code: 'empty_body' });
+    expect(errorOf(await send('POST', '/connections', '{"__proto__":{"admin":true}}'))).toMatchObject({ status: 400, code: 'invalid_json' });
+    expect(errorOf(await send('GET', '/connections/%FF'))).toMatchObject({ status: 400, code: 'invalid_url' });
+    expect(errorOf(await send('POST', '/connections', `{"connector":"${'x'.repeat(1024 * 1024)}"}`))).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  it("logs a database failure's message and SQLSTATE, never the query's parameters", async () => {
+    const secret = 'sk_live_never_logged_0123456789';
+    const failure = await rt.database.db.execute(sql`select ${secret}::text as s, 1 / 0 as boom`).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(String((failure as Error).message)).toContain(secret); // Drizzle's own message quotes the parameters…
+    const fields = failureLogFields(failure);
+    expect(fields).toMatchObject({ sqlstate: '22012', message: 'division by zero' });
+    expect(JSON.stringify(fields)).not.toContain(secret); // …the log line does not.
+  });
 
   it('answers every hostile request with a catalogued 4xx or a success, never a 5xx', async () => {
     const document = (await rt.inject({ method: 'GET', url: '/api/v1/openapi.json' })).body;

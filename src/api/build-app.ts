@@ -47,6 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.decorateRequest('auth', undefined);
   installInputGuard(app);
+  // The API reads JSON only: a text/plain body is a 415 rather than a string that fails every body schema.
+  // (The webhook trigger's scope adds its own raw parsers.)
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {

@@ -68,11 +68,22 @@ const hostilePathSegments = ['%00', 'a%00b', '%ED%A0%80', '%FF', '%C0%AF', '..',
 
 // Raw query values; the parameter is also sent twice (an array). Each parameter gets all the first ones and a seeded
 // choice of the others.
-const hostileQueryValues = ['%00', 'a%00b', '%ED%A0%80', '%FF', '', '-1', '1e309', '99999999999999999999', 'x'.repeat(4000), '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z'];
+const hostileQueryValues = ['%00', 'a%00b', '%ED%A0%80', '%FF', '', '-1', '1e309', '99999999999999999999', incompressible(4000), '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z'];
 const moreQueryValues = [
   '0', '1.5', '-1e309', '9007199254740993', '2147483648', 'NaN', 'Infinity', '0x10', 'true', 'null', '%F0%9F%92%A5', '__proto__',
   '-000001-01-01T00:00:00Z', '%2B275760-09-13T00:00:00Z', '9999-12-31T23:59:59-05:00', '2024-02-30T00:00:00Z', '1970-01-01T00:00:00Z', '2024-01-01',
 ];
+
+/** Letters that do not compress (PostgreSQL compresses long index entries: `'x'.repeat(n)` would slip under its limits). */
+function incompressible(length: number): string {
+  let state = length;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    out += String.fromCharCode(97 + ((state >>> 16) % 26));
+  }
+  return out;
+}
 
 function deep(depth: number): Json {
   let value: Json = 'bottom';
@@ -82,9 +93,9 @@ function deep(depth: number): Json {
 
 // JSON values for one body field: what PostgreSQL cannot store, what overflows its columns, wrong types. Each field
 // gets all the first ones and a seeded choice of the others.
-const hostileJsonValues: Json[] = ['a\u0000b', '\ud800', 'x'.repeat(10_001), 2147483648, 1e308, true, null, [], { 'k\u0000': 1 }, deep(70), '0000-01-01T00:00:00Z'];
+const hostileJsonValues: Json[] = ['a\u0000b', '\ud800', incompressible(10_001), 2147483648, 1e308, true, null, [], { 'k\u0000': 1 }, deep(70), '0000-01-01T00:00:00Z'];
 const moreJsonValues: Json[] = [
-  '\u0000', 'x\udc00y', '\udfff\ud800', '', ' ', 'x'.repeat(3000), 'x'.repeat(200_000), '💥 Ωmega \u202e', "' or 1=1 --",
+  '\u0000', 'x\udc00y', '\udfff\ud800', '', ' ', incompressible(3000), incompressible(200_000), '💥 Ωmega \u202e', "' or 1=1 --",
   '9999-12-31T23:59:59-05:00', '-271821-04-20T00:00:00Z', '2024-02-30T00:00:00Z',
   0, -1, 1.5, -0, -2147483649, 9007199254740993, 1e21, -1e308, 5e-324,
   false, ['a', 1, null], [[[]]], {}, { a: '\u0000' }, { '\ud800': 'x' }, deep(20),
