@@ -140,6 +140,21 @@ function hashOf(text: string): number {
   return h | 0;
 }
 
+/** The schema's own limits and one step past them: `limit` at its maximum and above, a name at its longest and longer. */
+function boundaryValues(schema: Schema | undefined): Json[] {
+  if (!schema) return [];
+  const options = (schema['anyOf'] ?? [schema]) as Schema[];
+  const out: Json[] = [];
+  for (const option of options) {
+    if (typeof option['minimum'] === 'number') out.push(option['minimum'], option['minimum'] - 1);
+    if (typeof option['maximum'] === 'number') out.push(option['maximum'], option['maximum'] + 1);
+    if (typeof option['maxLength'] === 'number' && option['maxLength'] < 300_000) out.push(incompressible(option['maxLength']), incompressible(option['maxLength'] + 1));
+    if (typeof option['minLength'] === 'number' && option['minLength'] > 0) out.push(incompressible(option['minLength'] - 1));
+    if (Array.isArray(option['enum'])) out.push(`${option['enum'][0]}_not_listed`);
+  }
+  return out;
+}
+
 /** Seeded random values for one field: arbitrary unicode (lone surrogates included), JSON, numbers. */
 function randomJson(seed: number, count: number): Json[] {
   const arbitrary = fc.oneof(
@@ -220,8 +235,9 @@ export function fuzzRequests(op: Operation, targets: FuzzTargets, options: { see
   for (const param of op.pathParams) {
     for (const value of hostilePathSegments) out.push(request(`path.${param}: ${value}`, urlOf(op, { ...pathValues, [param]: value }, []), baselinePayload));
   }
-  for (const { name } of op.queryParams) {
-    const values = [...hostileQueryValues, ...randomQuery(seed ^ hashOf(name), options.randomPerField)];
+  for (const { name, schema } of op.queryParams) {
+    const bounds = boundaryValues(schema).map((v) => encodeURIComponent(String(v)));
+    const values = [...hostileQueryValues, ...bounds, ...randomQuery(seed ^ hashOf(name), options.randomPerField)];
     for (const value of values) out.push(request(`query.${name}: ${show(value)}`, urlOf(op, pathValues, [[name, value]]), baselinePayload));
     out.push(request(`query.${name}: twice`, urlOf(op, pathValues, [[name, '1'], [name, '2']]), baselinePayload));
   }
@@ -230,7 +246,8 @@ export function fuzzRequests(op: Operation, targets: FuzzTargets, options: { see
   }
   if (op.body) {
     for (const path of fieldPaths(op.body, baseline, options.maxBodyFields, seed)) {
-      const values = [...hostileJsonValues, ...randomJson(seed ^ hashOf(path.join('.')), options.randomPerField)];
+      const declared = path.length === 1 ? (op.body['properties'] as Record<string, Schema> | undefined)?.[path[0]!] : undefined;
+      const values = [...hostileJsonValues, ...boundaryValues(declared), ...randomJson(seed ^ hashOf(path.join('.')), options.randomPerField)];
       for (const value of values) out.push(request(`body.${path.join('.')}: ${show(value)}`, urlOf(op, pathValues, []), { payload: json(withValue(baseline, path, value)) }));
       // An own `__proto__` key inside the field (a free-form object's key), as JSON text.
       const marker = '"__fuzz_marker__"';
