@@ -68,7 +68,7 @@ const hostilePathSegments = ['%00', 'a%00b', '%ED%A0%80', '%FF', '%C0%AF', '..',
 
 // Raw query values; the parameter is also sent twice (an array). Each parameter gets all the first ones and a seeded
 // choice of the others.
-const hostileQueryValues = ['%00', 'a%00b', '%ED%A0%80', '%FF', '', '-1', '1e309', '99999999999999999999', incompressible(4000), '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z'];
+const hostileQueryValues = ['%00', 'a%00b', '%ED%A0%80', '%FF', '', '-1', '1e309', '99999999999999999999', '9007199254740991', incompressible(4000), '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z'];
 const moreQueryValues = [
   '0', '1.5', '-1e309', '9007199254740993', '2147483648', 'NaN', 'Infinity', '0x10', 'true', 'null', '%F0%9F%92%A5', '__proto__',
   '-000001-01-01T00:00:00Z', '%2B275760-09-13T00:00:00Z', '9999-12-31T23:59:59-05:00', '2024-02-30T00:00:00Z', '1970-01-01T00:00:00Z', '2024-01-01',
