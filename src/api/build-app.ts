@@ -6,6 +6,7 @@ import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { hoistRoleCheck } from './hoist-role-check.js';
 import { errorHandler } from './error-handler.js';
+import { installInputGuard } from './input-guard.js';
 import { redactUrl } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
@@ -36,6 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),
+    // Errors raised before routing (a URL whose percent-encoding does not decode) get the same envelope.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -44,6 +47,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${redactUrl(request.url)}.` } }),
   );
   app.decorateRequest('auth', undefined);
+  installInputGuard(app);
+  // The API reads JSON only: a text/plain body is a 415 rather than a string that fails every body schema.
+  // (The webhook trigger's scope adds its own raw parsers.)
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {

@@ -15,7 +15,8 @@ export function entityView(type: CrmEntityType, row: EntityRow): Record<string, 
     if (value === null || value === undefined) out[name] = null;
     else if (fieldType === 'number' || fieldType === 'integer') out[name] = Number(value);
     else if (fieldType === 'timestamp') out[name] = iso(value);
-    else if (fieldType === 'json') out[name] = typeof value === 'string' ? JSON.parse(value) : value;
+    // Both drivers hand jsonb back parsed: a string here is a JSON string value, not JSON text to parse again.
+    else if (fieldType === 'json') out[name] = value;
     else out[name] = String(value);
   }
   const custom = row['custom'];

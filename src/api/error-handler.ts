@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../contracts/errors.js';
+import { fastifyErrorCode } from './fastify-error-code.js';
+import { failureLogFields } from './failure-log-fields.js';
 
 /** Renders every error as `{ error: { code, message } }`; 5xx details go to the log only. */
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -15,16 +17,18 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     return reply.status(400).send(body);
   }
   if (error instanceof AppError) {
-    if (error.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    if (error.status >= 500) request.log.error({ err: { message: error.message, code: error.code }, route: `${request.method} ${request.routeOptions.url ?? '(no route)'}` }, 'request failed');
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
     return reply.status(error.status).send(body);
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-    const code = fastifyError.statusCode === 413 ? 'payload_too_large' : fastifyError.statusCode === 404 ? 'not_found' : 'bad_request';
-    return reply.status(fastifyError.statusCode).send({ error: { code, message: fastifyError.message } } satisfies ErrorBody);
+    const code = fastifyErrorCode(fastifyError.code, fastifyError.statusCode);
+    const message = code === 'unsupported_media_type' ? 'Unsupported Media Type: send the body as application/json.' : fastifyError.message;
+    return reply.status(fastifyError.statusCode).send({ error: { code, message } } satisfies ErrorBody);
   }
-  // Unknown errors may carry anything (SQL, provider bodies): log the message, answer generically.
-  request.log.error({ err: { message: error.message, name: error.name } }, 'unexpected error');
+  // Unknown errors may carry anything (SQL parameters, provider bodies): the log gets the database error's message,
+  // SQLSTATE and the route, never the query's parameters; the answer stays generic.
+  request.log.error({ err: failureLogFields(error), route: `${request.method} ${request.routeOptions.url ?? '(no route)'}` }, 'unexpected error');
   return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; see the server log.' } } satisfies ErrorBody);
 }

@@ -5,6 +5,16 @@
 export const errorCatalog = {
   bad_request: 400,
   validation_failed: 400,
+  /** A string (or key) in params, query, headers or body holds U+0000 or a lone UTF-16 surrogate, which cannot be stored. */
+  invalid_characters: 400,
+  /** A body sent as `application/json` that does not parse (or holds a `__proto__`/`constructor` key). */
+  invalid_json: 400,
+  /** `Content-Type: application/json` with an empty body. */
+  empty_body: 400,
+  /** The body's length differs from its Content-Length header. */
+  invalid_content_length: 400,
+  /** A URL whose percent-encoding does not decode. */
+  invalid_url: 400,
   invalid_cursor: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -23,6 +33,8 @@ export const errorCatalog = {
   /** An encryption key that ciphertexts still use (or the active one) cannot be retired. */
   key_in_use: 409,
   payload_too_large: 413,
+  /** A body in a content type the route does not read (send `application/json`). */
+  unsupported_media_type: 415,
   rate_limited: 429,
   host_not_allowed: 400,
   /** An OAuth `state` that is forged, tampered with, expired, replayed or bound elsewhere. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoDateTimeSchema } from './common.js';
 import { CrmMappingListSchema, CrmMappingSchema, crmEntities, crmEntityTypes, type CrmEntityType, type CrmFieldType } from '../crm.js';
 import { PaginationSchema } from '../pagination.js';
 
@@ -13,9 +14,10 @@ function inputField(type: CrmFieldType): z.ZodType {
     case 'number':
       return z.number().finite();
     case 'integer':
-      return z.number().int();
+      // Stored in an `integer` column: beyond its range PostgreSQL would refuse the write.
+      return z.number().int().min(-2_147_483_648).max(2_147_483_647);
     case 'timestamp':
-      return z.string().datetime({ offset: true });
+      return IsoDateTimeSchema;
     case 'json':
       return z.unknown();
   }

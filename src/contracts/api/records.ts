@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IsoDateTimeSchema } from './common.js';
 
 const changeKind = z.enum(['added', 'updated', 'deleted']);
 
@@ -6,7 +7,7 @@ export const ListRecordsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** Opaque: the `next_cursor` of the previous page. Pages follow the order in which changes were written. */
   cursor: z.string().optional(),
-  modified_after: z.string().datetime({ offset: true }).optional(),
+  modified_after: IsoDateTimeSchema.optional(),
   /** Comma-separated latest changes to return: `added`, `updated`, `deleted`. Default `added,updated`. */
   filter: z
     .string()
