@@ -2,14 +2,17 @@ import { Command, InvalidArgumentError } from 'commander';
 import { allConnectors } from '../connectors/index.js';
 import { Catalog } from '../core/catalog.js';
 import { Keyring } from '../core/keyring.js';
-import { openDatabase } from '../db/open-database.js';
 import { migrate } from '../db/migrate.js';
 import path from 'node:path';
 import { apiClientFromEnv } from './api-client.js';
+import { registerBackupCommand } from './commands/backup.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { syncCommand } from './commands/sync.js';
 import { readConfig } from './config.js';
+import { openCommandDatabase } from './data-folder.js';
 import { startRuntime, type Runtime } from './runtime.js';
 
 const int = (name: string) => (value: string) => {
@@ -71,14 +74,8 @@ program
   .description('Apply pending database migrations and exit')
   .action(async () => {
     const config = readConfig();
-    const database = await openDatabase({
-      url: config.databaseUrl,
-      dataDir: path.join(config.dataDir, 'pgdata'),
-      migrate: false,
-      ...(config.dbSchema ? { schema: config.dbSchema } : {}),
-    });
-    const { applied } = await migrate(database.db, database.schema);
-    await database.close();
+    const { database, close } = await openCommandDatabase(config, 'migrate');
+    const { applied } = await migrate(database.db, database.schema).finally(close);
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
   });
 
@@ -188,6 +185,9 @@ keys
     process.stdout.write(`${new Keyring([Keyring.generateKey(`k${Date.now().toString(36)}`)]).format()}\n`);
   });
 registerKeyCommands(keys, apiFlags);
+registerBackupCommand(program);
+registerRestoreCommand(program);
+registerDoctorCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -20,7 +20,9 @@ import { createHostAllowlist } from '../http-client/index.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
+import { startAutoBackup } from './auto-backup.js';
 import type { RuntimeConfig } from './config.js';
+import { exitOnSignalUntilReady, lockDataFolder } from './data-folder.js';
 
 export interface Runtime {
   config: RuntimeConfig;
@@ -50,6 +52,8 @@ export interface RuntimeOptions {
   engine?: Partial<EngineOptions>;
   /** Connectors besides the shipped ones (tests bring their own providers). */
   connectors?: ConnectorDefinition[];
+  /** Named in the embedded data folder's lock (default `serve`, or `worker` without the API). */
+  command?: string;
 }
 
 async function loadKeyring(config: RuntimeConfig): Promise<KeyStore> {
@@ -81,16 +85,23 @@ async function checkKeysCoverCredentials(database: Database, keyring: Keyring): 
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const schema = options.schema ?? config.dbSchema;
-  // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
-  const keys = await loadKeyring(config);
-  const keyring = keys.keyring;
-  checkAllowPrivateHosts(config.allowPrivateHosts);
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
-    ...(schema ? { schema } : {}),
-  });
+  const pgliteDataDir = options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata');
+  const embeddedFolder = !config.databaseUrl && !pgliteDataDir.startsWith('memory://') ? path.dirname(path.resolve(pgliteDataDir)) : undefined;
+  // One process per embedded folder: the lock comes before the key file or PGlite are touched.
+  const lock = embeddedFolder ? await lockDataFolder(embeddedFolder, options.command ?? (options.api ? 'serve' : 'worker'), logger) : undefined;
+  const undoSignals = lock ? exitOnSignalUntilReady() : () => undefined;
+  let opened: Database | undefined;
   try {
+    // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
+    const keys = await loadKeyring(config);
+    const keyring = keys.keyring;
+    checkAllowPrivateHosts(config.allowPrivateHosts);
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: pgliteDataDir,
+      ...(schema ? { schema } : {}),
+    });
+    opened = database;
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
@@ -114,6 +125,11 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
+    const autoBackup =
+      embeddedFolder && options.api && database.driver.kind === 'pglite'
+        ? await startAutoBackup({ client: database.driver.client, dataDir: embeddedFolder, intervalMs: config.backupIntervalMs, keep: config.backupKeep, logger })
+        : undefined;
+    undoSignals();
     return {
       config,
       database,
@@ -126,13 +142,20 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       bootstrap,
       url,
       async close() {
-        await app?.close();
-        await boss.stop({ graceful: true, timeout: 10_000 });
-        await database.close();
+        try {
+          await app?.close();
+          await boss.stop({ graceful: true, timeout: 10_000 });
+          await autoBackup?.stop();
+          await database.close();
+        } finally {
+          await lock?.release();
+        }
       },
     };
   } catch (error) {
-    await database.close().catch(() => undefined);
+    await opened?.close().catch(() => undefined);
+    await lock?.release();
+    undoSignals();
     throw error;
   }
 }

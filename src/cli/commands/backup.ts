@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { writeBackup } from '../../db/embedded-backup.js';
+import { readConfig } from '../config.js';
+import { openLockedDatabase, requireEmbedded } from '../data-folder.js';
+
+/**
+ * `tributary backup [--out FILE]`: the embedded folder (database and key file) into one file, by default
+ * `<data dir>/backups/tributary-backup-<time>.tar.gz`. It takes the folder's lock, so it runs while no server
+ * does; a running `serve` makes its own (TRIBUTARY_BACKUP_INTERVAL).
+ */
+export async function backupCommand(flags: { out?: string }, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const config = readConfig();
+  requireEmbedded(config, 'backup');
+  const opened = await openLockedDatabase(config, 'backup');
+  try {
+    if (opened.database.driver.kind !== 'pglite') throw new Error('unreachable: the embedded folder is PGlite');
+    const { file, bytes } = await writeBackup(opened.database.driver.client, { dataDir: config.dataDir, ...(flags.out ? { out: flags.out } : {}) });
+    out.write(`Backup written: ${file} (${(bytes / 1_048_576).toFixed(1)} MB)\n`);
+    out.write('It holds the encryption key file too: anyone with this file can read the stored credentials. Keep it as safe as the data folder.\n');
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+export function registerBackupCommand(program: Command): void {
+  program
+    .command('backup')
+    .description('Back up the embedded data folder (database and key file) into one file; with DATABASE_URL use pg_dump')
+    .option('--out <file>', 'where to write it (default <data dir>/backups/tributary-backup-<time>.tar.gz)')
+    .action(async (flags: { out?: string }) => {
+      process.exitCode = await backupCommand(flags);
+    });
+}
