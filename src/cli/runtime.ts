@@ -100,6 +100,13 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       url: config.databaseUrl,
       dataDir: pgliteDataDir,
       ...(schema ? { schema } : {}),
+    }).catch((error: unknown) => {
+      if (!embeddedFolder) throw error;
+      // PGlite on a damaged folder says only `Aborted()`: say what to do.
+      throw new Error(
+        `The embedded database in ${pgliteDataDir} does not open (${error instanceof Error ? error.message : String(error)}). \`tributary doctor\` checks the folder; \`tributary doctor --restore\` puts the newest backup back, keeping this folder aside.`,
+        { cause: error },
+      );
     });
     opened = database;
     await checkKeysCoverCredentials(database, keyring);

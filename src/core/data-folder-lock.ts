@@ -85,8 +85,12 @@ export async function readLockState(dir: string): Promise<LockState> {
     return { state: 'unreadable', file, reason: `it does not name a holder (${JSON.stringify(text.slice(0, 80))})` };
   }
   if (holder.hostname !== hostname()) return { state: 'foreign', file, holder };
-  // Our own pid can only be a previous incarnation (a container restarted as pid 1): we have not taken it yet.
-  if (holder.pid === process.pid) return { state: 'stale', file, holder, reason: `pid ${holder.pid} is this process, restarted` };
+  if (holder.pid === process.pid) {
+    // Our own pid from before this process started is a previous incarnation (a container restarted as pid 1).
+    const startedAt = Date.now() - process.uptime() * 1000;
+    if (Date.parse(holder.since) < startedAt - 1_000) return { state: 'stale', file, holder, reason: `pid ${holder.pid} is this process, restarted` };
+    return { state: 'held', file, holder };
+  }
   if (!isAlive(holder.pid)) return { state: 'stale', file, holder, reason: `pid ${holder.pid} is no longer running` };
   return { state: 'held', file, holder };
 }

@@ -61,6 +61,8 @@ async function checkContents(database: Database, config: RuntimeConfig, checks: 
     checks.push({ name: 'migrations', verdict: 'FAIL', detail: errorText(error) });
   }
   checks.push(await checkTables(database, schema, 'tables', `Tributary's schema "${schema}"`));
+  // pg-boss's queue (pending and running syncs) lives beside it.
+  checks.push(await checkTables(database, `${schema}_jobs`, 'job queue', `the job queue's schema "${schema}_jobs"`));
   let workspaces: { id: string; dataSchema: string }[] = [];
   try {
     workspaces = await workspaceDataSchemas(db, schema);
