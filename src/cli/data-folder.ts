@@ -20,15 +20,28 @@ export function requireEmbedded(config: RuntimeConfig, command: string): void {
   );
 }
 
-/** Takes the folder's lock for `command`, saying so when a stale lock (a dead process of this host) is taken over. */
-export async function lockDataFolder(dir: string, command: string, logger?: Pick<Logger, 'warn'>): Promise<DataFolderLock> {
-  return acquireDataFolderLock(dir, command, {
+/**
+ * Takes the folder's lock for `command`, saying so when a stale lock (a dead process of this host) is taken over.
+ * Unless told otherwise (`serve` has its own shutdown), Ctrl-C and SIGTERM exit through the lock's exit hook until
+ * it is released.
+ */
+export async function lockDataFolder(dir: string, command: string, logger?: Pick<Logger, 'warn'>, options: { exitOnSignal?: boolean } = {}): Promise<DataFolderLock> {
+  const lock = await acquireDataFolderLock(dir, command, {
     onTakeover: (previous, reason) => {
       const message = `Took over the stale lock of ${dir} from ${describeHolder(previous)}: ${reason}. The folder was not closed cleanly; \`tributary doctor\` checks it.`;
       if (logger) logger.warn({ dataDir: dir, previous: { pid: previous.pid, hostname: previous.hostname, since: previous.since, command: previous.command } }, message);
       else process.stderr.write(`${message}\n`);
     },
   });
+  if (options.exitOnSignal === false) return lock;
+  const undo = exitOnSignalUntilReady();
+  return {
+    ...lock,
+    async release() {
+      undo();
+      await lock.release();
+    },
+  };
 }
 
 /**

@@ -88,7 +88,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   const pgliteDataDir = options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata');
   const embeddedFolder = !config.databaseUrl && !pgliteDataDir.startsWith('memory://') ? path.dirname(path.resolve(pgliteDataDir)) : undefined;
   // One process per embedded folder: the lock comes before the key file or PGlite are touched.
-  const lock = embeddedFolder ? await lockDataFolder(embeddedFolder, options.command ?? (options.api ? 'serve' : 'worker'), logger) : undefined;
+  const lock = embeddedFolder ? await lockDataFolder(embeddedFolder, options.command ?? (options.api ? 'serve' : 'worker'), logger, { exitOnSignal: false }) : undefined;
   const undoSignals = lock ? exitOnSignalUntilReady() : () => undefined;
   let opened: Database | undefined;
   try {
