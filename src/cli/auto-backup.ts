@@ -15,8 +15,8 @@ export interface AutoBackup {
   stop(): Promise<void>;
 }
 
-export async function startAutoBackup(options: { client: PGlite; dataDir: string; intervalMs: number; keep: number; logger: Logger }): Promise<AutoBackup | undefined> {
-  const { client, dataDir, intervalMs, keep, logger } = options;
+export async function startAutoBackup(options: { client: PGlite; dataDir: string; keyFile: string | null; intervalMs: number; keep: number; logger: Logger }): Promise<AutoBackup | undefined> {
+  const { client, dataDir, keyFile, intervalMs, keep, logger } = options;
   if (intervalMs <= 0) return undefined;
   const newest = (await listBackups(dataDir))[0];
   const firstDue = newest ? newest.createdAt.getTime() + intervalMs : Date.now() + Math.min(intervalMs, firstBackupCapMs);
@@ -39,7 +39,7 @@ export async function startAutoBackup(options: { client: PGlite; dataDir: string
   const backup = async () => {
     const started = Date.now();
     try {
-      const { file, bytes } = await writeBackup(client, { dataDir, automatic: true });
+      const { file, bytes } = await writeBackup(client, { dataDir, keyFile, automatic: true });
       const pruned = await pruneAutomaticBackups(dataDir, keep);
       logger.info({ file, bytes, ms: Date.now() - started, pruned: pruned.length }, 'automatic backup written');
     } catch (error) {

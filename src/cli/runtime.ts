@@ -134,7 +134,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     }
     const autoBackup =
       embeddedFolder && options.api && database.driver.kind === 'pglite'
-        ? await startAutoBackup({ client: database.driver.client, dataDir: embeddedFolder, intervalMs: config.backupIntervalMs, keep: config.backupKeep, logger })
+        ? await startAutoBackup({ client: database.driver.client, dataDir: embeddedFolder, keyFile: keys.file ?? null, intervalMs: config.backupIntervalMs, keep: config.backupKeep, logger })
         : undefined;
     undoSignals();
     return {

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import * as tar from 'tar';
 import { AppError } from '../contracts/errors.js';
 import { keyFilePath } from '../core/key-file.js';
+import { Keyring, type EncryptionKey } from '../core/keyring.js';
 
 /**
  * Backups of the embedded data folder: one gzipped tar holding PGlite's own dump of `pgdata` (`dumpDataDir`),
@@ -42,7 +43,10 @@ export function backupName(date: Date, automatic: boolean): string {
  * A checkpoint first makes the restored folder start without WAL replay; the dump itself runs while no
  * transaction is open (PGlite's transaction mutex), so it is a consistent image.
  */
-export async function writeBackup(client: PGlite, options: { dataDir: string; out?: string; automatic?: boolean; now?: Date }): Promise<{ file: string; bytes: number }> {
+export async function writeBackup(
+  client: PGlite,
+  options: { dataDir: string; out?: string; automatic?: boolean; now?: Date; /** Default `<dataDir>/encryption-keys`; null: the ring is not in a file. */ keyFile?: string | null },
+): Promise<{ file: string; bytes: number }> {
   const now = options.now ?? new Date();
   const out = path.resolve(options.out ?? path.join(backupsDir(options.dataDir), backupName(now, options.automatic ?? false)));
   await mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
@@ -51,15 +55,17 @@ export async function writeBackup(client: PGlite, options: { dataDir: string; ou
   const temporary = `${out}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const version = await postgresVersion(client);
+    const keyFile = options.keyFile === undefined ? keyFilePath(options.dataDir) : options.keyFile;
+    // The key file is read before and after the dump and the two rings merged: a rotation running meanwhile adds
+    // its key before using it and retires the old one only once unused, so the union decrypts whatever the dump holds.
+    const keysBefore = await readKeyRing(keyFile);
     await client.exec('checkpoint');
     const dump = await client._runExclusiveTransaction(() => client.dumpDataDir('none'));
+    const keysAfter = await readKeyRing(keyFile);
     await writeFile(path.join(staging, 'pgdata.tar'), new Uint8Array(await dump.arrayBuffer()));
-    const keyFile = keyFilePath(options.dataDir);
-    const hasKeyFile = await stat(keyFile).then(
-      () => true,
-      () => false,
-    );
-    if (hasKeyFile) await copyFile(keyFile, path.join(staging, 'encryption-keys'));
+    const keys = mergeRings(keysAfter, keysBefore);
+    const hasKeyFile = keys !== undefined;
+    if (keys) await writeFile(path.join(staging, 'encryption-keys'), `${Keyring.format(keys)}\n`, { mode: 0o600 });
     const info: BackupInfo = { format: backupFormat, version: 1, created_at: now.toISOString(), keys: hasKeyFile ? 'file' : 'environment', postgres_version: version };
     await writeFile(path.join(staging, 'backup.json'), `${JSON.stringify(info, null, 2)}\n`);
     const entries = ['backup.json', 'pgdata.tar', ...(hasKeyFile ? ['encryption-keys'] : [])];
@@ -76,6 +82,23 @@ export async function writeBackup(client: PGlite, options: { dataDir: string; ou
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+async function readKeyRing(file: string | null): Promise<readonly EncryptionKey[] | undefined> {
+  if (file === null) return undefined;
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return text === undefined ? undefined : Keyring.parse(text.trim(), `The key file ${file}`).keys;
+}
+
+/** `newer`'s keys in its order (its first stays active), then any of `older`'s it no longer has. */
+function mergeRings(newer: readonly EncryptionKey[] | undefined, older: readonly EncryptionKey[] | undefined): EncryptionKey[] | undefined {
+  if (!newer && !older) return undefined;
+  const merged = [...(newer ?? [])];
+  for (const key of older ?? []) if (!merged.some((k) => k.id === key.id)) merged.push(key);
+  return merged;
 }
 
 async function postgresVersion(client: PGlite): Promise<string> {

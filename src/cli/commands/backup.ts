@@ -14,9 +14,18 @@ export async function backupCommand(flags: { out?: string }, out: NodeJS.Writabl
   const opened = await openLockedDatabase(config, 'backup');
   try {
     if (opened.database.driver.kind !== 'pglite') throw new Error('unreachable: the embedded folder is PGlite');
-    const { file, bytes } = await writeBackup(opened.database.driver.client, { dataDir: config.dataDir, ...(flags.out ? { out: flags.out } : {}) });
+    const { file, bytes } = await writeBackup(opened.database.driver.client, {
+      dataDir: config.dataDir,
+      // With TRIBUTARY_ENCRYPTION_KEYS the ring is not in the folder: a leftover key file there is not it.
+      keyFile: config.encryptionKeys ? null : undefined,
+      ...(flags.out ? { out: flags.out } : {}),
+    });
     out.write(`Backup written: ${file} (${(bytes / 1_048_576).toFixed(1)} MB)\n`);
-    out.write('It holds the encryption key file too: anyone with this file can read the stored credentials. Keep it as safe as the data folder.\n');
+    out.write(
+      config.encryptionKeys
+        ? 'The key ring comes from TRIBUTARY_ENCRYPTION_KEYS and is not in the backup: keep that value with it, or the credentials cannot be read.\n'
+        : 'It holds the encryption key file too: anyone with this file can read the stored credentials. Keep it as safe as the data folder.\n',
+    );
     return 0;
   } finally {
     await opened.close();
