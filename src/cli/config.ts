@@ -24,6 +24,21 @@ export interface RuntimeConfig {
   oauthApps: OAuthApps;
   /** URL prefixes an OAuth callback may send the browser back to (TRIBUTARY_OAUTH_RETURN_URLS). */
   oauthReturnUrls: string[];
+  /** Embedded mode: automatic backup every so often (TRIBUTARY_BACKUP_INTERVAL, default 24h; 0 = off). */
+  backupIntervalMs: number;
+  /** How many automatic backups to keep (TRIBUTARY_BACKUP_KEEP, default 7). */
+  backupKeep: number;
+}
+
+const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30m`, `24h`, `7d` (or `off`/`0`) → milliseconds. */
+function readBackupInterval(value: string | undefined): number {
+  const text = (value ?? '24h').trim().toLowerCase();
+  if (text === 'off' || text === '0') return 0;
+  const match = /^(\d+)\s*([smhd])$/.exec(text);
+  if (!match || Number(match[1]) === 0) throw new Error(`TRIBUTARY_BACKUP_INTERVAL must be a duration such as 30m, 24h or 7d (or off), got "${value}".`);
+  return Number(match[1]) * durationUnits[match[2]!]!;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -36,6 +51,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   }
   const concurrency = Number(env['TRIBUTARY_WORKER_CONCURRENCY'] ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('TRIBUTARY_WORKER_CONCURRENCY must be a positive whole number.');
+  const backupKeep = Number(env['TRIBUTARY_BACKUP_KEEP'] ?? 7);
+  if (!Number.isInteger(backupKeep) || backupKeep < 1) throw new Error('TRIBUTARY_BACKUP_KEEP must be a positive whole number.');
   return {
     port,
     host,
@@ -53,6 +70,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     cronSecret: env['TRIBUTARY_CRON_SECRET'] || undefined,
     logLevel: env['LOG_LEVEL'] ?? 'info',
     logFormat: readLogFormat(env['LOG_FORMAT']),
+    backupIntervalMs: readBackupInterval(env['TRIBUTARY_BACKUP_INTERVAL']),
+    backupKeep,
     ...readOAuthConfig(env),
   };
 }

@@ -3,6 +3,7 @@ import { apiFlags } from './api-flags.js';
 import { ApiError } from './api-client.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { registerConnectionCommands } from './commands/connections.js';
+import { registerDataFolderCommands } from './commands/data-folder-commands.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerOwnerKeyCommand } from './commands/keys-owner.js';
 import { registerRecordsCommand } from './commands/records.js';
@@ -63,6 +64,7 @@ keys
   });
 registerKeyCommands(keys, apiFlags);
 registerOwnerKeyCommand(keys);
+registerDataFolderCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // An API refusal says its stable code, so scripts and people can look it up (docs/api-errors.md).

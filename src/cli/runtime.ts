@@ -21,7 +21,9 @@ import { createHostAllowlist } from '../http-client/index.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
+import { startAutoBackup } from './auto-backup.js';
 import type { RuntimeConfig } from './config.js';
+import { exitOnSignalUntilReady, lockDataFolder } from './data-folder.js';
 import { logDestination } from './log-destination.js';
 
 export interface Runtime {
@@ -54,6 +56,8 @@ export interface RuntimeOptions {
   engine?: Partial<EngineOptions>;
   /** Connectors besides the shipped ones (tests bring their own providers). */
   connectors?: ConnectorDefinition[];
+  /** Named in the embedded data folder's lock (default `serve`, or `worker` without the API). */
+  command?: string;
 }
 
 async function loadKeyring(config: RuntimeConfig): Promise<KeyStore> {
@@ -86,16 +90,30 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   const destination = options.logger ? undefined : logDestination(config.logFormat);
   const logger = options.logger ?? createLogger({ level: config.logLevel, ...(destination ? { destination } : {}) });
   const schema = options.schema ?? config.dbSchema;
-  // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
-  const keys = await loadKeyring(config);
-  const keyring = keys.keyring;
-  checkAllowPrivateHosts(config.allowPrivateHosts);
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
-    ...(schema ? { schema } : {}),
-  });
+  const pgliteDataDir = options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata');
+  const embeddedFolder = !config.databaseUrl && !pgliteDataDir.startsWith('memory://') ? path.dirname(path.resolve(pgliteDataDir)) : undefined;
+  // One process per embedded folder: the lock comes before the key file or PGlite are touched.
+  const lock = embeddedFolder ? await lockDataFolder(embeddedFolder, options.command ?? (options.api ? 'serve' : 'worker'), logger, { exitOnSignal: false }) : undefined;
+  const undoSignals = lock ? exitOnSignalUntilReady() : () => undefined;
+  let opened: Database | undefined;
   try {
+    // A malformed key ring or allowlist fails before anything else starts (not at the first probe).
+    const keys = await loadKeyring(config);
+    const keyring = keys.keyring;
+    checkAllowPrivateHosts(config.allowPrivateHosts);
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: pgliteDataDir,
+      ...(schema ? { schema } : {}),
+    }).catch((error: unknown) => {
+      if (!embeddedFolder) throw error;
+      // PGlite on a damaged folder says only `Aborted()`: say what to do.
+      throw new Error(
+        `The embedded database in ${pgliteDataDir} does not open (${error instanceof Error ? error.message : String(error)}). \`tributary doctor\` checks the folder; \`tributary doctor --restore\` puts the newest backup back, keeping this folder aside.`,
+        { cause: error },
+      );
+    });
+    opened = database;
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
@@ -121,6 +139,11 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
+    const autoBackup =
+      embeddedFolder && options.api && database.driver.kind === 'pglite'
+        ? await startAutoBackup({ client: database.driver.client, dataDir: embeddedFolder, keyFile: keys.file ?? null, intervalMs: config.backupIntervalMs, keep: config.backupKeep, logger })
+        : undefined;
+    undoSignals();
     return {
       config,
       database,
@@ -134,13 +157,20 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       adminKeyIgnored,
       url,
       async close() {
-        await app?.close();
-        await boss.stop({ graceful: true, timeout: 10_000 });
-        await database.close();
+        try {
+          await app?.close();
+          await boss.stop({ graceful: true, timeout: 10_000 });
+          await autoBackup?.stop();
+          await database.close();
+        } finally {
+          await lock?.release();
+        }
       },
     };
   } catch (error) {
-    await database.close().catch(() => undefined);
+    await opened?.close().catch(() => undefined);
+    await lock?.release();
+    undoSignals();
     throw error;
   }
 }

@@ -32,6 +32,12 @@ export const errorCatalog = {
   run_not_cancellable: 409,
   /** An encryption key that ciphertexts still use (or the active one) cannot be retired. */
   key_in_use: 409,
+  /** The embedded data folder is locked by another process (pid, host, since, command in the message). */
+  data_folder_locked: 409,
+  /** A command for the embedded data folder (backup, restore, doctor) used with DATABASE_URL. */
+  embedded_only: 400,
+  /** A file given to `tributary restore` that is not a readable Tributary backup. */
+  backup_invalid: 400,
   payload_too_large: 413,
   /** A body in a content type the route does not read (send `application/json`). */
   unsupported_media_type: 415,

@@ -3,12 +3,15 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Keyring, type EncryptionKey } from './keyring.js';
 
+/** Where the embedded key ring lives: beside the database, so backups carry it (see embedded-backup). */
+export const keyFilePath = (dataDir: string): string => path.join(dataDir, 'encryption-keys');
+
 /**
  * Embedded mode with no TRIBUTARY_ENCRYPTION_KEYS: the key ring lives in a 0600 file in the data folder,
  * created on first start. Losing the file means losing the stored credentials, as with any vault key.
  */
 export async function loadOrCreateKeyFile(dataDir: string): Promise<{ keyring: Keyring; created: boolean; file: string }> {
-  const file = path.join(dataDir, 'encryption-keys');
+  const file = keyFilePath(dataDir);
   try {
     const spec = (await readFile(file, 'utf8')).trim();
     return { keyring: Keyring.parse(spec, `The key file ${file}`), created: false, file };

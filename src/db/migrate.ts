@@ -15,8 +15,20 @@ interface Journal {
   entries: { idx: number; tag: string }[];
 }
 
+async function readJournal(): Promise<Journal> {
+  return JSON.parse(await readFile(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
+}
+
+/** Migrations this code knows that the database has not applied (for `tributary doctor`); applies nothing. */
+export async function pendingMigrations(db: Db, schema: string): Promise<string[]> {
+  const journal = await readJournal();
+  const exists = await queryRows<{ ok: boolean }>(db, sql`select to_regclass(${`${schema}.schema_migrations`}) is not null as ok`);
+  const applied = new Set(exists[0]?.ok ? (await queryRows<{ tag: string }>(db, sql`select tag from ${ident(schema)}.schema_migrations`)).map((r) => r.tag) : []);
+  return journal.entries.map((e) => e.tag).filter((tag) => !applied.has(tag));
+}
+
 export async function migrate(db: Db, schema: string): Promise<{ applied: string[] }> {
-  const journal = JSON.parse(await readFile(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const journal = await readJournal();
   const applied: string[] = [];
   const table = sql`${ident(schema)}.schema_migrations`;
   await db.execute(sql`create schema if not exists ${ident(schema)}`);

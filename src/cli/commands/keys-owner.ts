@@ -13,14 +13,15 @@ export function registerOwnerKeyCommand(keys: Command): void {
     .option('--workspace <id>', "a workspace other than the installation's first")
     .option('--revoke-others', 'revoke every other owner key of the workspace', false)
     .action(async (flags: { workspace?: string; revokeOthers: boolean }) => {
-      const [{ openLocalDatabase }, { issueOwnerKey }] = await Promise.all([import('../open-local-database.js'), import('../../api/owner-key.js')]);
-      const database = await openLocalDatabase(readConfig(), { migrate: true });
+      const [{ openCommandDatabase }, { issueOwnerKey }] = await Promise.all([import('../data-folder.js'), import('../../api/owner-key.js')]);
+      // Under the data folder's lock: with the server running, this refuses and names it.
+      const { database, close } = await openCommandDatabase(readConfig(), 'keys owner', { migrate: true });
       try {
         const issued = await issueOwnerKey(database.db, { workspaceId: flags.workspace, revokeOthers: flags.revokeOthers });
         process.stdout.write(`New owner API key for workspace ${issued.workspaceId} (shown once, store it now):\n  ${issued.apiKey}\n`);
         if (issued.revoked > 0) process.stdout.write(`Revoked ${issued.revoked} other owner key(s).\n`);
       } finally {
-        await database.close();
+        await close();
       }
     });
 }

@@ -32,13 +32,9 @@ export function registerServerCommands(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations and exit')
     .action(async () => {
-      const [{ openLocalDatabase }, { migrate }] = await Promise.all([import('../open-local-database.js'), import('../../db/migrate.js')]);
-      const database = await openLocalDatabase(readConfig(), { migrate: false });
-      try {
-        const { applied } = await migrate(database.db, database.schema);
-        process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
-      } finally {
-        await database.close();
-      }
+      const [{ openCommandDatabase }, { migrate }] = await Promise.all([import('../data-folder.js'), import('../../db/migrate.js')]);
+      const { database, close } = await openCommandDatabase(readConfig(), 'migrate');
+      const { applied } = await migrate(database.db, database.schema).finally(close);
+      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
     });
 }
