@@ -13,7 +13,8 @@ export function printStartBanner(runtime: Runtime, out: NodeJS.WriteStream = pro
   const next = 'npx tributary connectors';
   const walkthrough = 'npx tributary sandbox github --port 4010 --records 10000 --token ghp_walkthrough_token';
   if (!out.isTTY) {
-    runtime.logger.info({ url: base, database: where, docs, openapi: `${base}/api/v1/openapi.json`, console: null, next }, 'Tributary is ready');
+    // The message is the one scripts and tests have waited for since the first release.
+    runtime.logger.info({ url: base, database: where, docs, openapi: `${base}/api/v1/openapi.json`, console: null, next }, `Tributary listening on ${base} (${where})`);
   } else {
     out.write(
       [
