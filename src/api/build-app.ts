@@ -5,7 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { errorHandler } from './error-handler.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl, refuseUnredactedCredentialRoute } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -43,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${redactUrl(request.url)}.` } }),
   );
   app.decorateRequest('auth', undefined);
+  app.addHook('onRoute', refuseUnredactedCredentialRoute);
 
   await app.register(swagger, {
     openapi: {

@@ -23,6 +23,8 @@ export const errorCatalog = {
   payload_too_large: 413,
   rate_limited: 429,
   host_not_allowed: 400,
+  /** A URL setting with userinfo or a credential-named query parameter: credentials go in the encrypted fields. */
+  credentials_in_url: 400,
   /** An OAuth `state` that is forged, tampered with, expired, replayed or bound elsewhere. */
   invalid_state: 400,
   /** No OAuth app for the connector: neither the operator's (environment) nor the user's own client. */
