@@ -47,6 +47,11 @@ describe('redactCredentialsInText', () => {
     expect(out).toContain('grant_type=refresh_token');
   });
 
+  it('leaves prose after Bearer and Basic alone', () => {
+    for (const prose of ['Basic authentication with passwords is deprecated', 'using Bearer auth (e.g. Authorization: Bearer Something)']) expect(redactCredentialsInText(prose)).toBe(prose);
+    expect(redactCredentialsInText('Basic dXNlcjpwYXNz')).toBe('Basic [redacted]');
+  });
+
   it('walks objects: credential-named strings and credential-shaped text', () => {
     expect(redactCredentialsDeep({ refresh_token: true, token: 'abc', nested: [{ url: 'https://h/?api_key=k' }], n: 1 })).toEqual({
       refresh_token: true,

@@ -34,7 +34,10 @@ export function redactUrlCredentials(url: string): string {
 export function redactCredentialsInText(text: string): string {
   return text
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (url) => redactUrlCredentials(url))
-    .replace(/\b(Bearer|Basic|Digest)(\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi, `$1$2${REDACTED}`)
+    // A value that looks like a token (a digit, a symbol or mixed case), not prose ("Basic authentication").
+    .replace(/\b(Bearer|Basic|Digest)(\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi, (whole, scheme: string, space: string, value: string) =>
+      /[0-9+/=_]|[a-z][^a-z]*[A-Z]|[A-Z][^A-Z]*[a-z]/.test(value) && !/^[A-Z][a-z]+$/.test(value) ? `${scheme}${space}${REDACTED}` : whole,
+    )
     .replace(/("([^"\\]{1,64})"\s*:\s*)"(?:[^"\\]|\\.)*"/g, (whole, head: string, name: string) => (isCredentialName(name) && !/"\[redacted\]"$/i.test(whole) ? `${head}"${REDACTED}"` : whole))
     .replace(/(^|[\s?&;,(])([A-Za-z][\w.-]{0,63})=([^\s&"',;)]+)/g, (whole, lead: string, name: string, value: string) =>
       isCredentialName(name) && !isRedacted(value) ? `${lead}${name}=${REDACTED}` : whole,
