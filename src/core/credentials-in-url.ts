@@ -18,7 +18,8 @@ export function refuseCredentialsInUrl(url: URL, name: string, credentialFieldsH
 
 /** `fields.token` or `fields.username and fields.password`: where a credential goes for this connector. */
 export function credentialFieldsOf(manifest: Manifest): string {
-  const names = manifest.fields.filter((f) => f.secret || f.key === 'username').map((f) => `fields.${f.key}`);
+  // The secret fields, and the account name that goes with a password in Basic auth (Jira's email).
+  const names = manifest.fields.filter((f) => f.secret || /^(user(name)?|email|login|account)$/.test(f.key)).map((f) => `fields.${f.key}`);
   if (names.length === 0) return '';
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
