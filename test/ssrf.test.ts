@@ -222,7 +222,7 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
 
   const expectRefused = (res: { status: number; body: any }, payload: string) => {
     expect(res.status, `${payload}: ${JSON.stringify(res.body)}`).toBe(400);
-    expect(res.body.error.code, payload).toBe('host_not_allowed');
+    expect(res.body.error.code, payload).toBe(refusalCode(payload));
   };
 
   it('lets an allowlisted host:port through (and the listener sees it), not the same host on another port', async () => {
@@ -267,11 +267,11 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
       if (created.status === 400) {
         // Refused before it is saved; the engine must still refuse it when one reaches the database anyway (saved
         // by an older version, written by hand), so such a row is made directly.
-        expect(created.body.error, payload).toMatchObject({ code: 'host_not_allowed', field: 'config.base_url' });
+        expect(created.body.error, payload).toMatchObject({ code: refusalCode(payload), field: 'config.base_url' });
         refusedUpFront++;
         created = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { ...body, config: {} } });
         const patched = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${created.body.id}`, key: owner, body: { config: { base_url: payload } } });
-        expect(patched.body.error, payload).toMatchObject({ code: 'host_not_allowed', field: 'config.base_url' });
+        expect(patched.body.error, payload).toMatchObject({ code: refusalCode(payload), field: 'config.base_url' });
         await updateConnectionById(rt.database.db, created.body.id, { config: { base_url: payload } });
       }
       expect(created.status, payload).toBe(201);
@@ -352,3 +352,17 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
     expect(trap.connections).toBe(0);
   });
 });
+
+/**
+ * A payload with userinfo (`http://allowed.example.com@127.0.0.1`) is refused before the SSRF guard looks at it: a
+ * URL setting may not carry credentials at all (they would be stored and shown in clear). The engine, which meets
+ * such a URL only in a row written by hand, still refuses it as host_not_allowed.
+ */
+function refusalCode(payload: string): 'credentials_in_url' | 'host_not_allowed' {
+  try {
+    const url = new URL(payload);
+    return url.username !== '' || url.password !== '' ? 'credentials_in_url' : 'host_not_allowed';
+  } catch {
+    return 'host_not_allowed';
+  }
+}

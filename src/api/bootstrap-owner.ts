@@ -26,7 +26,9 @@ export async function createWorkspaceWithKey(db: Db, options: { name: string; em
       workspaceId,
       memberId: member.id,
       name: `${options.role} key`,
-      prefix: apiKey.slice(0, 8),
+      // A generated key's head is its public `trb_` and 4 random characters of 43; an operator's own key has no
+      // public part, so its head would be a piece of the secret: it is named by where it came from instead.
+      prefix: options.apiKey === undefined ? apiKey.slice(0, 8) : 'TRIBUTARY_ADMIN_KEY',
       hash: hashToken(apiKey),
       role: options.role,
     });

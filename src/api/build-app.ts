@@ -7,7 +7,7 @@ import { authenticate } from './auth.js';
 import { hoistRoleCheck } from './hoist-role-check.js';
 import { errorHandler } from './error-handler.js';
 import { installInputGuard } from './input-guard.js';
-import { redactUrl } from './redact-url.js';
+import { redactUrl, refuseUnredactedCredentialRoute } from './redact-url.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -51,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The API reads JSON only: a text/plain body is a 415 rather than a string that fails every body schema.
   // (The webhook trigger's scope adds its own raw parsers.)
   app.removeContentTypeParser('text/plain');
+  app.addHook('onRoute', refuseUnredactedCredentialRoute);
 
   await app.register(swagger, {
     openapi: {

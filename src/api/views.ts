@@ -1,4 +1,5 @@
 import type { ConnectionView, RunView } from '../contracts/api/connections.js';
+import { redactCredentialsDeep } from '../contracts/redact-credentials.js';
 import type { ConnectionRow } from '../db/queries/connections.js';
 import type { RunRow, RunStreamRow } from '../db/queries/runs.js';
 
@@ -12,7 +13,8 @@ export function connectionView(row: ConnectionRow): ConnectionView {
     name: row.name,
     status: row.status as ConnectionView['status'],
     has_credentials: row.credentials !== null,
-    config: row.config,
+    // Saving refuses credentials in settings (credentials_in_url); a row saved before that rule is shown without them.
+    config: redactCredentialsDeep(row.config),
     crew_id: row.crewId,
     product: row.product,
     company_id: row.companyId,

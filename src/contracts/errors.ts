@@ -43,6 +43,8 @@ export const errorCatalog = {
   unsupported_media_type: 415,
   rate_limited: 429,
   host_not_allowed: 400,
+  /** A URL setting with userinfo or a credential-named query parameter: credentials go in the encrypted fields. */
+  credentials_in_url: 400,
   /** An OAuth `state` that is forged, tampered with, expired, replayed or bound elsewhere. */
   invalid_state: 400,
   /** No OAuth app for the connector: neither the operator's (environment) nor the user's own client. */

@@ -1,6 +1,7 @@
 import { AppError } from '../contracts/errors.js';
 import type { Field, Manifest } from '../contracts/manifest.js';
 import { ConnStringError, parseConnString } from './conn-string.js';
+import { credentialFieldsOf, refuseCredentialsInUrl } from './credentials-in-url.js';
 import { paceKey, validatePace } from './request-pace.js';
 import { flattenDepthKey, validateFlattenDepth } from './typed-columns/flatten-depth.js';
 
@@ -13,7 +14,7 @@ const commonConfigKeys = new Set(['base_url', 'createOwnTables', flattenDepthKey
  */
 export const oauthEndpointKeys = ['authorization_url', 'token_url', 'revocation_url'] as const;
 
-function checkValue(field: Field, raw: unknown, where: 'fields' | 'config'): string {
+function checkValue(field: Field, raw: unknown, where: 'fields' | 'config', credentialFieldsHint = ''): string {
   const value = typeof raw === 'string' ? raw.trim() : String(raw);
   const name = `${where}.${field.key}`;
   if (field.type === 'url') {
@@ -24,6 +25,8 @@ function checkValue(field: Field, raw: unknown, where: 'fields' | 'config'): str
       throw new AppError('validation_failed', `${name} must be a URL.`, { field: name });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('validation_failed', `${name} must be an http(s) URL.`, { field: name });
+    // A config value is stored and shown in clear: a credential inside it would be too (see credentials-in-url.ts).
+    if (where === 'config' || !field.secret) refuseCredentialsInUrl(url, name, credentialFieldsHint);
   }
   if (field.type === 'conn_string') {
     // Shape only (scheme, one host, safe parameters); whether the host may be reached is the SSRF guard's call.
@@ -58,7 +61,7 @@ export function validateFields(manifest: Manifest, fields: Record<string, unknow
       if (field.required && !options.partial) throw new AppError('validation_failed', `fields.${field.key} is required.`, { field: `fields.${field.key}` });
       continue;
     }
-    out[field.key] = checkValue(field, raw, 'fields');
+    out[field.key] = checkValue(field, raw, 'fields', credentialFieldsOf(manifest));
   }
   return out;
 }
@@ -70,7 +73,7 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
     const field = known.get(key);
     if (!field) {
       const isUrlKey = key === 'base_url' || (manifest.oauth !== undefined && (oauthEndpointKeys as readonly string[]).includes(key));
-      if (isUrlKey) out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config');
+      if (isUrlKey) out[key] = checkValue({ key, label: key, type: 'url', secret: false, required: false }, raw, 'config', credentialFieldsOf(manifest));
       else if (key === flattenDepthKey) {
         if (raw !== null && raw !== '') out[key] = validateFlattenDepth(raw);
       } else if (key === paceKey) {
@@ -80,7 +83,7 @@ export function validateConfig(manifest: Manifest, config: Record<string, unknow
       continue;
     }
     if (raw === null || raw === '') continue;
-    out[key] = field.type === 'boolean' ? Boolean(raw) : checkValue(field, raw, 'config');
+    out[key] = field.type === 'boolean' ? Boolean(raw) : checkValue(field, raw, 'config', credentialFieldsOf(manifest));
   }
   for (const field of manifest.config_fields) {
     if (field.required && out[field.key] === undefined) throw new AppError('validation_failed', `config.${field.key} is required.`, { field: `config.${field.key}` });

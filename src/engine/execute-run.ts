@@ -16,6 +16,8 @@ import {
 } from '../db/queries/runs.js';
 import { getStreamState } from '../db/queries/stream-states.js';
 import { getWorkspace } from '../db/queries/workspaces.js';
+import { redactCredentialsDeep } from '../contracts/redact-credentials.js';
+import { createScrubber } from '../http-client/index.js';
 import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
 import { noteSyncFailure, projectAfterRun } from './crm-after-run.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -41,7 +43,12 @@ export const terminalStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export async function executeRun(deps: EngineDeps, runId: string, attempt: { final: boolean }): Promise<RunOutcome> {
   const { db, logger } = deps;
   const pending: Promise<unknown>[] = [];
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => {
+  // Run logs are shown to every viewer: each line loses the connection's secrets (once they are read) and any
+  // credential its structure shows, whoever wrote it (the engine, a connector, the toolkit's retry notes).
+  let scrub = createScrubber([]);
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', rawMessage: string, rawData?: Record<string, unknown>) => {
+    const message = scrub(rawMessage);
+    const data = rawData === undefined ? undefined : redactCredentialsDeep(rawData, scrub);
     logger[level]({ runId, ...data }, message);
     if (level !== 'debug') pending.push(insertRunLog(db, { runId, level, message, data: data ?? null }).catch(() => undefined));
   };
@@ -73,6 +80,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     return failRun(deps, run, 'The connection has no credentials: connect it again.', 'config', log, pending);
   }
   const secretList = secretValues(entry.manifest, secrets);
+  scrub = createScrubber(secretList);
 
   await updateConnectionById(db, connection.id, { status: 'syncing', lastRunId: run.id });
   // Which process runs it (host:pid): with several workers, the logs say who did what and who took over after a crash.

@@ -1,4 +1,5 @@
 import { isAppError } from '../contracts/errors.js';
+import { createScrubber } from '../http-client/index.js';
 
 export type ErrorKind = 'config' | 'transient' | 'provider' | 'internal';
 
@@ -30,13 +31,13 @@ export function errorKind(error: unknown): ErrorKind {
   return 'internal';
 }
 
-/** A message fit to store and show: bounded, with every known secret removed. */
+/** A message fit to store and show: bounded, with every known secret (whole or masked) and credential-shaped value removed. */
 export function describeError(error: unknown, secrets: readonly string[], max = 500): string {
   // Drizzle's query errors quote the statement and its parameters (payloads); the database's own message is
   // what a user needs, and all that is safe to keep.
   const cause = (error as { name?: string; constructor?: { name?: string }; cause?: unknown } | null)?.cause;
   const isQueryError = error instanceof Error && error.constructor.name === 'DrizzleQueryError';
   let message = isQueryError && cause instanceof Error ? `database error: ${cause.message}` : error instanceof Error ? error.message : String(error);
-  for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
+  message = createScrubber(secrets)(message);
   return message.length > max ? `${message.slice(0, max - 1)}…` : message;
 }

@@ -58,11 +58,11 @@ describe('createHttpClient', () => {
   });
 
   it('scrubs configured secrets that a provider echoes in an error body', async () => {
-    const server = await serve((_req, res) => sendJson(res, 400, { error: 'bad key abcdef123456 and abcdef123' }));
+    const server = await serve((_req, res) => sendJson(res, 400, { error: 'bad key abcdef123456 and xyz987' }));
     const client = createHttpClient({ baseUrl: server.url, secrets: ['abcdef123456'] });
     const error = await failure(client.get('/x'));
     expect(error.kind).toBe('config');
-    expect(error.message).toContain('bad key [REDACTED] and abcdef123');
+    expect(error.message).toContain('bad key [REDACTED] and xyz987');
   });
 
   it('treats 401 as a config error without retrying', async () => {

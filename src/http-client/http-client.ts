@@ -1,3 +1,4 @@
+import { isCredentialName } from '../contracts/credential-names.js';
 import { AbortError, throwIfAborted } from './abort-error.js';
 import { createAttemptSignal } from './attempt-signal.js';
 import { backoffDelay, resolveRetryPolicy } from './backoff-delay.js';
@@ -17,7 +18,6 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_ACCEPT = 'application/json, text/plain;q=0.9, */*;q=0.8';
 /** Headers that describe the payload rather than the caller, so they may follow a cross-origin redirect. */
 const PORTABLE_HEADERS = ['accept', 'accept-language', 'content-type'];
-const SENSITIVE_NAME = /auth|token|key|secret|cookie|session|password|signature/i;
 
 /** What one attempt produced: a response to hand back, or a failure with whether another attempt may help. */
 type Attempt<T> =
@@ -189,10 +189,10 @@ function parseBody(raw: RawResponse, method: HttpMethod): { ok: true; value: unk
   }
 }
 
-/** Query parameters named like credentials (`api_key`, `access_token`) are scrubbed without being listed. */
+/** Query parameters named like credentials (`api_key`, `accessToken`, `sig`) are scrubbed without being listed. */
 function sensitiveQueryValues(query: HttpRequest['query']): string[] {
   return Object.entries(query ?? {})
-    .filter(([key, value]) => SENSITIVE_NAME.test(key) && value !== undefined && value !== null)
+    .filter(([key, value]) => isCredentialName(key, 'url') && value !== undefined && value !== null)
     .map(([, value]) => String(value));
 }
 

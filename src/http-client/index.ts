@@ -35,5 +35,5 @@ export type {
   SleepFn,
   SsrfGuard,
 } from './http-types.js';
-export { boundedSnippet } from './scrub-secrets.js';
+export { boundedSnippet, createScrubber } from './scrub-secrets.js';
 export { isObject, stringList, timeOf } from './json-values.js';

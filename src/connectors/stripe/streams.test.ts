@@ -189,7 +189,8 @@ describe('stripe streams against the sandbox', () => {
     ctx.http = createHttpClient({ baseUrl: sandbox.url, headers: { Authorization: `Bearer ${key}` }, retry: { baseDelayMs: 1 } });
     const error = await readAll(streams.customers, ctx).catch((e: unknown) => e);
     expect(isHttpError(error) && error.kind === 'config' && error.status === 401).toBe(true);
-    expect((error as Error).message).toMatch(/Invalid API Key provided: sk_test_\*\*\*\*/);
+    // The toolkit removes the masked quote whole (it holds the key's tail); the connector's own masking is a second net.
+    expect((error as Error).message).toMatch(/Invalid API Key provided: (\[REDACTED\]|sk_test_\*\*\*\*)/);
     expect((error as Error).message).not.toContain('WXYZ');
   });
 });

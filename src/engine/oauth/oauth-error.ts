@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { isHttpError } from '../../http-client/index.js';
+import { createScrubber, isHttpError } from '../../http-client/index.js';
 import type { ErrorKind } from '../run-errors.js';
 
 /**
@@ -24,7 +24,8 @@ export class OAuthError extends Error {
 
 export function toOAuthError(error: unknown, step: string, secrets: readonly (string | undefined)[]): OAuthError {
   if (error instanceof OAuthError) return error;
-  const scrub = (text: string) => secrets.reduce<string>((acc, s) => (s && s.length >= 4 ? acc.split(s).join('[redacted]') : acc), text).slice(0, 500);
+  const scrubber = createScrubber(secrets.filter((s): s is string => typeof s === 'string'));
+  const scrub = (text: string) => scrubber(text).slice(0, 500);
   if (error instanceof oauth.ResponseBodyError) {
     const kind = error.status >= 500 ? 'transient' : 'config';
     const description = error.error_description ? `: ${error.error_description}` : '';
