@@ -16,7 +16,7 @@ import { Vault } from '../core/vault.js';
 import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { checkKeyRing } from '../jobs/check-key-ring.js';
-import { createHostAllowlist } from '../http-client/index.js';
+import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
@@ -72,6 +72,15 @@ function checkAllowPrivateHosts(entries: string[]): void {
   }
 }
 
+/** A scoped TRIBUTARY_ALLOWED_HOSTS entry for a connector this build does not have is a typo: say so at start. */
+function checkAllowedHostsConnectors(entries: ReturnType<typeof parseAllowedHosts>, catalog: Catalog): void {
+  for (const entry of entries) {
+    if (entry.connector !== null && !catalog.has(entry.connector)) {
+      throw new Error(`TRIBUTARY_ALLOWED_HOSTS: "${entry.connector}=${entry.pattern}" names no connector of this build.`);
+    }
+  }
+}
+
 /** A wrong key ring is an error at start, not a failed sync hours later: every vault column is checked. */
 async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
   await checkKeyRing(database.db, new Vault(keyring));
@@ -85,6 +94,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   const keys = await loadKeyring(config);
   const keyring = keys.keyring;
   checkAllowPrivateHosts(config.allowPrivateHosts);
+  const operatorHosts = parseAllowedHosts(config.allowedHosts);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
@@ -94,13 +104,14 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
+    checkAllowedHostsConnectors(operatorHosts, catalog);
     const boss = await startJobQueue(database, logger);
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
-      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, oauthApps: config.oauthApps, ...options.engine },
+      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, ...options.engine },
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
@@ -111,7 +122,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     let url: string | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
-      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
+      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
     return {

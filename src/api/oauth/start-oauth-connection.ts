@@ -79,7 +79,7 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
     if (manifest.auth_mode === 'mcp_oauth' && !manifest.oauth) {
       secrets = await setUpMcpClient(manifest, config, secrets, { redirectUri: callbackUrl(deps.config.publicUrl), allowPrivateHosts: deps.config.allowPrivateHosts });
     }
-    ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   } catch (error) {
     const refusedByUs = error instanceof OAuthError && error.code === 'host_not_allowed';
     if (!(error instanceof OAuthError) || refusedByUs || !input.tolerateDiscoveryFailure) throw oauthAppError(error);

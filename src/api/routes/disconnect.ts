@@ -49,7 +49,7 @@ async function revoke(deps: AppDeps, connection: ConnectionRow): Promise<Revocat
   if (!secrets.oauth) return { attempted: false, ok: true, message: 'No OAuth tokens to revoke.' };
   try {
     const { manifest } = deps.catalog.get(connection.connectorId);
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     return await revokeTokens(ctx, secrets.oauth);
   } catch (error) {
     // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.
