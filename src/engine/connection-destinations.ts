@@ -1,7 +1,7 @@
 import { AppError } from '../contracts/errors.js';
 import type { Manifest } from '../contracts/manifest.js';
 import { credentialDestinations, resolveTemplate, templateConfig, type CredentialDestinations } from '../http-client/index.js';
-import { oauthEndpointKeys } from '../core/connection-input.js';
+import { hasPastedSecret, oauthEndpointKeys } from '../core/connection-input.js';
 import { baseUrlOf } from './base-url-of.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 
@@ -103,9 +103,10 @@ export function changedDestinations(manifest: Manifest, before: Record<string, u
  * the setting that allows it. The same rule is enforced again on every request (`connectionHttp`, the OAuth
  * fetch), so a host removed from the operator's list later is refused at use.
  */
-export function checkCredentialDestinations(manifest: Manifest, config: Record<string, unknown>, hosts: OperatorHosts): void {
+export function checkCredentialDestinations(manifest: Manifest, config: Record<string, unknown>, hosts: OperatorHosts, only?: readonly DestinationKey[]): void {
   const destinations = destinationsFor(manifest, undefined, hosts);
   for (const [key, value] of Object.entries(destinationUrls(manifest, config)) as [DestinationKey, string][]) {
+    if (only !== undefined && !only.includes(key)) continue;
     // The MCP server is the user's choice; what it names is pinned at authorization.
     if (key === 'base_url' && userChosenServer(manifest)) continue;
     let url: URL;
@@ -120,4 +121,56 @@ export function checkCredentialDestinations(manifest: Manifest, config: Record<s
       throw new AppError('credential_host_not_allowed', `config.${key}: ${(error as Error).message}`, { field: `config.${key}` });
     }
   }
+}
+
+/**
+ * What moving a stored credential to a new destination takes, as browsers do for a saved password when the site
+ * changes: the credential itself, entered again.
+ *
+ * - pasted credentials (API keys, tokens): every stored secret field must come again in the same request, else
+ *   400 `credentials_required` naming them;
+ * - OAuth: the tokens were granted for the old server; they are dropped and the connection needs authorizing
+ *   again (`reauthorize`), which asks the user and, for the user's own app, its secret;
+ * - a member of a variant group shares the group's credentials, which the other members keep sending to the
+ *   old host: refused, a new host needs a separate connection with its own credentials.
+ */
+export function credentialsForMove(input: {
+  manifest: Manifest;
+  changed: readonly DestinationKey[];
+  secrets: ConnectionSecrets | undefined;
+  suppliedFields: Record<string, unknown> | undefined;
+  sharedWithVariants: boolean;
+}): 'keep' | 'reauthorize' {
+  const { manifest, changed, secrets } = input;
+  if (changed.length === 0 || !secrets) return 'keep';
+  const what = changed.map((key) => `config.${key}`).join(', ');
+  if (input.sharedWithVariants) {
+    throw new AppError(
+      'credentials_required',
+      `Changing ${what} would send this connection's credentials to a new host, but they are shared with its variant group, whose other members keep using them: install a separate connection with its own credentials for the new host.`,
+      { field: `config.${changed[0]}` },
+    );
+  }
+  if (hasPastedSecret(manifest, secrets.fields)) {
+    const supplied = input.suppliedFields ?? {};
+    const missing = manifest.fields
+      .filter((f) => f.secret && typeof secrets.fields[f.key] === 'string' && secrets.fields[f.key] !== '')
+      .filter((f) => typeof supplied[f.key] !== 'string' || (supplied[f.key] as string).trim() === '')
+      .map((f) => `fields.${f.key}`);
+    if (missing.length > 0) {
+      throw new AppError(
+        'credentials_required',
+        `Changing ${what} changes where the stored credentials are sent: send ${missing.join(', ')} again in the same request.`,
+        { field: missing[0]! },
+      );
+    }
+    return 'keep';
+  }
+  if (secrets.oauth || secrets.oauth_client || secrets.oauth_server) return 'reauthorize';
+  return 'keep';
+}
+
+/** An OAuth connection's secrets once its destination moved: pasted non-secret fields only; grant and client go. */
+export function withoutOAuth(secrets: ConnectionSecrets): ConnectionSecrets {
+  return { fields: secrets.fields };
 }
