@@ -35,6 +35,8 @@ export function createGuardedFetch(guard: SsrfGuard, allowPrivateHosts: readonly
   const maxBytes = options.maxResponseBytes ?? 1024 * 1024;
   return async (input, init = {}) => {
     const url = guard.checkUrl(input);
+    // Where the credential may go is judged before how it would travel: a foreign host is refused as such.
+    options.credentialDestinations?.check(url);
     if (url.protocol === 'http:' && !allowlist.has(url.hostname, effectivePort(url))) {
       throw new HttpError({
         kind: 'config',
@@ -43,7 +45,6 @@ export function createGuardedFetch(guard: SsrfGuard, allowPrivateHosts: readonly
         message: `host_not_allowed: ${redactUrl(url)} is plain http; OAuth endpoints must use https (to allow a local sandbox on purpose, set TRIBUTARY_ALLOW_PRIVATE_HOSTS=${url.hostname}:${effectivePort(url)})`,
       });
     }
-    options.credentialDestinations?.check(url);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const response = await undiciFetch(url, {
