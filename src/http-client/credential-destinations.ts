@@ -111,7 +111,7 @@ export function credentialDestinations(input: CredentialDestinationInput): Crede
 }
 
 /** The refusal, naming the host, the hosts that are allowed, and the setting that would allow it on purpose. */
-export function refusal(input: Pick<CredentialDestinationInput, 'connectorId' | 'patterns'>, url: URL): string {
+function refusal(input: Pick<CredentialDestinationInput, 'connectorId' | 'patterns'>, url: URL): string {
   const host = url.hostname;
   const hostPort = `${host}:${effectivePort(url)}`;
   const privateHint = isIpLiteral(host.replace(/^\[|\]$/g, '')) ? `, or for a private address TRIBUTARY_ALLOW_PRIVATE_HOSTS=${hostPort}` : '';

@@ -99,7 +99,7 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
     }
     ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   } catch (error) {
-    const refusedByUs = error instanceof OAuthError && error.code === 'host_not_allowed';
+    const refusedByUs = error instanceof OAuthError && (error.code === 'host_not_allowed' || error.code === 'credential_host_not_allowed');
     if (!(error instanceof OAuthError) || refusedByUs || !input.tolerateDiscoveryFailure) throw oauthAppError(error);
     message = `${error.message} The connection waits in pending_auth: retry with POST /api/v1/oauth/${manifest.id}/authorize and its connection_id.`;
   }
