@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../src/cli/config.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
 import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
@@ -47,6 +48,18 @@ async function startRecorder(bindHost: string): Promise<{ server: Server; port: 
 
 /** Every credential a request could carry, as text: headers and body. */
 const carried = (requests: Recorded[]) => requests.map((r) => `${JSON.stringify(r.headers)} ${r.body} ${r.path}`).join('\n');
+
+describe('TRIBUTARY_ALLOWED_HOSTS', () => {
+  it('is a comma list, entries optionally scoped to a connector', () => {
+    expect(readConfig({ TRIBUTARY_ALLOWED_HOSTS: ' github=github.acme.com, *.acme.internal ,' }).allowedHosts).toEqual(['github=github.acme.com', '*.acme.internal']);
+    expect(readConfig({}).allowedHosts).toEqual([]);
+  });
+
+  it('refuses to start with a malformed entry or a connector this build does not have', async () => {
+    await expect(startTestRuntime('pglite', { config: { allowedHosts: ['*.com'] } })).rejects.toThrow(/^TRIBUTARY_ALLOWED_HOSTS entry "\*\.com"/);
+    await expect(startTestRuntime('pglite', { config: { allowedHosts: ['githib=github.acme.com'] } })).rejects.toThrow(/names no connector/);
+  });
+});
 
 /**
  * Credentials go only where they are allowed (issue 12, item 1). The attacker is a real HTTP server reached by

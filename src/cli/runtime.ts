@@ -72,10 +72,10 @@ function checkAllowPrivateHosts(entries: string[]): void {
   }
 }
 
-/** A scoped TRIBUTARY_ALLOWED_HOSTS entry for a connector this build does not have is a typo: say so at start. */
-function checkAllowedHostsConnectors(entries: ReturnType<typeof parseAllowedHosts>, catalog: Catalog): void {
-  for (const entry of entries) {
-    if (entry.connector !== null && !catalog.has(entry.connector)) {
+/** A malformed TRIBUTARY_ALLOWED_HOSTS entry, or one scoped to a connector this build does not have, is a typo: say so at start. */
+function checkAllowedHosts(entries: string[], connectorIds: string[]): void {
+  for (const entry of parseAllowedHosts(entries)) {
+    if (entry.connector !== null && !connectorIds.includes(entry.connector)) {
       throw new Error(`TRIBUTARY_ALLOWED_HOSTS: "${entry.connector}=${entry.pattern}" names no connector of this build.`);
     }
   }
@@ -94,7 +94,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
   const keys = await loadKeyring(config);
   const keyring = keys.keyring;
   checkAllowPrivateHosts(config.allowPrivateHosts);
-  const operatorHosts = parseAllowedHosts(config.allowedHosts);
+  checkAllowedHosts(config.allowedHosts, [...allConnectors, ...(options.connectors ?? [])].map((c) => String(c.manifest.id)));
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: options.pgliteDataDir ?? path.join(config.dataDir, 'pgdata'),
@@ -104,7 +104,6 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
-    checkAllowedHostsConnectors(operatorHosts, catalog);
     const boss = await startJobQueue(database, logger);
     const engine: EngineDeps = {
       db: database.db,
