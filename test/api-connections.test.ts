@@ -9,7 +9,8 @@ describe.each(databaseKinds)('connections API on %s', (kind) => {
   let otherOwner: string;
 
   beforeAll(async () => {
-    rt = await startTestRuntime(kind, { worker: false });
+    // GitHub Enterprise hosts are allowed by the operator on purpose (credentials go only to allowed hosts).
+    rt = await startTestRuntime(kind, { worker: false, config: { allowedHosts: ['github=ghe.example.com'] } });
     owner = rt.bootstrap!.apiKey;
     const ws = rt.bootstrap!.workspaceId;
     // A viewer of the same workspace.

@@ -87,6 +87,19 @@ describe.each(databaseKinds)('mcp_oauth with discovery and dynamic client regist
     expect(new URL(again.body.authorize_url).searchParams.get('client_id')).toBe(registered.oauth_client!.client_id);
   });
 
+  it('moving a connected MCP connection to another server drops its grant, registration and pinned endpoints', async () => {
+    const installed = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'mcp_test', name: 'Moving MCP' } });
+    const id = installed.body.id as string;
+    const landing = await authorizeInBrowser(installed.body.oauth_url, { stopAt: CALLBACK });
+    expect((await rt.inject({ method: 'GET', url: `${landing.pathname}${landing.search}` })).status).toBe(200);
+    expect((await secretsOf(id)).oauth_server).toMatchObject({ resource: `${mcp.url}/mcp` });
+    // Another origin (here the authorization server's, which serves no MCP): the tokens were issued for the old one.
+    const moved = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${id}`, key: owner, body: { config: { base_url: `${op.issuer}/mcp` } } });
+    expect(moved.status, moved.raw).toBe(200);
+    expect(moved.body).toMatchObject({ status: 'pending_auth', has_credentials: false });
+    expect((await getConnectionById(rt.database.db, id))!.credentials).toBeNull();
+  });
+
   it('keeps an undiscoverable server pending with a message, and refuses a host the SSRF guard blocks', async () => {
     const missing = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'mcp_test', config: { base_url: `${mcp.url}/nothing-here` } } });
     expect(missing.status, missing.raw).toBe(201);

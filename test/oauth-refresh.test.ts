@@ -110,7 +110,7 @@ describe.each(databaseKinds)('OAuth tokens over time against oidc-provider on %s
     expect((await h.sync(id)).status).toBe('COMPLETED');
     const off = await h.call('POST', `/api/v1/connections/${id}/disconnect`);
     expect(off.status, off.raw).toBe(200);
-    expect(off.body).toMatchObject({ status: 'disconnected', has_credentials: false, revocation: { attempted: true, ok: true } });
+    expect(off.body).toMatchObject({ status: 'disconnected', has_credentials: false, revocation: { outcome: 'revoked', attempted: true, ok: true } });
     const dead = await fetch(`${h.op.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -118,7 +118,8 @@ describe.each(databaseKinds)('OAuth tokens over time against oidc-provider on %s
     });
     expect(dead.status).toBe(400);
 
-    // A revocation endpoint that cannot be reached (here: refused by the SSRF guard) does not block the disconnect.
+    // A revocation endpoint we refuse to call (here: the SSRF guard) does not block the disconnect, and the answer
+    // says nothing was sent: the tokens are still valid at the provider.
     const second = await h.connect({ client_id: 'byo-app', client_secret: BYO_SECRET });
     const patched = await h.call('PATCH', `/api/v1/connections/${second}`, { config: { revocation_url: 'http://127.0.0.1:9/revoke' } });
     // Refused when saved; a row that holds one anyway (saved before that check, edited by hand) is refused at use.
@@ -126,13 +127,18 @@ describe.each(databaseKinds)('OAuth tokens over time against oidc-provider on %s
     const row = await getConnectionById(h.rt.database.db, second);
     await updateConnectionById(h.rt.database.db, second, { config: { ...row!.config, revocation_url: 'http://127.0.0.1:9/revoke' } });
     const blocked = await h.call('POST', `/api/v1/connections/${second}/disconnect`);
-    expect(blocked.body).toMatchObject({ status: 'disconnected', has_credentials: false, revocation: { attempted: true, ok: false } });
-    expect(blocked.body.revocation.message).toMatch(/host_not_allowed/);
-    // The operator's app secret is never sent to an endpoint a connection's config chose.
+    expect(blocked.body).toMatchObject({ status: 'disconnected', has_credentials: false, revocation: { outcome: 'not_attempted', attempted: false, ok: false } });
+    expect(blocked.body.revocation.message).toMatch(/^Not attempted: .*host_not_allowed.*TRIBUTARY_ALLOW_PRIVATE_HOSTS=127\.0\.0\.1:9/);
+    expect(blocked.body.revocation.message).not.toMatch(/revoked the tokens/);
+    // The operator's app secret is never sent to an endpoint a connection's config chose: refused when saved
+    // (not an allowed host), and, for a row that holds one anyway, at use.
     const third = await h.connect();
-    await h.call('PATCH', `/api/v1/connections/${third}`, { config: { token_url: 'https://collector.example.net/token' } });
+    const moved = await h.call('PATCH', `/api/v1/connections/${third}`, { config: { token_url: 'https://collector.example.net/token' } });
+    expect(moved.body.error).toMatchObject({ code: 'credential_host_not_allowed', field: 'config.token_url' });
+    const thirdRow = await getConnectionById(h.rt.database.db, third);
+    await updateConnectionById(h.rt.database.db, third, { config: { ...thirdRow!.config, token_url: 'https://collector.example.net/token' } });
     const refused = await h.call('POST', `/api/v1/connections/${third}/disconnect`);
-    expect(refused.body.revocation).toMatchObject({ attempted: false, ok: false, message: expect.stringMatching(/your own OAuth app/) });
+    expect(refused.body.revocation).toMatchObject({ outcome: 'not_attempted', attempted: false, ok: false, message: expect.stringMatching(/your own OAuth app/) });
   });
 
   it('never puts a token, code or client secret in a response, a log line or a stored row', async () => {

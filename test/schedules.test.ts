@@ -28,7 +28,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
   const streamsOf = (connectorId: string) => rt.catalog.get(connectorId).manifest.streams.map((s) => s.name);
 
   beforeAll(async () => {
-    rt = await startTestRuntime(kind, { worker: false, env: { cronSecret: CRON_SECRET } });
+    rt = await startTestRuntime(kind, { worker: false, env: { cronSecret: CRON_SECRET }, config: { allowedHosts: ['github=ghe.example.com'] } });
     owner = rt.bootstrap!.apiKey;
     workspaceId = rt.bootstrap!.workspaceId;
     for (const role of ['viewer', 'member', 'admin'] as const satisfies readonly Role[]) {

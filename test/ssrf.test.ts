@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostPatternProblem } from '../src/contracts/host-pattern.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/cli/config.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
@@ -205,8 +206,12 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
 
   beforeAll(async () => {
     const env = readConfig({ TRIBUTARY_ALLOW_PRIVATE_HOSTS: [new URL(sandbox.url).host, `127.0.0.1:${redirector.port}`, `127.0.0.1:${canary.port}`].join(',') });
+    // Credentials go only to allowed hosts, a second layer that would refuse most payloads before the SSRF guard
+    // sees them: every payload host is allowed for credentials here, so what refuses them is the guard alone.
+    const payloadHosts = [...loopbackPayloads(), ...privatePayloads()].map((p) => new URL(p).hostname);
+    const allowedHosts = [...new Set(payloadHosts)].filter((h) => hostPatternProblem(h) === null);
     // More workers drain the many short runs below faster (the worker polls for jobs).
-    rt = await startTestRuntime(kind, { allowPrivateHosts: env.allowPrivateHosts, config: { workerConcurrency: 8 } });
+    rt = await startTestRuntime(kind, { allowPrivateHosts: env.allowPrivateHosts, config: { workerConcurrency: 8, allowedHosts } });
     owner = rt.bootstrap!.apiKey;
   });
   afterAll(async () => {

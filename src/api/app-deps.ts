@@ -10,6 +10,8 @@ export interface AppConfig {
   /** Base URL users reach this server at, for webhook URLs and OAuth redirects. */
   publicUrl: string;
   allowPrivateHosts: string[];
+  /** TRIBUTARY_ALLOWED_HOSTS: hosts credentials may go to besides manifests' allowed_hosts. */
+  allowedHosts: string[];
   /** Guards GET /api/v1/cron for an external scheduler; the route is off when unset. */
   cronSecret: string | undefined;
   /** The operator's OAuth apps by connector id; a connection may bring its own instead. */

@@ -15,6 +15,8 @@ export interface RuntimeConfig {
   encryptionKeys: string | undefined;
   adminKey: string | undefined;
   allowPrivateHosts: string[];
+  /** Hosts credentials may go to besides manifests' allowed_hosts (TRIBUTARY_ALLOWED_HOSTS: `host`, `*.domain`, `connector=host`). */
+  allowedHosts: string[];
   workerConcurrency: number;
   cronSecret: string | undefined;
   logLevel: string;
@@ -63,6 +65,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     encryptionKeys: env['TRIBUTARY_ENCRYPTION_KEYS'] || undefined,
     adminKey: env['TRIBUTARY_ADMIN_KEY'] || undefined,
     allowPrivateHosts: (env['TRIBUTARY_ALLOW_PRIVATE_HOSTS'] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    allowedHosts: (env['TRIBUTARY_ALLOWED_HOSTS'] ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -17,7 +17,7 @@ import { Vault } from '../core/vault.js';
 import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { checkKeyRing } from '../jobs/check-key-ring.js';
-import { createHostAllowlist } from '../http-client/index.js';
+import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
 import { startJobQueue } from '../jobs/job-queue.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
@@ -80,6 +80,15 @@ function checkAllowPrivateHosts(entries: string[]): void {
   }
 }
 
+/** A malformed TRIBUTARY_ALLOWED_HOSTS entry, or one scoped to a connector this build does not have, is a typo: say so at start. */
+function checkAllowedHosts(entries: string[], connectorIds: string[]): void {
+  for (const entry of parseAllowedHosts(entries)) {
+    if (entry.connector !== null && !connectorIds.includes(entry.connector)) {
+      throw new Error(`TRIBUTARY_ALLOWED_HOSTS: "${entry.connector}=${entry.pattern}" names no connector of this build.`);
+    }
+  }
+}
+
 /** A wrong key ring is an error at start, not a failed sync hours later: every vault column is checked. */
 async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
   await checkKeyRing(database.db, new Vault(keyring));
@@ -101,6 +110,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     const keys = await loadKeyring(config);
     const keyring = keys.keyring;
     checkAllowPrivateHosts(config.allowPrivateHosts);
+    checkAllowedHosts(config.allowedHosts, [...allConnectors, ...(options.connectors ?? [])].map((c) => String(c.manifest.id)));
     const database = await openDatabase({
       url: config.databaseUrl,
       dataDir: pgliteDataDir,
@@ -123,7 +133,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       catalog,
       vault,
       logger,
-      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, oauthApps: config.oauthApps, ...options.engine },
+      options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, ...options.engine },
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
@@ -136,7 +146,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
       adminKeyIgnored = bootstrap === null && config.adminKey !== undefined && !(await isLiveApiKey(database.db, config.adminKey));
-      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
+      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
     const autoBackup =

@@ -45,6 +45,10 @@ export const errorCatalog = {
   host_not_allowed: 400,
   /** A URL setting with userinfo or a credential-named query parameter: credentials go in the encrypted fields. */
   credentials_in_url: 400,
+  /** A credential would go to a host outside the manifest's allowed_hosts and the operator's TRIBUTARY_ALLOWED_HOSTS. */
+  credential_host_not_allowed: 400,
+  /** A change of where a stored credential is sent (base_url, OAuth endpoints) without re-entering that credential. */
+  credentials_required: 400,
   /** An OAuth `state` that is forged, tampered with, expired, replayed or bound elsewhere. */
   invalid_state: 400,
   /** No OAuth app for the connector: neither the operator's (environment) nor the user's own client. */

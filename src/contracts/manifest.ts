@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HostPatternSchema } from './host-pattern.js';
 
 /**
  * A connector manifest: everything the catalog, the install form, the verify probe, the OAuth flow and the
@@ -118,7 +119,12 @@ export const ManifestSchema = z.object({
   verify: HttpProbeSchema.optional(),
   oauth: OAuthBlockSchema.optional(),
   base_url: z.string().url(),
-  allowed_hosts: z.array(z.string()).min(1),
+  /**
+   * Where this connector's credentials may be sent (`src/contracts/host-pattern.ts`): exact hosts, `*.example.com`
+   * (one label), or placeholders such as `{subdomain}.zendesk.com`. The hosts of `base_url` and of the fixed OAuth
+   * URLs count as listed. Anything else needs the operator's TRIBUTARY_ALLOWED_HOSTS.
+   */
+  allowed_hosts: z.array(HostPatternSchema).min(1),
   default_headers: z.record(z.string(), z.string()).default({}),
   /** Client-side pace per connection, below the provider's documented limit; retries still honour its headers. */
   rate_limit: z.object({ requests_per_second: z.number().positive(), burst: z.number().int().positive().default(10) }).optional(),

@@ -5,8 +5,11 @@ import { checkConnStringHosts } from './conn-string-guard.js';
 import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, templateConfig, type RateLimiter, type SsrfGuard } from '../http-client/index.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 import { retryAfterRefresh, type RefreshSecrets } from './retry-after-refresh.js';
+import { baseUrlOf } from './base-url-of.js';
+import { destinationsFor } from './connection-destinations.js';
 
 export type { ConnectionSecrets } from './connection-secrets.js';
+export { baseUrlOf } from './base-url-of.js';
 
 export interface ConnectionHttpOptions {
   /** Keys the per-connection rate limiter, shared by every run of the connection in this process. */
@@ -15,6 +18,8 @@ export interface ConnectionHttpOptions {
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
   allowPrivateHosts: string[];
+  /** The operator's TRIBUTARY_ALLOWED_HOSTS: where credentials may go besides the manifest's allowed_hosts. */
+  allowedHosts?: readonly string[] | undefined;
   signal?: AbortSignal;
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
   /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */
@@ -46,10 +51,6 @@ export function guardFor(allowPrivateHosts: string[]): SsrfGuard {
   return guard;
 }
 
-export function baseUrlOf(manifest: Manifest, config: Record<string, unknown>): string {
-  const override = config['base_url'];
-  return typeof override === 'string' && override.trim() !== '' ? override.trim().replace(/\/+$/, '') : manifest.base_url;
-}
 
 /** Every secret string of a connection, so the toolkit can scrub them from error messages. */
 export function secretValues(manifest: Manifest, secrets: ConnectionSecrets): string[] {
@@ -61,8 +62,9 @@ export function secretValues(manifest: Manifest, secrets: ConnectionSecrets): st
 
 /**
  * The HTTP client a connection's streams and probes use: base URL (the manifest's, or the connection's
- * `base_url`), the manifest's auth headers with credentials filled in, and the SSRF guard on every call —
- * a user-supplied base URL is exactly the kind of host it exists for.
+ * `base_url`), the manifest's auth headers with credentials filled in, the SSRF guard on every call — a
+ * user-supplied base URL is exactly the kind of host it exists for — and the credential destination check: the
+ * headers go only to the manifest's allowed hosts or the operator's (`connection-destinations.ts`).
  */
 export function connectionHttp(options: ConnectionHttpOptions): HttpClient {
   const build = (secrets: ConnectionSecrets) => plainConnectionHttp({ ...options, secrets });
@@ -103,6 +105,8 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
     headers,
     query,
     guard: guardFor(options.allowPrivateHosts),
+    // A connector without credentials has nothing to protect; its base URL is judged by the SSRF guard alone.
+    ...(manifest.auth_mode === 'none' ? {} : { credentialDestinations: destinationsFor(manifest, secrets, options) }),
     ...(limiter ? { rateLimiter: limiter } : {}),
     secrets: secretValues(manifest, secrets),
     userAgent: 'Tributary/0.1',

@@ -19,6 +19,8 @@ export interface EngineOptions {
   readAheadMessages: number;
   /** host:port pairs the SSRF guard lets through (sandboxes, on-premise providers). */
   allowPrivateHosts: string[];
+  /** TRIBUTARY_ALLOWED_HOSTS: hosts credentials may go to besides manifests' allowed_hosts. */
+  allowedHosts: string[];
   /** The operator's OAuth apps by connector id, used to refresh tokens of connections without their own app. */
   oauthApps: OAuthApps;
 }
@@ -37,5 +39,6 @@ export const defaultEngineOptions: EngineOptions = {
   heartbeatMs: 2000,
   readAheadMessages: 24,
   allowPrivateHosts: [],
+  allowedHosts: [],
   oauthApps: {},
 };

@@ -117,6 +117,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       config: connection.config,
       secrets,
       allowPrivateHosts: deps.options.allowPrivateHosts,
+      allowedHosts: deps.options.allowedHosts,
       signal: controller.signal,
       refresh: refreshAfterUnauthorized(deps, connection.id, log, (fresh) => secretList.push(...secretValues(entry.manifest, fresh))),
       onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),

@@ -22,6 +22,8 @@ export async function probeCredentials(input: {
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
   allowPrivateHosts: string[];
+  /** The operator's TRIBUTARY_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[] | undefined;
   timeoutMs?: number;
 }): Promise<ProbeResult> {
   const { manifest } = input;
@@ -63,8 +65,8 @@ export async function probeCredentials(input: {
     }
     return { ok: false, message: `The provider answered ${response.status}.` };
   } catch (error) {
-    if (isHttpError(error) && error.code === 'host_not_allowed') {
-      throw new AppError('host_not_allowed', describeError(error, secrets, 300), { field: 'config.base_url' });
+    if (isHttpError(error) && (error.code === 'host_not_allowed' || error.code === 'credential_host_not_allowed')) {
+      throw new AppError(error.code, describeError(error, secrets, 300), { field: 'config.base_url' });
     }
     return { ok: false, message: describeError(error, secrets, 300) };
   }

@@ -19,6 +19,8 @@ export interface GuardedFetchOptions {
   timeoutMs?: number;
   /** A larger answer fails the call: token and metadata documents are small. Default 1 MiB. */
   maxResponseBytes?: number;
+  /** Every call of this fetch carries a credential (a code, a client secret, a token): where it may go. */
+  credentialDestinations?: { check(url: URL): void };
 }
 
 /**
@@ -33,8 +35,15 @@ export function createGuardedFetch(guard: SsrfGuard, allowPrivateHosts: readonly
   const maxBytes = options.maxResponseBytes ?? 1024 * 1024;
   return async (input, init = {}) => {
     const url = guard.checkUrl(input);
+    // Where the credential may go is judged before how it would travel: a foreign host is refused as such.
+    options.credentialDestinations?.check(url);
     if (url.protocol === 'http:' && !allowlist.has(url.hostname, effectivePort(url))) {
-      throw new HttpError({ kind: 'config', code: 'host_not_allowed', url: url.href, message: `host_not_allowed: ${redactUrl(url)} is plain http; OAuth endpoints must use https` });
+      throw new HttpError({
+        kind: 'config',
+        code: 'host_not_allowed',
+        url: url.href,
+        message: `host_not_allowed: ${redactUrl(url)} is plain http; OAuth endpoints must use https (to allow a local sandbox on purpose, set TRIBUTARY_ALLOW_PRIVATE_HOSTS=${url.hostname}:${effectivePort(url)})`,
+      });
     }
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;

@@ -44,6 +44,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const url = resolveUrl(req.url, options.baseUrl);
     const firstOrigin = url.origin;
     const sendsCredentials = (target: URL): boolean => target.origin === (credentialOrigin ?? firstOrigin);
+    // Before the credentials are even added to the URL: a destination they may not go to fails the request. The
+    // SSRF guard speaks first (a host nobody may connect to is refused as such, whoever's credentials).
+    if (options.credentialDestinations && sendsCredentials(url)) {
+      options.guard?.checkUrl(url);
+      options.credentialDestinations.check(url);
+    }
     applyQuery(url, req.query, true);
     if (sendsCredentials(url)) applyQuery(url, options.query, false);
     const body = encodeBody(req.body);

@@ -3,6 +3,7 @@ import type { HttpErrorKind } from './http-types.js';
 /** Machine-readable reasons; the message starts with the code so logs stay greppable. */
 export type HttpErrorCode =
   | 'host_not_allowed'
+  | 'credential_host_not_allowed'
   | 'invalid_url'
   | 'http_status'
   | 'rate_limited'

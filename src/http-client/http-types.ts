@@ -93,6 +93,11 @@ export interface HttpClientOptions {
   rateLimiter?: RateLimiter;
   /** When set, every request and every redirect hop goes through it. */
   guard?: SsrfGuard;
+  /**
+   * Where the client's credentials (its `headers` and `query`) may go: checked before any request that would
+   * carry them, so a base URL edited to point elsewhere is refused at use, not only when it was saved.
+   */
+  credentialDestinations?: { check(url: URL): void };
   /** Scrubbed from every error message and retry reason (auth header values are added automatically). */
   secrets?: string[];
   userAgent?: string;

@@ -5,6 +5,8 @@ export { AbortError, isAbortError, throwIfAborted } from './abort-error.js';
 export { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export { createSsrfGuard, type ResolveHost, type SsrfGuardOptions } from './ssrf-guard.js';
 export { createHostAllowlist } from './host-allowlist.js';
+export { compileHostPattern, type HostMatcher } from './host-pattern.js';
+export { credentialDestinations, parseAllowedHosts, type CredentialDestinations, type CredentialDestinationInput } from './credential-destinations.js';
 export { createGuardedFetch, type GuardedFetch, type GuardedFetchInit, type GuardedFetchOptions } from './guarded-fetch.js';
 export { classifyIp, isIpLiteral, isPublicIp, type IpRange } from './ip-classify.js';
 export {

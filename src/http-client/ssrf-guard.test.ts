@@ -175,7 +175,7 @@ describe('createSsrfGuard', () => {
 
   it('reports the host, not the resolved address or the URL', async () => {
     const error = await expectBlocked(client().get(`http://rebind.example.com:${trap.port}/secret?token=abc`));
-    expect(error.message).toBe('host_not_allowed: rebind.example.com resolves to a private or reserved address');
+    expect(error.message).toBe(`host_not_allowed: rebind.example.com resolves to a private or reserved address; to allow it on purpose, set TRIBUTARY_ALLOW_PRIVATE_HOSTS=rebind.example.com:${trap.port}`);
     expect(error.url).toBe(`http://rebind.example.com:${trap.port}/secret`);
     expect(error.attempts).toBe(1);
   });

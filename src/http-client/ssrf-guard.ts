@@ -37,7 +37,7 @@ export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
         message: `host_not_allowed: only http and https URLs are allowed, not ${url.protocol}`,
       });
     }
-    if (!hostAllowedBeforeDns(url.hostname, effectivePort(url), allowlist)) throw blocked(url.hostname, url.href);
+    if (!hostAllowedBeforeDns(url.hostname, effectivePort(url), allowlist)) throw blocked(url.hostname, effectivePort(url), url.href);
     return url;
   }
 
@@ -69,7 +69,7 @@ export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
           }
           const nameAllowed = allowlist.has(hostname, port);
           if (!nameAllowed && usable.some((a) => classifyIp(a.address) !== 'public' && !allowlist.has(a.address, port))) {
-            callback(blocked(hostname), '');
+            callback(blocked(hostname, port), '');
             return;
           }
           const [first] = usable;
@@ -86,7 +86,7 @@ export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
       const port = Number(connectOptions.port) || (connectOptions.protocol === 'https:' ? 443 : 80);
       // net.connect skips `lookup` for an IP literal, so literals are judged here rather than in the hook.
       if (!hostAllowedBeforeDns(connectOptions.hostname, port, allowlist)) {
-        callback(blocked(connectOptions.hostname), null);
+        callback(blocked(connectOptions.hostname, port), null);
         return;
       }
       connectorFor(port)(connectOptions, callback);
@@ -113,12 +113,13 @@ function hostAllowedBeforeDns(hostname: string, port: number, allowlist: HostAll
   return !BLOCKED_NAMES.test(name) && name !== '';
 }
 
-function blocked(host: string, url?: string): HttpError {
+/** The refusal says how to allow the host on purpose (a sandbox, an on-premise provider), with its host:port. */
+function blocked(host: string, port: number, url?: string): HttpError {
   const shown = isIpLiteral(host) && host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return new HttpError({
     kind: 'config',
     code: 'host_not_allowed',
     ...(url === undefined ? {} : { url }),
-    message: `host_not_allowed: ${shown} resolves to a private or reserved address`,
+    message: `host_not_allowed: ${shown} resolves to a private or reserved address; to allow it on purpose, set TRIBUTARY_ALLOW_PRIVATE_HOSTS=${shown}:${port}`,
   });
 }

@@ -8,6 +8,7 @@ import { oauthContext } from '../../engine/oauth/oauth-context.js';
 import { toOAuthError } from '../../engine/oauth/oauth-error.js';
 import { exchangeCode } from '../../engine/oauth/token-grants.js';
 import { connectionHttp } from '../../engine/connection-http.js';
+import { checkCredentialDestinations } from '../../engine/connection-destinations.js';
 import { shareCredentials, withCredentialLock } from '../../engine/variant-credentials.js';
 import { validateConfig } from '../../core/connection-input.js';
 import type { AppDeps } from '../app-deps.js';
@@ -29,7 +30,7 @@ export async function completeAuthorization(
   const secrets: ConnectionSecrets = connection.credentials ? deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
   let tokens;
   try {
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     tokens = await exchangeCode(ctx, { callback: input.callback, redirectUri: consumed.row.redirectUri, codeVerifier: consumed.codeVerifier, pasted: input.pasted });
   } catch (error) {
     const failure = toOAuthError(error, 'Code exchange failed', []);
@@ -41,11 +42,13 @@ export async function completeAuthorization(
   if (afterAuthorization) {
     try {
       const found = await afterAuthorization({
-        http: connectionHttp({ connectionId: connection.id, manifest, config, secrets: next, allowPrivateHosts: deps.config.allowPrivateHosts }),
+        http: connectionHttp({ connectionId: connection.id, manifest, config, secrets: next, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts }),
         callback: providerParams(input.callback),
         config,
       });
       config = validateConfig(manifest, { ...config, ...found });
+      // A base URL the provider hands back is a destination like any other: allowed hosts only.
+      checkCredentialDestinations(manifest, config, deps.config);
     } catch (error) {
       // The tokens are good but the connection can't be used without what the provider didn't give us.
       const message = `Authorized, but setting the connection up failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
@@ -55,7 +58,7 @@ export async function completeAuthorization(
         status: 'error',
         lastSyncError: message,
       });
-      throw new AppError('provider_unavailable', message);
+      throw error instanceof AppError && error.code === 'credential_host_not_allowed' ? error : new AppError('provider_unavailable', message);
     }
   }
   const updated = await withCredentialLock(deps.db, connection, async (tx) => {

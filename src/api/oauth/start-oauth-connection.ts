@@ -5,7 +5,7 @@ import { hashToken } from '../../core/api-key-hash.js';
 import { validateConfig, validateFields } from '../../core/connection-input.js';
 import { newId, newSecretToken } from '../../core/ids.js';
 import { isAllowedReturnUrl } from '../../core/return-url.js';
-import { insertConnection, updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
+import { insertConnection, listVariantGroup, updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
 import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 import { oauthContext, type OAuthContext } from '../../engine/oauth/oauth-context.js';
 import { OAuthError } from '../../engine/oauth/oauth-error.js';
@@ -13,6 +13,7 @@ import type { AppDeps } from '../app-deps.js';
 import { checkConfigUrls } from '../../engine/conn-string-guard.js';
 import { guardFor } from '../../engine/connection-http.js';
 import { checkCompanyId } from '../check-company-id.js';
+import { changedDestinations, checkCredentialDestinations } from '../../engine/connection-destinations.js';
 import { loadConnection } from '../load-connection.js';
 import { beginAuthorization, type Authorization } from './begin-authorization.js';
 import { callbackUrl } from './callback-url.js';
@@ -69,7 +70,24 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
   if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId);
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
   checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+  checkCredentialDestinations(manifest, config, deps.config);
   let secrets: ConnectionSecrets = existing?.credentials ? deps.vault.decrypt<ConnectionSecrets>(existing.credentials, existing.id) : { fields: {} };
+  // A reconnect that moves the connection (base URL, OAuth endpoints): its old grant is not sent to the new
+  // server, and the user's own app secret only with the request that re-enters it.
+  const moved = existing ? changedDestinations(manifest, existing.config, config) : [];
+  if (moved.length > 0) {
+    if (existing?.variantGroupId && (await listVariantGroup(deps.db, existing.workspaceId, existing.variantGroupId)).length > 1) {
+      throw new AppError('credentials_required', 'This connection shares its credentials with its variant group: a new host needs a separate connection with its own credentials.', { field: 'config' });
+    }
+    if (secrets.oauth_client?.source === 'byo' && secrets.oauth_client.client_secret && input.clientSecret === undefined) {
+      throw new AppError(
+        'credentials_required',
+        `Changing ${moved.map((k) => `config.${k}`).join(', ')} changes where your OAuth app's secret is sent: send client_id and client_secret again.`,
+        { field: 'client_secret' },
+      );
+    }
+    secrets = { fields: secrets.fields, ...(secrets.oauth_client?.source === 'byo' ? { oauth_client: secrets.oauth_client } : {}) };
+  }
   if (input.fields && Object.keys(input.fields).length > 0) secrets = { ...secrets, fields: validateFields(manifest, input.fields, { partial: true }) };
   if (input.clientId !== undefined) {
     secrets = { ...secrets, oauth_client: { source: 'byo', client_id: input.clientId, ...(input.clientSecret ? { client_secret: input.clientSecret } : {}) } };
@@ -81,15 +99,15 @@ export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, in
     if (manifest.auth_mode === 'mcp_oauth' && !manifest.oauth) {
       secrets = await setUpMcpClient(manifest, config, secrets, { redirectUri: callbackUrl(deps.config.publicUrl), allowPrivateHosts: deps.config.allowPrivateHosts });
     }
-    ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   } catch (error) {
-    const refusedByUs = error instanceof OAuthError && error.code === 'host_not_allowed';
+    const refusedByUs = error instanceof OAuthError && (error.code === 'host_not_allowed' || error.code === 'credential_host_not_allowed');
     if (!(error instanceof OAuthError) || refusedByUs || !input.tolerateDiscoveryFailure) throw oauthAppError(error);
     message = `${error.message} The connection waits in pending_auth: retry with POST /api/v1/oauth/${manifest.id}/authorize and its connection_id.`;
   }
 
   const connection = existing
-    ? await updateExisting(deps, existing, secrets, config, input)
+    ? await updateExisting(deps, existing, secrets, config, input, moved.length > 0)
     : await insertPending(deps, manifest, secrets, config, input);
   if (!ctx) return { connection, authorization: null, ...(message ? { message } : {}) };
   const authorization = await beginAuthorization(deps, ctx, { workspaceId: input.workspaceId, connectionId: connection.id, returnUrl: input.returnUrl });
@@ -125,15 +143,16 @@ async function insertPending(deps: AppDeps, manifest: Manifest, secrets: Connect
   return row;
 }
 
-async function updateExisting(deps: AppDeps, row: ConnectionRow, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {
-  // A connection that works keeps syncing with its current tokens until the new ones arrive.
-  const working = row.status === 'connected' || row.status === 'syncing' || row.status === 'disabled';
+async function updateExisting(deps: AppDeps, row: ConnectionRow, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput, moved: boolean): Promise<ConnectionRow> {
+  // A connection that works keeps syncing with its current tokens until the new ones arrive (unless a move dropped them).
+  const working = !moved && (row.status === 'connected' || row.status === 'syncing' || row.status === 'disabled');
   const updated = await updateConnection(deps.db, row.workspaceId, row.id, {
     config,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.product !== undefined ? { product: input.product } : {}),
     ...(input.companyId !== undefined ? { companyId: input.companyId } : {}),
-    ...(hasSecrets(secrets) ? { credentials: deps.vault.encrypt(secrets, row.id), credentialsKeyId: deps.vault.activeKeyId } : {}),
+    ...(hasSecrets(secrets) ? { credentials: deps.vault.encrypt(secrets, row.id), credentialsKeyId: deps.vault.activeKeyId } : moved ? { credentials: null, credentialsKeyId: null } : {}),
+    ...(moved ? { nextSyncAt: null } : {}),
     ...(working ? {} : { status: 'pending_auth' }),
   });
   return updated!;

@@ -20,7 +20,8 @@ import { newId, newSecretToken } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
 import { shareCredentials, withCredentialLock } from '../../engine/variant-credentials.js';
-import { deleteConnection, insertConnection, listConnections, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
+import { deleteConnection, insertConnection, listConnections, listVariantGroup, updateConnection, type ConnectionPatch } from '../../db/queries/connections.js';
+import { changedDestinations, checkCredentialDestinations, credentialsForMove, withoutOAuth } from '../../engine/connection-destinations.js';
 import { getActiveRun, listRunStreams, listRuns } from '../../db/queries/runs.js';
 import type { AppDeps } from '../app-deps.js';
 import { checkConfigUrls } from '../../engine/conn-string-guard.js';
@@ -62,6 +63,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const config = validateConfig(manifest, body.config);
       checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
       await checkCompanyId(db, auth.workspaceId, body.company_id);
+      checkCredentialDestinations(manifest, config, deps.config);
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
       const webhookToken = newSecretToken('whk');
@@ -146,6 +148,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const patch: ConnectionPatch = {};
       // New credentials, shared with the connection's variants once saved.
       let newSecrets: ConnectionSecrets | undefined;
+      // Set when a destination change dropped an OAuth grant: new fields build on what is left.
+      let remaining: ConnectionSecrets | undefined;
       if (body.name !== undefined) patch.name = body.name;
       if (body.product !== undefined) patch.product = body.product;
       if (body.company_id !== undefined) {
@@ -167,11 +171,28 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         }
         patch.config = validateConfig(manifest, merged);
         checkConfigUrls(manifest, patch.config, guardFor(deps.config.allowPrivateHosts));
+        const changed = changedDestinations(manifest, row.config, patch.config);
+        checkCredentialDestinations(manifest, patch.config, deps.config, changed);
+        const stored = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : undefined;
+        const sharedWithVariants = changed.length > 0 && row.variantGroupId !== null && (await listVariantGroup(db, auth.workspaceId, row.variantGroupId)).length > 1;
+        const move = credentialsForMove({ manifest, changed, secrets: stored, suppliedFields: body.fields, sharedWithVariants });
+        if (move === 'reauthorize' && stored) {
+          // The grant was for the old server: dropped, and the connection waits for a new authorization.
+          const kept = withoutOAuth(stored);
+          remaining = kept;
+          const empty = Object.keys(kept.fields).length === 0;
+          patch.credentials = empty ? null : vault.encrypt(kept, row.id);
+          patch.credentialsKeyId = empty ? null : vault.activeKeyId;
+          patch.status = 'pending_auth';
+          patch.nextSyncAt = null;
+        }
       }
       if (body.fields !== undefined) {
-        const previous = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} };
+        const previous = remaining ?? (row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} });
         const fields = validateFields(manifest, { ...previous.fields, ...body.fields });
         newSecrets = { ...previous, fields };
+        // A token pasted with the move is usable at once, with nothing to authorize.
+        if (remaining && hasPastedSecret(manifest, fields)) patch.status = 'connected';
         patch.credentials = vault.encrypt(newSecrets, row.id);
         patch.credentialsKeyId = vault.activeKeyId;
         if (row.status === 'disconnected' || row.status === 'error') patch.status = patch.status ?? 'connected';

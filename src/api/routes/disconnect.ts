@@ -6,7 +6,7 @@ import { updateConnection, type ConnectionRow } from '../../db/queries/connectio
 import { getActiveRun, updateRun } from '../../db/queries/runs.js';
 import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 import { oauthContext } from '../../engine/oauth/oauth-context.js';
-import { revokeTokens, type RevocationResult } from '../../engine/oauth/revoke-tokens.js';
+import { notAttempted, revokeTokens, type RevocationResult } from '../../engine/oauth/revoke-tokens.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
@@ -36,7 +36,7 @@ export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps):
       const active = await getActiveRun(deps.db, connection.id);
       if (active) await updateRun(deps.db, active.id, { cancelRequestedAt: new Date() });
       const revocation = await revoke(deps, connection);
-      if (revocation.attempted && !revocation.ok) request.log.warn({ connectionId: connection.id, message: revocation.message }, 'token revocation failed');
+      if (!revocation.ok) request.log.warn({ connectionId: connection.id, outcome: revocation.outcome, message: revocation.message }, 'token revocation did not happen');
       const updated = await updateConnection(deps.db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });
       return { ...connectionView(updated!), revocation };
     },
@@ -44,15 +44,15 @@ export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps):
 }
 
 async function revoke(deps: AppDeps, connection: ConnectionRow): Promise<RevocationResult> {
-  if (!connection.credentials) return { attempted: false, ok: true, message: 'The connection had no credentials.' };
+  if (!connection.credentials) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke: the connection had no credentials.' };
   const secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
-  if (!secrets.oauth) return { attempted: false, ok: true, message: 'No OAuth tokens to revoke.' };
+  if (!secrets.oauth) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke at the provider: the connection holds no OAuth tokens (pasted credentials are revoked in the provider\'s settings).' };
   try {
     const { manifest } = deps.catalog.get(connection.connectorId);
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts });
+    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     return await revokeTokens(ctx, secrets.oauth);
   } catch (error) {
     // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.
-    return { attempted: false, ok: false, message: error instanceof Error ? error.message.slice(0, 300) : 'Revocation could not be attempted.' };
+    return notAttempted(error instanceof Error ? error.message.slice(0, 300) : 'revocation could not be set up.');
   }
 }

@@ -14,6 +14,7 @@ import { logTributaryActivity } from '../../engine/tributary-activity.js';
 import type { AppDeps } from '../app-deps.js';
 import { checkConfigUrls } from '../../engine/conn-string-guard.js';
 import { guardFor } from '../../engine/connection-http.js';
+import { changedDestinations, checkCredentialDestinations, credentialsForMove } from '../../engine/connection-destinations.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
 import { connectionView } from '../views.js';
@@ -46,6 +47,10 @@ export async function variantRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
       const { manifest } = catalog.get(source.connectorId);
       const config = validateConfig(manifest, { ...source.config, ...body.config });
       checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+      // A variant shares its base's credentials, so it may not send them anywhere its base does not.
+      const changed = changedDestinations(manifest, source.config, config);
+      checkCredentialDestinations(manifest, config, deps.config, changed);
+      if (source.credentials) credentialsForMove({ manifest, changed, secrets: { fields: {} }, suppliedFields: undefined, sharedWithVariants: true });
       const id = newId('conn');
       const webhookToken = newSecretToken('whk');
       const created = await db.transaction(async (tx) => {

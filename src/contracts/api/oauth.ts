@@ -46,6 +46,8 @@ export const ExchangeBodySchema = z.object({
 /** Disconnect: the connection, and whether the provider revoked its token (best effort, never blocking). */
 export const DisconnectResponseSchema = ConnectionSchema.extend({
   revocation: z.object({
+    /** revoked (the provider confirmed), not_needed, not_attempted (nothing sent, and why), refused, unreachable. */
+    outcome: z.enum(['revoked', 'not_needed', 'not_attempted', 'refused', 'unreachable']),
     attempted: z.boolean(),
     ok: z.boolean(),
     message: z.string(),

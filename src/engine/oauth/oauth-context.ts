@@ -1,5 +1,6 @@
 import type { Manifest } from '../../contracts/manifest.js';
 import type { ConnectionSecrets } from '../connection-secrets.js';
+import { destinationsFor } from '../connection-destinations.js';
 import { oauthClientFor, type OAuthApps, type OAuthClient } from './oauth-client.js';
 import { oauthFetchOptions } from './oauth-fetch-options.js';
 import { oauthServerFor, type OAuthServer } from './oauth-server.js';
@@ -19,6 +20,8 @@ export interface OAuthContextInput {
   secrets: ConnectionSecrets;
   oauthApps: OAuthApps;
   allowPrivateHosts: string[];
+  /** The operator's TRIBUTARY_ALLOWED_HOSTS (see connection-destinations.ts). */
+  allowedHosts?: readonly string[] | undefined;
 }
 
 export function oauthContext(input: OAuthContextInput): OAuthContext {
@@ -27,7 +30,9 @@ export function oauthContext(input: OAuthContextInput): OAuthContext {
   return {
     server,
     client,
-    fetchOptions: oauthFetchOptions(input.allowPrivateHosts),
+    // Every call made with this context carries a credential: the token, refresh and revocation endpoints
+    // must be allowed destinations (a token_url edited to point elsewhere is refused here, at use).
+    fetchOptions: oauthFetchOptions(input.allowPrivateHosts, destinationsFor(input.manifest, input.secrets, input)),
     secrets: [client.secret, input.secrets.oauth?.access_token, input.secrets.oauth?.refresh_token],
   };
 }

@@ -1,14 +1,20 @@
 import * as oauth from 'oauth4webapi';
-import { createGuardedFetch } from '../../http-client/index.js';
+import { createGuardedFetch, type CredentialDestinations } from '../../http-client/index.js';
 import { guardFor } from '../connection-http.js';
 
 /**
  * Options for every oauth4webapi call: its HTTP goes through our SSRF guard (the same dispatcher as the
  * connections' own calls). `allowInsecureRequests` only lifts oauth4webapi's own https check, because the
  * guarded fetch already refuses plain http except to the operator's allowlisted private hosts (sandboxes).
+ * `destinations`, for calls that carry a credential (a code with the client secret, a refresh token, a token
+ * to revoke): every URL must be one the connection's credentials may go to. Discovery and registration of an
+ * MCP server carry none and pass none.
  */
-export function oauthFetchOptions(allowPrivateHosts: string[]): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: true } {
-  const guarded = createGuardedFetch(guardFor(allowPrivateHosts), allowPrivateHosts) as unknown as typeof fetch;
+export function oauthFetchOptions(
+  allowPrivateHosts: string[],
+  destinations?: CredentialDestinations,
+): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: true } {
+  const guarded = createGuardedFetch(guardFor(allowPrivateHosts), allowPrivateHosts, destinations ? { credentialDestinations: destinations } : {}) as unknown as typeof fetch;
   return {
     [oauth.customFetch]: (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => okFalseAsOAuthError(await guarded(input, init))) as typeof fetch,
     [oauth.allowInsecureRequests]: true,
