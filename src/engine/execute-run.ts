@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import type { StreamState } from '../contracts/connector-kit.js';
 import type { SyncMode } from '../contracts/manifest.js';
-import { getConnectionById, updateConnectionById } from '../db/queries/connections.js';
+import { getConnectionById, settleConnectionStatus } from '../db/queries/connections.js';
 import { ensureRecordTable, clearSeen, connectionTableName } from '../db/queries/records.js';
 import {
+  closeRunStreams,
   finishRunStream,
   getRunById,
   claimRun,
@@ -33,6 +34,14 @@ export type RunOutcome =
 const workerId = `${hostname()}:${process.pid}`;
 
 export const terminalStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+/*
+ * Which connection statuses a run may move, and to what. A connection disconnected, disabled or waiting for its
+ * OAuth authorization while a run was in flight keeps that status whatever the run's end: the run never resurrects it.
+ */
+const syncingFrom = ['connected', 'error', 'syncing'] as const;
+const completedFrom = ['connected', 'error', 'syncing', 'pending'] as const;
+const failedFrom = ['connected', 'error', 'syncing'] as const;
 
 /**
  * Executes (or resumes) one run. Idempotent: a finished run is skipped; a run whose worker died resumes from
@@ -74,7 +83,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   }
   const secretList = secretValues(entry.manifest, secrets);
 
-  await updateConnectionById(db, connection.id, { status: 'syncing', lastRunId: run.id });
+  // A pending connection (saved unverified) stays pending while it syncs: only a success proves its credentials.
+  await settleConnectionStatus(db, connection.id, 'syncing', syncingFrom, { lastRunId: run.id });
   // Which process runs it (host:pid): with several workers, the logs say who did what and who took over after a crash.
   log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams, worker: workerId });
 
@@ -177,8 +187,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
   await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
   await clearSeen(db, run.id);
-  await updateConnectionById(db, connection.id, {
-    status: 'connected',
+  await settleConnectionStatus(db, connection.id, 'connected', completedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'COMPLETED',
     lastSyncError: null,
@@ -194,10 +203,11 @@ async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: str
   log('error', `Run failed: ${message}`);
   await noteSyncFailure(deps, run.connectionId, run.id, message);
   await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  await closeRunStreams(deps.db, run.id, run.streams, 'FAILED', 'SKIPPED', message);
   // A failed run never deletes: its seen-set is dropped, not applied.
   await clearSeen(deps.db, run.id);
-  await updateConnectionById(deps.db, run.connectionId, {
-    status: 'error',
+  // A pending connection stays pending (its credentials were never proven), with the failure as its reason.
+  await settleConnectionStatus(deps.db, run.connectionId, 'error', failedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'FAILED',
     lastSyncError: message.slice(0, 500),
@@ -209,8 +219,10 @@ async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: str
 async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('info', 'Run cancelled; committed work is kept');
   await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
+  await closeRunStreams(deps.db, run.id, run.streams, 'CANCELLED', 'CANCELLED');
   await clearSeen(deps.db, run.id);
-  await updateConnectionById(deps.db, run.connectionId, { status: 'connected', lastSyncStatus: 'CANCELLED' });
+  // Only a connection this run had put in `syncing` goes back to connected: a disconnect that cancelled it wins.
+  await settleConnectionStatus(deps.db, run.connectionId, 'connected', ['syncing'], { lastSyncStatus: 'CANCELLED' });
   await Promise.all(pending);
   return { status: 'CANCELLED', runId: run.id };
 }
