@@ -29,6 +29,8 @@ export const errorCatalog = {
   oauth_not_configured: 400,
   /** The provider refused an OAuth step (a bad or reused code, a refused registration, `invalid_grant`). */
   oauth_failed: 400,
+  /** The provider refused the submitted credentials at install (its verify probe); nothing was saved. */
+  credentials_rejected: 422,
   /** The provider could not be reached or answered 5xx: trying again later may work. */
   provider_unavailable: 502,
   not_implemented: 501,

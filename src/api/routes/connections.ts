@@ -29,6 +29,7 @@ import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
 import { logTributaryActivity } from '../../engine/tributary-activity.js';
 import { installOAuth } from '../oauth/install-oauth.js';
+import { verifyBeforeSaving } from '../verify-before-saving.js';
 import { connectionView, runView } from '../views.js';
 
 export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -43,7 +44,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         tags: ['connections'],
         summary: 'Install a connector in the workspace',
         body: CreateConnectionBodySchema,
-        response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 501: ErrorResponseSchema },
+        response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 422: ErrorResponseSchema, 501: ErrorResponseSchema, 502: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -62,13 +63,14 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
+      const verified = await verifyBeforeSaving(deps, { id, manifest, config, secrets, verify: body.verify !== false });
       const webhookToken = newSecretToken('whk');
       const row = await insertConnection(db, {
         id,
         workspaceId: auth.workspaceId,
         connectorId: manifest.id,
         name: body.name ?? manifest.name,
-        status: 'connected',
+        status: verified.status,
         config,
         credentials: manifest.auth_mode === 'none' ? null : vault.encrypt(secrets, id),
         credentialsKeyId: manifest.auth_mode === 'none' ? null : vault.activeKeyId,
@@ -79,9 +81,10 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         nextSyncAt: nextRunAt(body.schedule, new Date()),
         webhookTokenHash: hashToken(webhookToken),
         webhookToken: vault.encrypt(webhookToken, `${id}:webhook`),
+        ...verified.check,
       });
       await logTributaryActivity(db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed.` });
-      return reply.status(201).send({ id: row.id, status: 'connected' as const, next_step: '' as const, connection: connectionView(row) });
+      return reply.status(201).send({ id: row.id, status: verified.status, next_step: '' as const, ...(verified.message ? { message: verified.message } : {}), connection: connectionView(row) });
     },
   );
 
@@ -148,7 +151,12 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       if (body.product !== undefined) patch.product = body.product;
       if (body.company_id !== undefined) patch.companyId = body.company_id;
       if (body.notify_user_ids !== undefined) patch.notifyUserIds = body.notify_user_ids;
-      if (body.status !== undefined) patch.status = body.status;
+      if (body.status !== undefined) {
+        if (row.status === 'pending' && body.status === 'connected') {
+          throw new AppError('connection_not_ready', 'The connection is pending: its credentials are unverified. POST /api/v1/connections/:id/check (or run a sync) to make it connected.');
+        }
+        patch.status = body.status;
+      }
       if (body.schedule !== undefined) {
         patch.schedule = body.schedule;
         patch.nextSyncAt = nextRunAt(body.schedule, new Date());
