@@ -6,6 +6,8 @@ export const errorCatalog = {
   bad_request: 400,
   validation_failed: 400,
   invalid_cursor: 400,
+  /** A hand-set stream cursor (PATCH /connections/:id/state) of a shape the stream cannot resume from. */
+  invalid_stream_state: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
