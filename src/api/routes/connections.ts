@@ -42,7 +42,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       preHandler: requireRole('manager'),
       schema: {
         tags: ['connections'],
-        summary: 'Install a connector in the workspace',
+        summary: 'Install a connector in the workspace: credentials are probed first (422 credentials_rejected, 502 provider_unavailable, nothing saved); verify: false saves them pending',
         body: CreateConnectionBodySchema,
         response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 422: ErrorResponseSchema, 501: ErrorResponseSchema, 502: ErrorResponseSchema },
       },
@@ -136,7 +136,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         summary: 'Update name, credentials, config (merged; null removes a key), status, tags',
         params: IdParamsSchema,
         body: UpdateConnectionBodySchema,
-        response: { 200: ConnectionSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
+        response: { 200: ConnectionSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema },
       },
     },
     async (request) => {
