@@ -135,7 +135,8 @@ describe.each(databaseKinds)('connections API on %s', (kind) => {
   });
 
   it("hides another workspace's connections and runs behind a 404", async () => {
-    const created = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'github', fields: { token: 'ghp_x' } } });
+    const created = await rt.inject({ method: 'POST', url: '/api/v1/connections', key: owner, body: { connector: 'github', fields: { token: 'ghp_x' }, verify: false } });
+    expect(created.status).toBe(201);
     const id = created.body.id as string;
     for (const [method, url] of [
       ['GET', `/api/v1/connections/${id}`],

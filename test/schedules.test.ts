@@ -235,7 +235,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
     const broken = await connect('broken', null);
     await updateConnectionById(rt.database.db, broken, { status: 'error', lastSyncStatus: 'FAILED', lastSyncError: 'rate_limited: GET /user/repos returned 429' });
     const other = await rt.workspace('owner');
-    await install(rt, other.apiKey, 'github', { name: 'elsewhere', fields: { token: 'ghp_other_workspace_000' } });
+    await install(rt, other.apiKey, 'github', { name: 'elsewhere', fields: { token: 'ghp_other_workspace_000' }, verify: false });
 
     const list = (await rt.inject({ method: 'GET', url: '/api/v1/connections?limit=100', key: owner })).body.data as any[];
     const res = await rt.inject({ method: 'GET', url: '/api/v1/status', key: keys.viewer.key });

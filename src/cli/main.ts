@@ -5,7 +5,8 @@ import { Keyring } from '../core/keyring.js';
 import { openDatabase } from '../db/open-database.js';
 import { migrate } from '../db/migrate.js';
 import path from 'node:path';
-import { ApiError, apiClientFromEnv } from './api-client.js';
+import { apiClientFromEnv } from './api-client.js';
+import { connectCommand } from './commands/connect.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { syncCommand } from './commands/sync.js';
@@ -101,25 +102,7 @@ apiFlags(
     .option('--company-id <id>', "a client company's own connection")
     .option('--no-verify', 'save without probing the credentials at the provider (status pending until a check or sync passes)'),
 ).action(async (connector: string, flags: { name?: string; field: Record<string, string>; config: Record<string, string>; product?: string; companyId?: string; verify: boolean; url?: string; key?: string }) => {
-  const client = apiClientFromEnv(flags);
-  const created = await client
-    .request<{ id: string; status: string; next_step: string; oauth_url?: string }>('POST', '/connections', {
-      connector,
-      fields: flags.field,
-      config: flags.config,
-      ...(flags.name ? { name: flags.name } : {}),
-      ...(flags.product ? { product: flags.product } : {}),
-      ...(flags.companyId ? { company_id: flags.companyId } : {}),
-      ...(flags.verify ? {} : { verify: false }),
-    })
-    .catch((error: unknown) => {
-      // The server's message carries the provider's reason; the CLI's way to save unverified is a flag.
-      if (error instanceof ApiError && (error.code === 'credentials_rejected' || error.code === 'provider_unavailable')) {
-        throw new Error(`${error.message.replace(/ Nothing was saved;.*$/s, ' Nothing was saved.')}\nTo save it unverified (status pending until a check or a sync passes), add --no-verify.`);
-      }
-      throw error;
-    });
-  process.stdout.write(`${created.id} ${created.status}${created.oauth_url ? `\nOpen to authorize: ${created.oauth_url}` : ''}${created.status === 'pending' ? '\nUnverified: POST /api/v1/connections/' + created.id + '/check or a sync makes it connected.' : ''}\n`);
+  await connectCommand(apiClientFromEnv(flags), connector, flags);
 });
 
 apiFlags(
