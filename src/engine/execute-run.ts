@@ -185,13 +185,14 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   }
   // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
   await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
-  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
-  await clearSeen(db, run.id);
+  // The connection first: whoever waits for the run to end finds its connection's status up to date.
   await settleConnectionStatus(db, connection.id, 'connected', completedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'COMPLETED',
     lastSyncError: null,
   });
+  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
+  await clearSeen(db, run.id);
   log('info', 'Run completed');
   await Promise.all(pending);
   return { status: 'COMPLETED', runId: run.id };
@@ -202,27 +203,28 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
 async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('error', `Run failed: ${message}`);
   await noteSyncFailure(deps, run.connectionId, run.id, message);
-  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  // Streams and connection before the run itself, so whoever waits for the run to end sees them settled. A
+  // pending connection stays pending (its credentials were never proven), with the failure as its reason.
   await closeRunStreams(deps.db, run.id, run.streams, 'FAILED', 'SKIPPED', message);
-  // A failed run never deletes: its seen-set is dropped, not applied.
-  await clearSeen(deps.db, run.id);
-  // A pending connection stays pending (its credentials were never proven), with the failure as its reason.
   await settleConnectionStatus(deps.db, run.connectionId, 'error', failedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'FAILED',
     lastSyncError: message.slice(0, 500),
   });
+  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  // A failed run never deletes: its seen-set is dropped, not applied.
+  await clearSeen(deps.db, run.id);
   await Promise.all(pending);
   return { status: 'FAILED', runId: run.id };
 }
 
 async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('info', 'Run cancelled; committed work is kept');
-  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
   await closeRunStreams(deps.db, run.id, run.streams, 'CANCELLED', 'CANCELLED');
-  await clearSeen(deps.db, run.id);
-  // Only a connection this run had put in `syncing` goes back to connected: a disconnect that cancelled it wins.
+  // Only a connection this run had put in `syncing` goes back to connected: one disconnected meanwhile stays so.
   await settleConnectionStatus(deps.db, run.connectionId, 'connected', ['syncing'], { lastSyncStatus: 'CANCELLED' });
+  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
+  await clearSeen(deps.db, run.id);
   await Promise.all(pending);
   return { status: 'CANCELLED', runId: run.id };
 }
