@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../src/cli/api-client.js';
+import { connectCommand } from '../src/cli/commands/connect.js';
 import { syncCommand } from '../src/cli/commands/sync.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
@@ -56,5 +57,19 @@ describe('tributary sync --wait', () => {
       status: 404,
       code: 'connection_not_found',
     } satisfies Partial<ApiError>);
+  });
+
+  it('connect: a refused token shows the provider reason and suggests --no-verify, which saves it pending', async () => {
+    const flags = { field: { token: 'ghp_cli_wrong_token_0000' }, config: { base_url: sandbox.url }, verify: true };
+    const refused = await connectCommand(client, 'github', flags, capture(false).stream).then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toMatch(/GitHub refused the credentials: .*Bad credentials/);
+    expect(refused?.message).toMatch(/add --no-verify/);
+    expect(refused?.message).not.toContain('ghp_cli_wrong_token_0000');
+    const out = capture(false);
+    await connectCommand(client, 'github', { ...flags, verify: false }, out.stream);
+    expect(out.text()).toMatch(/^conn_\w+ pending\nUnverified: /);
   });
 });

@@ -105,19 +105,20 @@ describe.each(databaseKinds)('GitHub sync end to end on %s', (kind) => {
     await waitForRun(rt, key, first.run.id);
   });
 
-  it('fails cleanly with a bad token: the run is FAILED with the provider message, the connection in error', async () => {
+  it('fails cleanly with a bad token saved unverified: the run is FAILED with the provider message, the connection pending with it', async () => {
     const bad = await rt.inject({
       method: 'POST',
       url: '/api/v1/connections',
       key,
-      body: { connector: 'github', fields: { token: 'ghp_wrong_token_000000' }, config: { base_url: sandbox.url } },
+      body: { connector: 'github', fields: { token: 'ghp_wrong_token_000000' }, config: { base_url: sandbox.url }, verify: false },
     });
+    expect(bad.body.status).toBe('pending');
     const run = await waitForRun(rt, key, (await rt.inject({ method: 'POST', url: `/api/v1/connections/${bad.body.id}/runs`, key, body: {} })).body.run.id);
     expect(run.status).toBe('FAILED');
     expect(run.error_kind).toBe('config');
     expect(run.error).toMatch(/Bad credentials/);
     const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${bad.body.id}`, key });
-    expect(connection.body.status).toBe('error');
+    expect(connection.body.status).toBe('pending');
     expect(connection.body.last_sync_error).toMatch(/Bad credentials/);
   });
 

@@ -1,6 +1,7 @@
 import type { HttpClient } from '../http-client/http-types.js';
 import type { CrmMappingInput } from './crm.js';
 import type { ManifestInput, StreamManifest, SyncMode } from './manifest.js';
+import type { StreamStateSchema } from './stream-state.js';
 
 /**
  * What a stream's code sees and yields. A connector is a manifest plus one async generator per stream; the
@@ -108,4 +109,9 @@ export interface ConnectorDefinition {
   webhook?: WebhookSignature;
   /** Default field mappings from this connector's streams to the canonical CRM model (editable per connection). */
   crm?: CrmMappingInput[];
+  /**
+   * Per incremental stream, the state a hand-set cursor may write (`stream-state.ts`); PATCH /connections/:id/state
+   * validates against it. A stream without one accepts any non-empty cursor.
+   */
+  stateSchemas?: Record<string, StreamStateSchema>;
 }

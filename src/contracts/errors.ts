@@ -16,6 +16,8 @@ export const errorCatalog = {
   /** A URL whose percent-encoding does not decode. */
   invalid_url: 400,
   invalid_cursor: 400,
+  /** A hand-set stream cursor (PATCH /connections/:id/state) of a shape the stream cannot resume from. */
+  invalid_stream_state: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -55,6 +57,8 @@ export const errorCatalog = {
   oauth_not_configured: 400,
   /** The provider refused an OAuth step (a bad or reused code, a refused registration, `invalid_grant`). */
   oauth_failed: 400,
+  /** The provider refused the submitted credentials at install (its verify probe); nothing was saved. */
+  credentials_rejected: 422,
   /** The provider could not be reached or answered 5xx: trying again later may work. */
   provider_unavailable: 502,
   not_implemented: 501,

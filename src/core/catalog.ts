@@ -1,6 +1,7 @@
 import { CrmMappingListSchema, type CrmMapping } from '../contracts/crm.js';
 import { AppError } from '../contracts/errors.js';
 import type { AfterAuthorization, ConnectorDefinition, StreamReader, SandboxFactory, WebhookSignature } from '../contracts/connector-kit.js';
+import type { StreamStateSchema } from '../contracts/stream-state.js';
 import { ManifestSchema, type ConnectorSummary, type Manifest, type StreamManifest } from '../contracts/manifest.js';
 
 export interface CatalogEntry {
@@ -11,6 +12,8 @@ export interface CatalogEntry {
   webhook?: WebhookSignature | undefined;
   /** Default CRM field mappings (none: the connector fills no canonical entity unless a connection maps some). */
   crm: CrmMapping[];
+  /** What a hand-set cursor of each incremental stream must look like. */
+  stateSchemas: Record<string, StreamStateSchema>;
 }
 
 /** The connectors this build ships, each manifest checked by the zod schema when loaded. */
@@ -39,6 +42,11 @@ export class Catalog {
       for (const mapping of crm.data) {
         if (!manifest.streams.some((s) => s.name === mapping.stream)) throw new Error(`Connector "${manifest.id}" maps unknown stream "${mapping.stream}" to the CRM.`);
       }
+      for (const name of Object.keys(definition.stateSchemas ?? {})) {
+        if (!manifest.streams.some((s) => s.name === name && s.sync_modes.includes('incremental'))) {
+          throw new Error(`Connector "${manifest.id}" has a state schema for "${name}", which is not one of its incremental streams.`);
+        }
+      }
       this.entries.set(manifest.id, {
         manifest,
         streams: definition.streams,
@@ -46,6 +54,7 @@ export class Catalog {
         afterAuthorization: definition.afterAuthorization,
         webhook: definition.webhook,
         crm: crm.data,
+        stateSchemas: definition.stateSchemas ?? {},
       });
     }
   }

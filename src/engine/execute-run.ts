@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
 import type { StreamState } from '../contracts/connector-kit.js';
 import type { SyncMode } from '../contracts/manifest.js';
-import { getConnectionById, updateConnectionById } from '../db/queries/connections.js';
+import { getConnectionById, settleConnectionStatus } from '../db/queries/connections.js';
 import { ensureRecordTable, clearSeen, connectionTableName } from '../db/queries/records.js';
 import {
+  closeRunStreams,
   finishRunStream,
   getRunById,
   claimRun,
@@ -35,6 +36,14 @@ export type RunOutcome =
 const workerId = `${hostname()}:${process.pid}`;
 
 export const terminalStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+/*
+ * Which connection statuses a run may move, and to what. A connection disconnected, disabled or waiting for its
+ * OAuth authorization while a run was in flight keeps that status whatever the run's end: the run never resurrects it.
+ */
+const syncingFrom = ['connected', 'error', 'syncing'] as const;
+const completedFrom = ['connected', 'error', 'syncing', 'pending'] as const;
+const failedFrom = ['connected', 'error', 'syncing'] as const;
 
 /**
  * Executes (or resumes) one run. Idempotent: a finished run is skipped; a run whose worker died resumes from
@@ -82,7 +91,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const secretList = secretValues(entry.manifest, secrets);
   scrub = createScrubber(secretList);
 
-  await updateConnectionById(db, connection.id, { status: 'syncing', lastRunId: run.id });
+  // A pending connection (saved unverified) stays pending while it syncs: only a success proves its credentials.
+  await settleConnectionStatus(db, connection.id, 'syncing', syncingFrom, { lastRunId: run.id });
   // Which process runs it (host:pid): with several workers, the logs say who did what and who took over after a crash.
   log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams, worker: workerId });
 
@@ -184,14 +194,14 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   }
   // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
   await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
-  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
-  await clearSeen(db, run.id);
-  await updateConnectionById(db, connection.id, {
-    status: 'connected',
+  // The connection first: whoever waits for the run to end finds its connection's status up to date.
+  await settleConnectionStatus(db, connection.id, 'connected', completedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'COMPLETED',
     lastSyncError: null,
   });
+  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
+  await clearSeen(db, run.id);
   log('info', 'Run completed');
   await Promise.all(pending);
   return { status: 'COMPLETED', runId: run.id };
@@ -202,24 +212,28 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
 async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('error', `Run failed: ${message}`);
   await noteSyncFailure(deps, run.connectionId, run.id, message);
-  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
-  // A failed run never deletes: its seen-set is dropped, not applied.
-  await clearSeen(deps.db, run.id);
-  await updateConnectionById(deps.db, run.connectionId, {
-    status: 'error',
+  // Streams and connection before the run itself, so whoever waits for the run to end sees them settled. A
+  // pending connection stays pending (its credentials were never proven), with the failure as its reason.
+  await closeRunStreams(deps.db, run.id, run.streams, 'FAILED', 'SKIPPED', message);
+  await settleConnectionStatus(deps.db, run.connectionId, 'error', failedFrom, {
     lastSyncAt: new Date(),
     lastSyncStatus: 'FAILED',
     lastSyncError: message.slice(0, 500),
   });
+  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  // A failed run never deletes: its seen-set is dropped, not applied.
+  await clearSeen(deps.db, run.id);
   await Promise.all(pending);
   return { status: 'FAILED', runId: run.id };
 }
 
 async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('info', 'Run cancelled; committed work is kept');
+  await closeRunStreams(deps.db, run.id, run.streams, 'CANCELLED', 'CANCELLED');
+  // Only a connection this run had put in `syncing` goes back to connected: one disconnected meanwhile stays so.
+  await settleConnectionStatus(deps.db, run.connectionId, 'connected', ['syncing'], { lastSyncStatus: 'CANCELLED' });
   await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
   await clearSeen(deps.db, run.id);
-  await updateConnectionById(deps.db, run.connectionId, { status: 'connected', lastSyncStatus: 'CANCELLED' });
   await Promise.all(pending);
   return { status: 'CANCELLED', runId: run.id };
 }

@@ -9,6 +9,10 @@ import { describeError } from './run-errors.js';
 export interface ProbeResult {
   ok: boolean;
   message: string;
+  /** Why it is not ok: the provider refused the credentials, or could not be reached (network, timeout, 5xx). */
+  failure?: 'rejected' | 'unreachable';
+  /** False when nothing was sent: no probe in the manifest, or nothing to probe yet. */
+  probed: boolean;
 }
 
 /**
@@ -33,9 +37,9 @@ export async function probeCredentials(input: {
   // An OAuth connection has something to probe once it holds a token, authorized or pasted.
   const hasToken = input.secrets.oauth !== undefined || hasPastedSecret(manifest, input.secrets.fields);
   if (((manifest.auth_mode === 'oauth2' || manifest.auth_mode === 'mcp_oauth') && !hasToken) || manifest.auth_mode === 'none') {
-    return { ok: true, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
+    return { ok: true, probed: false, message: manifest.auth_mode === 'none' ? 'No credentials needed.' : 'Credentials are obtained by the authorization redirect; nothing to probe yet.' };
   }
-  if (!manifest.verify) return { ok: true, message: 'This connector has no verify probe; the first sync will test the credentials.' };
+  if (!manifest.verify) return { ok: true, probed: false, message: 'This connector has no verify probe; the first sync will test the credentials.' };
   const http = connectionHttp({ ...input, onRetry: undefined });
   const secrets = secretValues(manifest, input.secrets);
   let path: string;
@@ -43,7 +47,7 @@ export async function probeCredentials(input: {
     // Paths may name config values (QuickBooks: the company's realm id); never credentials, which would end up in logs.
     path = resolveTemplate(manifest.verify.path, { config: templateConfig(input.config) }, { encode: encodeURIComponent });
   } catch (error) {
-    return { ok: false, message: (error as Error).message };
+    return { ok: false, probed: false, failure: 'rejected', message: (error as Error).message };
   }
   try {
     const response = await http.request({
@@ -56,19 +60,21 @@ export async function probeCredentials(input: {
     });
     if (manifest.verify.success_status.includes(response.status)) {
       const expected = manifest.verify.success_body;
-      if (!expected) return { ok: true, message: '' };
+      if (!expected) return { ok: true, probed: true, message: '' };
       const actual = fieldAt(response.body, expected.path);
-      if (actual === expected.equals) return { ok: true, message: '' };
+      if (actual === expected.equals) return { ok: true, probed: true, message: '' };
       const said = expected.message_path ? fieldAt(response.body, expected.message_path) : undefined;
       const message = typeof said === 'string' ? said : `The provider answered ${response.status} without ${expected.path} = ${JSON.stringify(expected.equals)}.`;
-      return { ok: false, message: boundedSnippet(message, secrets, 300) };
+      return { ok: false, probed: true, failure: 'rejected', message: boundedSnippet(message, secrets, 300) };
     }
-    return { ok: false, message: `The provider answered ${response.status}.` };
+    return { ok: false, probed: true, failure: 'rejected', message: `The provider answered ${response.status}.` };
   } catch (error) {
     if (isHttpError(error) && (error.code === 'host_not_allowed' || error.code === 'credential_host_not_allowed')) {
       throw new AppError(error.code, describeError(error, secrets, 300), { field: 'config.base_url' });
     }
-    return { ok: false, message: describeError(error, secrets, 300) };
+    // Retryable failures (network, timeout, 5xx, 429) say nothing about the credentials; the rest is a refusal.
+    const unreachable = !isHttpError(error) || error.kind === 'transient';
+    return { ok: false, probed: true, failure: unreachable ? 'unreachable' : 'rejected', message: describeError(error, secrets, 300) };
   }
 }
 

@@ -213,9 +213,17 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       expect(connection.body).toMatchObject({ last_check_ok: true });
     });
 
-    it('check: a run with bad credentials fails cleanly (config, bounded provider message) and writes nothing', async () => {
+    it('check: bad credentials are refused at install; saved unverified, a run with them fails cleanly (config, bounded provider message) and writes nothing', async () => {
       const badInput = spec.credentials.bad(sandbox);
-      const badId = await install(rt, key, spec.connector, { name: 'bad credentials', ...badInput });
+      const before = (await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total;
+      const refused = await rt.inject({ method: 'POST', url: '/api/v1/connections', key, body: { connector: spec.connector, name: 'bad credentials', ...badInput } });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.code).toBe('credentials_rejected');
+      expect(refused.body.error.message).toMatch(spec.credentials.badMessage);
+      for (const value of Object.values(badInput.fields)) if (value.length >= 4) expect(refused.raw).not.toContain(value);
+      expect((await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total).toBe(before);
+
+      const badId = await install(rt, key, spec.connector, { name: 'bad credentials', ...badInput, verify: false });
       const run = await syncAndWait(rt, key, badId, {}, runTimeout);
       expect(run.status).toBe('FAILED');
       expect(run.error_kind).toBe('config');
@@ -225,7 +233,8 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       expect(run.totals).toMatchObject({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
       for (const stream of manifest.streams) expect(await rowCounts(rt, badId, stream.name), stream.name).toEqual({ live: 0, deleted: 0 });
       const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${badId}`, key });
-      expect(connection.body).toMatchObject({ status: 'error', last_sync_status: 'FAILED' });
+      // Unverified credentials that a sync refused stay pending (never proven), with the provider's reason.
+      expect(connection.body).toMatchObject({ status: 'pending', last_sync_status: 'FAILED' });
       expect(connection.body.last_sync_error).toMatch(spec.credentials.badMessage);
     });
 

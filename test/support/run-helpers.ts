@@ -17,6 +17,8 @@ export interface StreamCounts {
 export interface InstallInput {
   fields: Record<string, string>;
   config?: Record<string, unknown>;
+  /** false: save without the provider's probe, as `pending` (for hosts nothing answers on). */
+  verify?: boolean;
 }
 
 /** POST /api/v1/connections; returns the new connection's id. */

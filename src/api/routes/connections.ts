@@ -31,6 +31,7 @@ import { checkCompanyId } from '../check-company-id.js';
 import { loadConnection } from '../load-connection.js';
 import { logTributaryActivity } from '../../engine/tributary-activity.js';
 import { installOAuth } from '../oauth/install-oauth.js';
+import { verifyBeforeSaving } from '../verify-before-saving.js';
 import { connectionView, runView } from '../views.js';
 
 export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -43,9 +44,9 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       preHandler: requireRole('manager'),
       schema: {
         tags: ['connections'],
-        summary: 'Install a connector in the workspace',
+        summary: 'Install a connector in the workspace: credentials are probed first (422 credentials_rejected, 502 provider_unavailable, nothing saved); verify: false saves them pending',
         body: CreateConnectionBodySchema,
-        response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 501: ErrorResponseSchema },
+        response: { 201: CreateConnectionResponseSchema, 400: ErrorResponseSchema, 422: ErrorResponseSchema, 501: ErrorResponseSchema, 502: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
@@ -66,13 +67,14 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       checkCredentialDestinations(manifest, config, deps.config);
       const id = newId('conn');
       const secrets: ConnectionSecrets = { fields };
+      const verified = await verifyBeforeSaving(deps, { id, manifest, config, secrets, verify: body.verify !== false });
       const webhookToken = newSecretToken('whk');
       const row = await insertConnection(db, {
         id,
         workspaceId: auth.workspaceId,
         connectorId: manifest.id,
         name: body.name ?? manifest.name,
-        status: 'connected',
+        status: verified.status,
         config,
         credentials: manifest.auth_mode === 'none' ? null : vault.encrypt(secrets, id),
         credentialsKeyId: manifest.auth_mode === 'none' ? null : vault.activeKeyId,
@@ -83,9 +85,10 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         nextSyncAt: nextRunAt(body.schedule, new Date()),
         webhookTokenHash: hashToken(webhookToken),
         webhookToken: vault.encrypt(webhookToken, `${id}:webhook`),
+        ...verified.check,
       });
       await logTributaryActivity(db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed.` });
-      return reply.status(201).send({ id: row.id, status: 'connected' as const, next_step: '' as const, connection: connectionView(row) });
+      return reply.status(201).send({ id: row.id, status: verified.status, next_step: '' as const, ...(verified.message ? { message: verified.message } : {}), connection: connectionView(row) });
     },
   );
 
@@ -137,7 +140,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         summary: 'Update name, credentials, config (merged; null removes a key), status, tags',
         params: IdParamsSchema,
         body: UpdateConnectionBodySchema,
-        response: { 200: ConnectionSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
+        response: { 200: ConnectionSchema, 400: ErrorResponseSchema, 404: ErrorResponseSchema, 409: ErrorResponseSchema },
       },
     },
     async (request) => {
@@ -158,7 +161,12 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         patch.companyId = body.company_id;
       }
       if (body.notify_user_ids !== undefined) patch.notifyUserIds = body.notify_user_ids;
-      if (body.status !== undefined) patch.status = body.status;
+      if (body.status !== undefined) {
+        if (row.status === 'pending' && body.status === 'connected') {
+          throw new AppError('connection_not_ready', 'The connection is pending: its credentials are unverified. POST /api/v1/connections/:id/check (or run a sync) to make it connected.');
+        }
+        patch.status = body.status;
+      }
       if (body.schedule !== undefined) {
         patch.schedule = body.schedule;
         patch.nextSyncAt = nextRunAt(body.schedule, new Date());

@@ -3,13 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.js';
 import { DisconnectResponseSchema } from '../../contracts/api/oauth.js';
 import { updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
-import { getActiveRun, updateRun } from '../../db/queries/runs.js';
 import type { ConnectionSecrets } from '../../engine/connection-secrets.js';
 import { oauthContext } from '../../engine/oauth/oauth-context.js';
 import { notAttempted, revokeTokens, type RevocationResult } from '../../engine/oauth/revoke-tokens.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
 import { loadConnection } from '../load-connection.js';
+import { stopActiveRun } from '../stop-active-run.js';
 import { connectionView } from '../views.js';
 
 /**
@@ -33,8 +33,9 @@ export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps):
     async (request) => {
       const auth = authOf(request);
       const connection = await loadConnection(deps.db, auth.workspaceId, request.params.id);
-      const active = await getActiveRun(deps.db, connection.id);
-      if (active) await updateRun(deps.db, active.id, { cancelRequestedAt: new Date() });
+      // The run stops before the credentials go, so it never syncs on with tokens the connection no longer has.
+      const stopped = await stopActiveRun(deps.db, connection.id);
+      if (stopped && (stopped.status === 'RUNNING' || stopped.status === 'PENDING')) request.log.warn({ connectionId: connection.id, runId: stopped.id, status: stopped.status }, 'the active run had not stopped when the connection was disconnected');
       const revocation = await revoke(deps, connection);
       if (!revocation.ok) request.log.warn({ connectionId: connection.id, outcome: revocation.outcome, message: revocation.message }, 'token revocation did not happen');
       const updated = await updateConnection(deps.db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });

@@ -5,7 +5,7 @@ import { RunSchema } from '../../contracts/api/connections.js';
 import { RunListSchema, RunLogListSchema, RunLogsQuerySchema, StartRunBodySchema, StartRunResponseSchema } from '../../contracts/api/runs.js';
 import { AppError } from '../../contracts/errors.js';
 import { PaginationQuerySchema, pagination } from '../../contracts/pagination.js';
-import { getRun, listRunLogs, listRunStreams, listRuns, transitionRun, updateRun } from '../../db/queries/runs.js';
+import { closeRunStreams, getRun, listRunLogs, listRunStreams, listRuns, transitionRun, updateRun } from '../../db/queries/runs.js';
 import { requestRun } from '../../jobs/request-run.js';
 import type { AppDeps } from '../app-deps.js';
 import { authOf, requireRole } from '../auth.js';
@@ -105,6 +105,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       const run = await loadRun(auth.workspaceId, request.params.id);
       if (run.status !== 'PENDING' && run.status !== 'RUNNING') throw new AppError('run_not_cancellable', `Run ${run.id} is already ${run.status}.`);
       const cancelled = await transitionRun(db, run.id, ['PENDING'], { status: 'CANCELLED', cancelRequestedAt: new Date(), completedAt: new Date() });
+      if (cancelled) await closeRunStreams(db, run.id, run.streams, 'CANCELLED', 'CANCELLED');
       const latest = cancelled ?? (await updateRun(db, run.id, { cancelRequestedAt: new Date() })) ?? run;
       return runView(latest, await listRunStreams(db, [run.id]));
     },

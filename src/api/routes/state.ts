@@ -60,7 +60,13 @@ export async function stateRoutes(fastify: FastifyInstance, deps: AppDeps): Prom
         if (!manifest.sync_modes.includes('incremental')) {
           throw new AppError('validation_failed', `stream: "${stream}" has no incremental mode, so it keeps no cursor.`, { field: 'stream' });
         }
-        await putStreamState(db, connection.id, stream, { cursor });
+        const schema = catalog.get(connection.connectorId).stateSchemas[stream];
+        const checked = schema ? schema.safeParse({ cursor }) : undefined;
+        if (checked && !checked.success) {
+          const expected = checked.error.issues.map((issue) => issue.message).join('; ');
+          throw new AppError('invalid_stream_state', `cursor: stream "${stream}" of ${connection.connectorId} resumes from ${expected}; got ${JSON.stringify(cursor.slice(0, 100))}.`, { field: 'cursor' });
+        }
+        await putStreamState(db, connection.id, stream, checked?.success ? checked.data : { cursor });
         message = `Sync cursor set to ${cursor} for stream "${stream}".`;
       }
       return { connection_id: connection.id, streams: await stateOf(connection.id), message };

@@ -34,7 +34,7 @@ export async function triggerRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
     async (request, reply) => {
       const connection = await findConnectionByWebhookHash(db, hashToken(request.params.token));
       if (!connection) throw new AppError('not_found', 'No connection has this webhook token.');
-      if (connection.status === 'disabled' || connection.status === 'pending_auth' || (!connection.credentials && catalog.get(connection.connectorId).manifest.auth_mode !== 'none')) {
+      if (connection.status === 'disabled' || connection.status === 'pending_auth' || connection.status === 'pending' || (!connection.credentials && catalog.get(connection.connectorId).manifest.auth_mode !== 'none')) {
         throw new AppError('connection_not_ready', `The connection is ${connection.status}; it cannot sync now.`);
       }
       const signature = catalog.get(connection.connectorId).webhook;

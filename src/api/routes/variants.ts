@@ -77,7 +77,7 @@ export async function variantRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
           connectorId: source.connectorId,
           // Names carry the label the way the reference shows ("CRM Platform (EU)"); the base name without one.
           name: body.name ?? `${source.name.replace(/\s*\([^)]*\)\s*$/, '')} (${label})`,
-          status: secrets ? (source.status === 'pending_auth' ? 'pending_auth' : 'connected') : source.status,
+          status: secrets ? (source.status === 'pending_auth' || source.status === 'pending' ? source.status : 'connected') : source.status,
           config,
           credentials: secrets ? vault.encrypt(secrets, id) : null,
           credentialsKeyId: secrets ? vault.activeKeyId : null,

@@ -5,7 +5,7 @@ import { ErrorResponseSchema, IdParamsSchema } from '../../contracts/api/common.
 import { AppError } from '../../contracts/errors.js';
 import { hasPastedSecret, validateConfig, validateFields } from '../../core/connection-input.js';
 import { newId } from '../../core/ids.js';
-import { updateConnection } from '../../db/queries/connections.js';
+import { settleConnectionStatus, updateConnection } from '../../db/queries/connections.js';
 import type { ConnectionSecrets } from '../../engine/connection-http.js';
 import { probeCredentials } from '../../engine/verify-probe.js';
 import { defaultEngineOptions } from '../../engine/engine-deps.js';
@@ -42,7 +42,10 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
         response: { 200: ProbeResponse, 400: ErrorResponseSchema, 404: ErrorResponseSchema },
       },
     },
-    async (request) => probeSubmitted(request.params.id, request.body),
+    async (request) => {
+      const { ok, message } = await probeSubmitted(request.params.id, request.body);
+      return { ok, message };
+    },
   );
 
   app.post(
@@ -60,8 +63,8 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       if (!catalog.has(request.body.connector)) {
         throw new AppError('validation_failed', `connector: no connector "${request.body.connector}" in the catalog.`, { field: 'connector' });
       }
-      const result = await probeSubmitted(request.body.connector, request.body);
-      return { ...result, success: result.ok };
+      const { ok, message } = await probeSubmitted(request.body.connector, request.body);
+      return { ok, message, success: ok };
     },
   );
 
@@ -97,8 +100,11 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
         }
       }
       const checkedAt = new Date();
-      await updateConnection(db, auth.workspaceId, connection.id, { lastCheckAt: checkedAt, lastCheckOk: result.ok, lastCheckMessage: result.message.slice(0, 500) });
-      return { ...result, checked_at: checkedAt.toISOString() };
+      const checked = { lastCheckAt: checkedAt, lastCheckOk: result.ok, lastCheckMessage: result.message.slice(0, 500) };
+      // A passing check is what proves an unverified (pending) connection's credentials; a failing one leaves it pending.
+      if (result.ok) await settleConnectionStatus(db, connection.id, 'connected', ['pending'], checked);
+      else await updateConnection(db, auth.workspaceId, connection.id, checked);
+      return { ok: result.ok, message: result.message, checked_at: checkedAt.toISOString() };
     },
   );
 }

@@ -45,7 +45,8 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
       let skipped = 0;
       for (const connection of await allConnections(deps, auth.workspaceId)) {
         const { manifest } = catalog.get(connection.connectorId);
-        if (connection.status === 'disabled' || connection.status === 'pending_auth' || (!connection.credentials && manifest.auth_mode !== 'none')) continue;
+        // A pending connection's credentials are unproven: only a manual sync (a sync is a check) or a check runs it.
+        if (connection.status === 'disabled' || connection.status === 'pending_auth' || connection.status === 'pending' || (!connection.credentials && manifest.auth_mode !== 'none')) continue;
         const { run, existing } = await requestRun(db, boss, {
           workspaceId: auth.workspaceId,
           connectionId: connection.id,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ConnectionView } from '../../contracts/api/connections.js';
 import { apiFlags, type ApiFlags } from '../api-flags.js';
 import { apiClientFromEnv, type ApiClient } from '../api-client.js';
+import { connectCommand, type ConnectFlags } from './connect.js';
 import { printTable } from '../print-table.js';
 
 interface ConnectionList {
@@ -85,17 +86,10 @@ export function registerConnectionCommands(program: Command): void {
       .option('--field <key=value>', 'a credential field (repeatable)', (v, p: Record<string, string>) => keyValue(p, v), {})
       .option('--config <key=value>', 'a config setting (repeatable)', (v, p: Record<string, string>) => keyValue(p, v), {})
       .option('--product <product>', 'product tag')
-      .option('--company-id <id>', "a client company's own connection"),
-  ).action(async (connector: string, flags: ApiFlags & { name?: string; field: Record<string, string>; config: Record<string, string>; product?: string; companyId?: string }) => {
-    const created = await apiClientFromEnv(flags).request<{ id: string; status: string; next_step: string; oauth_url?: string }>('POST', '/connections', {
-      connector,
-      fields: flags.field,
-      config: flags.config,
-      ...(flags.name ? { name: flags.name } : {}),
-      ...(flags.product ? { product: flags.product } : {}),
-      ...(flags.companyId ? { company_id: flags.companyId } : {}),
-    });
-    process.stdout.write(`${created.id}  ${created.status}${created.oauth_url ? `\nOpen to authorize: ${created.oauth_url}` : ''}\n`);
+      .option('--company-id <id>', "a client company's own connection")
+      .option('--no-verify', 'save without probing the credentials at the provider (status pending until a check or sync passes)'),
+  ).action(async (connector: string, flags: ApiFlags & ConnectFlags) => {
+    await connectCommand(apiClientFromEnv(flags), connector, flags);
   });
 
   const connections = program.command('connections').description('List, show, delete and disconnect connections');

@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createGithubSandbox } from './sandbox/index.js';
@@ -8,6 +9,7 @@ import { streams } from './streams.js';
 export const github: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { issues: handSetState(cursorKinds.isoDate), pull_requests: handSetState(cursorKinds.isoDate) },
   crm: crmMapping,
   sandbox: createGithubSandbox,
 };

@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createGmailSandbox } from './sandbox/index.js';
@@ -8,6 +9,7 @@ import { streams } from './streams.js';
 export const gmail: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { messages: handSetState(cursorKinds.historyIdOrIsoDate) },
   crm: crmMapping,
   sandbox: createGmailSandbox,
 };

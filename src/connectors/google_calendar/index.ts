@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createGoogleCalendarSandbox } from './sandbox/index.js';
@@ -8,6 +9,7 @@ import { streams } from './streams.js';
 export const googleCalendar: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { events: handSetState(cursorKinds.isoDate) },
   crm: crmMapping,
   sandbox: createGoogleCalendarSandbox,
 };

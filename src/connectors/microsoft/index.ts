@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createMicrosoftSandbox } from './sandbox/index.js';
@@ -8,6 +9,7 @@ import { streams } from './streams.js';
 export const microsoft: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { events: handSetState(cursorKinds.deltaLinkOrIsoDate), messages: handSetState(cursorKinds.deltaLinkOrIsoDate) },
   crm: crmMapping,
   sandbox: createMicrosoftSandbox,
 };

@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { afterAuthorization } from './after-authorization.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
@@ -9,6 +10,7 @@ import { streams } from './streams.js';
 export const quickbooks: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { invoices: handSetState(cursorKinds.isoDate), customers: handSetState(cursorKinds.isoDate) },
   crm: crmMapping,
   sandbox: createQuickBooksSandbox,
   afterAuthorization,

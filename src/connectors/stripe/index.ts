@@ -1,14 +1,19 @@
 import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
+import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createStripeSandbox } from './sandbox/index.js';
 import { streams } from './streams.js';
 import { verifyStripeSignature } from './webhook-signature.js';
 
+/** A hand-set cursor of a Stripe list: a `created` time (Unix seconds) or a date. */
+const byCreated = handSetState(cursorKinds.unixSecondsOrIsoDate);
+
 /** The Stripe connector: manifest, stream readers, the local simulator, and webhook signature checks. */
 export const stripe: ConnectorDefinition = {
   manifest,
   streams,
+  stateSchemas: { customers: byCreated, invoices: byCreated, charges: byCreated, subscriptions: byCreated },
   crm: crmMapping,
   sandbox: createStripeSandbox,
   webhook: {

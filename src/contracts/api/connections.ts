@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { PaginationSchema } from '../pagination.js';
 
-export const connectionStatuses = ['disconnected', 'pending_auth', 'connected', 'syncing', 'error', 'disabled'] as const;
+/**
+ * `pending`: saved with `verify: false`, credentials not yet proven; a passing check or a successful sync makes it
+ * `connected`. Schedules, run-all and webhook triggers skip it; a manual sync may run (a sync is a check).
+ */
+export const connectionStatuses = ['disconnected', 'pending_auth', 'pending', 'connected', 'syncing', 'error', 'disabled'] as const;
 export const ConnectionStatusSchema = z.enum(connectionStatuses);
 
 export const ScheduleSchema = z
@@ -29,6 +33,11 @@ export const CreateConnectionBodySchema = z.object({
   notify_user_ids: z.array(z.string()).default([]),
   /** OAuth installs: where the browser lands after authorizing (same allowlist as POST /oauth/:connector/authorize). */
   return_url: z.string().url().max(2000).optional(),
+  /**
+   * Default true: credentials are probed at the provider before anything is saved (where the connector has a
+   * probe). false saves them unverified, as `pending` until POST /connections/:id/check or a sync passes.
+   */
+  verify: z.boolean().optional(),
 });
 export type CreateConnectionBody = z.infer<typeof CreateConnectionBodySchema>;
 

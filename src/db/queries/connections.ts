@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db.js';
 import { connections } from '../schema.js';
 
@@ -82,6 +82,17 @@ export async function updateConnectionById(db: Db, id: string, patch: Connection
   await db
     .update(connections)
     .set({ ...patch, updatedAt: new Date() })
+    .where(eq(connections.id, id));
+}
+
+/**
+ * The engine's status writes: `status` only if the connection is still in one of `from` (so the end of a run
+ * never resurrects a connection disconnected or disabled meanwhile), the rest of `patch` always, in one statement.
+ */
+export async function settleConnectionStatus(db: Db, id: string, status: string, from: readonly string[], patch: ConnectionPatch = {}): Promise<void> {
+  await db
+    .update(connections)
+    .set({ ...patch, status: sql`case when ${inArray(connections.status, [...from])} then ${status}::text else ${connections.status} end`, updatedAt: new Date() })
     .where(eq(connections.id, id));
 }
 

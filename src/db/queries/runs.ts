@@ -175,3 +175,21 @@ export async function finishRunStream(
     .set({ status: patch.status, error: patch.error ?? null, completedAt: new Date() })
     .where(and(eq(runStreams.runId, runId), eq(runStreams.stream, stream)));
 }
+
+/**
+ * Every stream of an ended run ends too, with its counts kept: the ones still RUNNING (or PENDING) take `status`;
+ * the requested ones never reached get a row with `unreached` (zero counts), so no stream of a finished run
+ * claims to be in progress.
+ */
+export async function closeRunStreams(db: Db, runId: string, requested: readonly string[], status: string, unreached: string, error: string | null = null): Promise<void> {
+  const now = new Date();
+  await db
+    .update(runStreams)
+    .set({ status, error: sql`coalesce(${runStreams.error}, ${error})`, completedAt: now })
+    .where(and(eq(runStreams.runId, runId), inArray(runStreams.status, ['RUNNING', 'PENDING'])));
+  if (requested.length === 0) return;
+  await db
+    .insert(runStreams)
+    .values(requested.map((stream) => ({ runId, stream, status: unreached, completedAt: now })))
+    .onConflictDoNothing();
+}
