@@ -21,6 +21,24 @@ export interface RuntimeConfig {
   oauthApps: OAuthApps;
   /** URL prefixes an OAuth callback may send the browser back to (TRIBUTARY_OAUTH_RETURN_URLS). */
   oauthReturnUrls: string[];
+  /**
+   * On SIGTERM/SIGINT: how long running runs get to reach a page boundary, commit and hand themselves back, and
+   * the API to drain, before the process exits anyway (TRIBUTARY_SHUTDOWN_GRACE_SECONDS, default 25: inside
+   * Kubernetes' 30 s).
+   */
+  shutdownGraceSeconds: number;
+  /** Seconds between readiness turning 503 and the listener closing, for load balancers to notice (default 0). */
+  shutdownDelaySeconds: number;
+  /** Guards GET /metrics when set (TRIBUTARY_METRICS_TOKEN). */
+  metricsToken: string | undefined;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds (0 or more), got "${raw}".`);
+  return n;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -49,6 +67,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     workerConcurrency: concurrency,
     cronSecret: env['TRIBUTARY_CRON_SECRET'] || undefined,
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    shutdownGraceSeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_GRACE_SECONDS', 25),
+    shutdownDelaySeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_DELAY_SECONDS', 0),
+    metricsToken: env['TRIBUTARY_METRICS_TOKEN'] || undefined,
     ...readOAuthConfig(env),
   };
 }

@@ -17,7 +17,12 @@ import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { checkKeyRing } from '../jobs/check-key-ring.js';
 import { createHostAllowlist } from '../http-client/index.js';
-import { startJobQueue } from '../jobs/job-queue.js';
+import { SYNC_QUEUE, startJobQueue } from '../jobs/job-queue.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { WorkerShutdown } from '../engine/worker-shutdown.js';
+import type { Metrics } from '../contracts/metrics.js';
+import type { Readiness } from '../api/app-deps.js';
+import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
 import type { RuntimeConfig } from './config.js';
@@ -35,6 +40,12 @@ export interface Runtime {
   /** Set when this start created the first workspace. */
   bootstrap: (NewWorkspace & { generated: boolean }) | null;
   url: string | undefined;
+  metrics: Metrics;
+  readiness: Readiness;
+  /**
+   * A graceful stop: readiness turns 503 at once; the job queue stops fetching; running runs stop at their next
+   * page boundary, commit and go back to the queue; the API drains its requests. Bounded by the grace period.
+   */
   close(): Promise<void>;
 }
 
@@ -50,6 +61,8 @@ export interface RuntimeOptions {
   engine?: Partial<EngineOptions>;
   /** Connectors besides the shipped ones (tests bring their own providers). */
   connectors?: ConnectorDefinition[];
+  /** Node's process metrics in /metrics (default on). */
+  processMetrics?: boolean;
 }
 
 async function loadKeyring(config: RuntimeConfig): Promise<KeyStore> {
@@ -77,6 +90,46 @@ async function checkKeysCoverCredentials(database: Database, keyring: Keyring): 
   await checkKeyRing(database.db, new Vault(keyring));
 }
 
+/**
+ * The order of a graceful stop, within `shutdownGraceSeconds` (the CLI exits at its end whatever is left):
+ * readiness 503 first; then at once the queue stops fetching and running runs are asked to stop at a page
+ * boundary (they commit, go back to PENDING with a fresh job, and their jobs complete); after the optional delay
+ * for load balancers, the API stops accepting and drains. A run still in a slow page 5 s before the end is cut
+ * off mid-page (what it committed stays, and it is handed back the same way); a handler pg-boss still holds at
+ * its timeout has its job failed, so the job is retried elsewhere. The pool and the database close last.
+ */
+async function stopGracefully(parts: {
+  config: RuntimeConfig;
+  app: FastifyInstance | undefined;
+  boss: PgBoss;
+  database: Database;
+  shutdown: WorkerShutdown;
+  logger: Logger;
+  beginShutdown: () => void;
+}): Promise<void> {
+  const { config, app, boss, database, shutdown } = parts;
+  parts.beginShutdown();
+  shutdown.request();
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  const hardStop = setTimeout(() => shutdown.abort(), Math.max(graceMs - 5000, graceMs / 2));
+  hardStop.unref();
+  try {
+    const workers = boss.stop({ graceful: true, close: false, timeout: Math.max(1000, graceMs - 2000) });
+    const api = (async () => {
+      if (!app) return;
+      if (config.shutdownDelaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+      await app.close();
+    })();
+    const results = await Promise.allSettled([workers, api]);
+    for (const result of results) if (result.status === 'rejected') parts.logger.error({ err: result.reason }, 'graceful stop step failed');
+  } finally {
+    clearTimeout(hardStop);
+  }
+  // The API has drained: nothing uses the queue's pool or the database any more.
+  await boss.stop({ close: true }).catch(() => undefined);
+  await database.close();
+}
+
 /** Wires every part once: the only place that builds singletons. */
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -95,12 +148,37 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
     const boss = await startJobQueue(database, logger);
+    let jobQueueRunning = true;
+    let shuttingDown = false;
+    boss.on('stopped', () => {
+      jobQueueRunning = false;
+    });
+    const readiness: Readiness = {
+      get shuttingDown() {
+        return shuttingDown;
+      },
+      get jobQueueRunning() {
+        return jobQueueRunning;
+      },
+      pendingMigrations: () => pendingMigrations(database.db, database.schema),
+    };
+    const metrics = createPrometheusMetrics({
+      processMetrics: options.processMetrics ?? true,
+      queueDepth: async () => {
+        const queue = await boss.getQueue(SYNC_QUEUE);
+        if (!queue) return null;
+        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
+      },
+    });
+    const shutdown = new WorkerShutdown();
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
       options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, oauthApps: config.oauthApps, ...options.engine },
+      metrics,
+      shutdown,
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
@@ -109,9 +187,20 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     let app: FastifyInstance | undefined;
     let bootstrap: Runtime['bootstrap'] = null;
     let url: string | undefined;
+    let closing: Promise<void> | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
-      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
+      app = await buildApp({
+        db: database.db,
+        catalog,
+        vault,
+        keys,
+        boss,
+        logger,
+        config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls, metricsToken: config.metricsToken },
+        readiness,
+        metrics,
+      });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     }
     return {
@@ -125,10 +214,11 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       app,
       bootstrap,
       url,
-      async close() {
-        await app?.close();
-        await boss.stop({ graceful: true, timeout: 10_000 });
-        await database.close();
+      metrics,
+      readiness,
+      close() {
+        closing ??= stopGracefully({ config, app, boss, database, shutdown, logger, beginShutdown: () => (shuttingDown = true) });
+        return closing;
       },
     };
   } catch (error) {

@@ -41,3 +41,11 @@ export async function migrate(db: Db, schema: string): Promise<{ applied: string
   }
   return { applied };
 }
+
+/** Migrations this build knows that the database has not applied yet (readiness: a process ahead of its schema is not ready). */
+export async function pendingMigrations(db: Db, schema: string): Promise<string[]> {
+  const journal = JSON.parse(await readFile(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
+  const rows = await queryRows<{ tag: string }>(db, sql`select tag from ${ident(schema)}.schema_migrations`);
+  const applied = new Set(rows.map((r) => r.tag));
+  return journal.entries.map((e) => e.tag).filter((tag) => !applied.has(tag));
+}
