@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../contracts/errors.js';
 import type { Metrics } from '../../contracts/metrics.js';
 
@@ -20,7 +21,7 @@ export async function metricsRoutes(app: FastifyInstance, metrics: Metrics, toke
         summary: 'Prometheus metrics (runs, records, queue depth, provider requests, API latency, process)',
         description: 'Text exposition format. Needs `Authorization: Bearer <TRIBUTARY_METRICS_TOKEN>` when the operator set that token; otherwise open.',
         security: token === undefined ? [] : [{ bearer: [] }],
-        response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        response: { 200: z.string().describe('Prometheus text exposition format (text/plain; version=0.0.4)') },
       },
     },
     async (request, reply) => {
