@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connector-kit.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { queryRows } from '../src/db/db.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { freePort, killAllChildren, sleep, spawnTributary, tail, type TributaryChild } from './support/child-process.js';
-import { testDatabaseUrl } from './support/databases.js';
+import { databaseKinds, testDatabaseUrl } from './support/databases.js';
+import { runLogMessages } from './support/run-helpers.js';
+import { testManifest } from './support/test-manifest.js';
 import { sandboxIssueIds } from './support/github-sandbox-ids.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { waitForRun } from './support/wait-for-run.js';
 
 /**
  * SIGTERM during a run (a deploy, a scale-down): the process stops taking jobs, the run stops at its next page
@@ -289,4 +293,83 @@ describe('graceful shutdown on the embedded database: `tributary serve` gets SIG
     },
     600_000,
   );
+});
+
+/**
+ * A provider that stops answering in the middle of a page, once: the shutdown cannot wait for a page boundary.
+ * The reader waits on its signal as an HTTP request in flight does.
+ */
+const STALL_TOTAL = 200;
+const STALL_AT_PAGE = 3;
+const stall = { armed: true, reached: null as (() => void) | null };
+const stallingConnector: ConnectorDefinition = {
+  manifest: testManifest({
+    id: 'stall_test',
+    name: 'Stalling test',
+    description: 'Pages of 20, resumable by page; hangs once in the middle of a page',
+    streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
+  }),
+  streams: {
+    async *items(ctx): AsyncGenerator<StreamMessage> {
+      for (let page = Number(ctx.state?.['page'] ?? 0); page * 20 < STALL_TOTAL; page++) {
+        if (page === STALL_AT_PAGE && stall.armed) {
+          stall.armed = false;
+          stall.reached?.();
+          await new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+        }
+        yield { type: 'records', records: Array.from({ length: 20 }, (_, i) => ({ id: `r${page * 20 + i}` })) };
+        yield { type: 'state', state: { page: page + 1 } };
+      }
+    },
+  },
+};
+
+describe.each(databaseKinds)('graceful shutdown bounded by its grace period on %s', (kind) => {
+  const GRACE = 4;
+  let dir: string;
+  let rt: TestRuntime | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tributary-grace-'));
+  });
+  afterAll(async () => {
+    await rt?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stops a run stuck in a page before the grace period ends, hands it back, and the next start completes it', async () => {
+    const storage = kind === 'pglite' ? { pgliteDataDir: path.join(dir, 'pgdata') } : {};
+    const options = { connectors: [stallingConnector], engine: { batchSize: 20 }, config: { shutdownGraceSeconds: GRACE } };
+    const first = await startTestRuntime(kind, { ...options, ...storage });
+    rt = first;
+    const key = first.bootstrap!.apiKey;
+    const installed = await first.inject({ method: 'POST', url: '/api/v1/connections', key, body: { connector: 'stall_test', name: 'stall' } });
+    expect(installed.status, JSON.stringify(installed.body)).toBe(201);
+    stall.armed = true;
+    const stalled = new Promise<void>((resolve) => (stall.reached = resolve));
+    const started = await first.inject({ method: 'POST', url: `/api/v1/connections/${installed.body.id}/runs`, key, body: {} });
+    expect(started.status).toBe(202);
+    const runId: string = started.body.run.id;
+    await stalled;
+    // Every page before the stall committed: the run now waits inside a page, with no boundary to stop at.
+    await pollUntil('the pages before the stall to commit', async () => (await first.inject({ method: 'GET', url: `/api/v1/runs/${runId}`, key })).body as RunView, (r) => (r.streams[0]?.created ?? 0) >= STALL_AT_PAGE * 20, 30_000);
+
+    const stopStarted = Date.now();
+    await first.stop({ keepData: true });
+    rt = undefined;
+    const stopMs = Date.now() - stopStarted;
+    // Cut off mid-page five seconds before the end of the grace period (here: at its half), never after it.
+    expect(stopMs).toBeLessThan(GRACE * 1000);
+    expect(stopMs).toBeGreaterThanOrEqual((GRACE * 1000) / 2 - 100);
+
+    const second = await startTestRuntime(kind, { ...options, ...storage, schema: first.schema, config: { ...options.config, encryptionKeys: first.config.encryptionKeys } });
+    rt = second;
+    const run = await waitForRun(second, key, runId);
+    expect(run.status, run.error ?? '').toBe('COMPLETED');
+    expect(run.attempts).toBe(2);
+    expect(run.streams[0]).toMatchObject({ status: 'COMPLETED', created: STALL_TOTAL, updated: 0, failed: 0 });
+    const messages = await runLogMessages(second, key, runId);
+    expect(messages.some((m) => m.startsWith('The worker is shutting down: committed work is kept'))).toBe(true);
+    expect(messages.some((m) => /^Run (failed|cancelled)/.test(m))).toBe(false);
+  });
 });
