@@ -100,8 +100,9 @@ describe.runIf(testDatabaseUrl)('graceful shutdown on PostgreSQL: `tributary wor
     await sandbox?.close();
   });
 
-  const startWorker = async (name: string): Promise<TributaryChild> => {
+  const startWorker = async (name: string, env: Record<string, string> = {}): Promise<TributaryChild> => {
     const worker = spawnTributary(name, ['worker'], {
+      ...env,
       DATABASE_URL: testDatabaseUrl!,
       TRIBUTARY_DB_SCHEMA: rt.database.schema,
       TRIBUTARY_ENCRYPTION_KEYS: rt.config.encryptionKeys!,
@@ -145,7 +146,9 @@ describe.runIf(testDatabaseUrl)('graceful shutdown on PostgreSQL: `tributary wor
       expect(jobs[1]!.retry_count).toBe(0);
       expect(new Date(jobs[1]!.start_after).getTime()).toBeLessThanOrEqual(new Date(jobs[1]!.now).getTime());
 
-      const second = await startWorker('worker 2');
+      // The second worker also serves its probes and counters (TRIBUTARY_WORKER_PORT): runs happen in workers.
+      const workerPort = await freePort();
+      const second = await startWorker('worker 2', { TRIBUTARY_WORKER_PORT: String(workerPort), HOST: '127.0.0.1' });
       const readyAt = Date.now();
       const picked = await pollUntil('the run to be picked up again', readRun, (run) => run.attempts > 1, PROMPT_PICKUP_MS);
       const pickupMs = Date.now() - readyAt;
@@ -161,6 +164,13 @@ describe.runIf(testDatabaseUrl)('graceful shutdown on PostgreSQL: `tributary wor
       expect(issues).toMatchObject({ status: 'COMPLETED', created: expected, updated: 0, deleted: 0, failed: 0 });
       // The stop committed what it had read: only the page after the last checkpoint is read twice.
       expect(issues.unchanged).toBeLessThanOrEqual(PAGE_SIZE);
+
+      const ready = await fetch(`http://127.0.0.1:${workerPort}/health/ready`);
+      expect(ready.status).toBe(200);
+      const scraped = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
+      expect(scraped).toContain('tributary_runs_finished_total{connector="github",status="COMPLETED"} 1');
+      expect(scraped).toContain(`tributary_records_synced_total{connector="github",stream="issues",kind="created"} ${expected - issuesOf(handedBack)!.created}`);
+      expect((await fetch(`http://127.0.0.1:${workerPort}/api/v1/connectors`)).status, 'a worker serves no API').toBe(404);
 
       const [workspace] = await queryRows<{ data_schema: string }>(rt.database.db, sql`select data_schema from workspaces where id = ${rt.bootstrap!.workspaceId}`);
       const stored = await queryRows<{ id: string }>(rt.database.db, sql`select id from ${sql.raw(`"${workspace!.data_schema}"."github_issues"`)} where connection_id = ${connectionId} and deleted_at is null`);

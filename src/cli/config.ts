@@ -31,6 +31,16 @@ export interface RuntimeConfig {
   shutdownDelaySeconds: number;
   /** Guards GET /metrics when set (TRIBUTARY_METRICS_TOKEN). */
   metricsToken: string | undefined;
+  /** `tributary worker` serves /health/* and /metrics on this port when set (TRIBUTARY_WORKER_PORT); unset, it listens on nothing. */
+  workerPort: number | undefined;
+}
+
+function optionalPort(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}".`);
+  return n;
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -70,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     shutdownGraceSeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_GRACE_SECONDS', 25),
     shutdownDelaySeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_DELAY_SECONDS', 0),
     metricsToken: env['TRIBUTARY_METRICS_TOKEN'] || undefined,
+    workerPort: optionalPort(env, 'TRIBUTARY_WORKER_PORT'),
     ...readOAuthConfig(env),
   };
 }

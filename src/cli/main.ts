@@ -83,7 +83,7 @@ program
     if (!config.databaseUrl) throw new Error('`tributary worker` needs DATABASE_URL: the embedded database serves one process, so scale-out means PostgreSQL.');
     const runtime = await startRuntime(config, { api: false, worker: true });
     stopOnSignal(runtime);
-    runtime.logger.info(`Tributary worker started (concurrency ${config.workerConcurrency})`);
+    runtime.logger.info(`Tributary worker started (concurrency ${config.workerConcurrency})${runtime.url ? `; health and metrics on ${runtime.url}` : ''}`);
   });
 
 program

@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { bootstrapOwner, type NewWorkspace } from '../api/bootstrap-owner.js';
 import { buildApp } from '../api/build-app.js';
+import { buildOpsApp } from '../api/build-ops-app.js';
 import { createLogger } from '../api/create-logger.js';
 import { allConnectors } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../contracts/connector-kit.js';
@@ -36,6 +37,7 @@ export interface Runtime {
   keys: KeyStore;
   boss: PgBoss;
   logger: Logger;
+  /** The API (serve), or a worker's /health and /metrics when TRIBUTARY_WORKER_PORT is set. */
   app: FastifyInstance | undefined;
   /** Set when this start created the first workspace. */
   bootstrap: (NewWorkspace & { generated: boolean }) | null;
@@ -202,6 +204,9 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
         metrics,
       });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+    } else if (config.workerPort !== undefined && options.listen !== false) {
+      app = await buildOpsApp({ db: database.db, logger, readiness, metrics, metricsToken: config.metricsToken });
+      url = await app.listen({ port: config.workerPort, host: config.host });
     }
     return {
       config,

@@ -16,7 +16,7 @@ const ReadyBody = z.object({
 });
 type Ready = z.infer<typeof ReadyBody>;
 
-export async function healthRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function healthRoutes(fastify: FastifyInstance, deps: Pick<AppDeps, 'db' | 'readiness'>): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const databaseReachable = async (): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
