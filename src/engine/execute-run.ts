@@ -34,7 +34,7 @@ export type RunOutcome =
    * the queue (PENDING, a new job) to resume from its checkpoint. `attempt` is the attempt that stopped, or null
    * if the run was not claimed by this process at all.
    */
-  | { status: 'HANDED_BACK'; runId: string; attempt: number | null; connector?: string };
+  | { status: 'HANDED_BACK'; runId: string; attempt: number | null };
 
 const workerId = `${hostname()}:${process.pid}`;
 
@@ -183,7 +183,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     if (isHandBack(error, controller.signal)) {
       log('info', 'The worker is shutting down: committed work is kept, and the run goes back to the queue to resume from its checkpoint', { worker: workerId });
       await Promise.all(pending);
-      return { status: 'HANDED_BACK', runId: run.id, attempt: run.attempts, connector: connection.connectorId };
+      return { status: 'HANDED_BACK', runId: run.id, attempt: run.attempts };
     }
     return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
   } finally {
