@@ -26,8 +26,7 @@ export async function metricsRoutes(app: FastifyInstance, metrics: Metrics, toke
     },
     async (request, reply) => {
       if (expected) {
-        const header = request.headers.authorization ?? '';
-        const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+        const given = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
         // Digests of equal length, so the comparison takes the same time whatever was sent.
         if (!timingSafeEqual(digest(given), expected)) throw new AppError('unauthorized', 'GET /metrics needs the metrics token (Authorization: Bearer <TRIBUTARY_METRICS_TOKEN>).');
       }
