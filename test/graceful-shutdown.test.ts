@@ -340,6 +340,7 @@ describe.each(databaseKinds)('graceful shutdown bounded by its grace period on %
   let rt: TestRuntime | undefined;
 
   beforeAll(async () => {
+    tornDown = false;
     dir = await mkdtemp(path.join(tmpdir(), 'tributary-grace-'));
   });
   afterAll(async () => {
