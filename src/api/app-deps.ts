@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { Metrics } from '../contracts/metrics.js';
 import type { Catalog } from '../core/catalog.js';
 import type { KeyStore } from '../core/key-store.js';
 import type { Vault } from '../core/vault.js';
@@ -18,6 +19,18 @@ export interface AppConfig {
   oauthApps: OAuthApps;
   /** URL prefixes the OAuth callback may redirect to, besides publicUrl. */
   oauthReturnUrls: string[];
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it is open like /health. */
+  metricsToken?: string | undefined;
+}
+
+/** What GET /health/ready asks of the process around the app. */
+export interface Readiness {
+  /** True from the first moment of a shutdown: ready turns 503 before anything stops, so load balancers move on. */
+  readonly shuttingDown: boolean;
+  /** pg-boss started and not stopped. */
+  readonly jobQueueRunning: boolean;
+  /** Migrations this build knows that the database lacks. */
+  pendingMigrations(): Promise<string[]>;
 }
 
 export interface AppDeps {
@@ -29,4 +42,6 @@ export interface AppDeps {
   boss: PgBoss;
   logger: Logger;
   config: AppConfig;
+  readiness?: Readiness | undefined;
+  metrics?: Metrics | undefined;
 }

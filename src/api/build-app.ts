@@ -16,6 +16,7 @@ import { crmMappingRoutes } from './routes/crm-mappings.js';
 import { variantRoutes } from './routes/variants.js';
 import { disconnectRoutes } from './routes/disconnect.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { oauthAuthorizeRoutes } from './routes/oauth-authorize.js';
 import { oauthCallbackRoutes } from './routes/oauth-callback.js';
 import { keyRoutes } from './routes/keys.js';
@@ -52,6 +53,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // (The webhook trigger's scope adds its own raw parsers.)
   app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', refuseUnredactedCredentialRoute);
+  const metrics = deps.metrics;
+  if (metrics) {
+    // By route pattern (`/api/v1/runs/:id`), never the URL: no ids or tokens in labels, and bounded cardinality.
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.apiRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -71,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => healthRoutes(scope, deps));
+  if (metrics) await app.register(async (scope) => metricsRoutes(scope, metrics, deps.config.metricsToken));
   await app.register(async (scope) => triggerRoutes(scope, deps), { prefix: '/api/v1' });
   // Public like the trigger: a provider's redirect carries no API key; the signed state is the credential.
   await app.register(async (scope) => oauthCallbackRoutes(scope, deps), { prefix: '/api/v1' });

@@ -30,6 +30,18 @@ export interface RuntimeConfig {
   backupIntervalMs: number;
   /** How many automatic backups to keep (TRIBUTARY_BACKUP_KEEP, default 7). */
   backupKeep: number;
+  /**
+   * On SIGTERM/SIGINT: how long running runs get to reach a page boundary, commit and hand themselves back, and
+   * the API to drain, before the process exits anyway (TRIBUTARY_SHUTDOWN_GRACE_SECONDS, default 25: inside
+   * Kubernetes' 30 s).
+   */
+  shutdownGraceSeconds: number;
+  /** Seconds between readiness turning 503 and the listener closing, for load balancers to notice (default 0). */
+  shutdownDelaySeconds: number;
+  /** Guards GET /metrics when set (TRIBUTARY_METRICS_TOKEN). */
+  metricsToken: string | undefined;
+  /** `tributary worker` serves /health/* and /metrics on this port when set (TRIBUTARY_WORKER_PORT); unset, it listens on nothing. */
+  workerPort: number | undefined;
 }
 
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -41,6 +53,22 @@ function readBackupInterval(value: string | undefined): number {
   const match = /^(\d+)\s*([smhd])$/.exec(text);
   if (!match || Number(match[1]) === 0) throw new Error(`TRIBUTARY_BACKUP_INTERVAL must be a duration such as 30m, 24h or 7d (or off), got "${value}".`);
   return Number(match[1]) * durationUnits[match[2]!]!;
+}
+
+function optionalPort(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}".`);
+  return n;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds (0 or more), got "${raw}".`);
+  return n;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -78,6 +106,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     logFormat: readLogFormat(env['LOG_FORMAT']),
     backupIntervalMs: readBackupInterval(env['TRIBUTARY_BACKUP_INTERVAL']),
     backupKeep,
+    shutdownGraceSeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_GRACE_SECONDS', 25),
+    shutdownDelaySeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_DELAY_SECONDS', 0),
+    metricsToken: env['TRIBUTARY_METRICS_TOKEN'] || undefined,
+    workerPort: optionalPort(env, 'TRIBUTARY_WORKER_PORT'),
     ...readOAuthConfig(env),
   };
 }

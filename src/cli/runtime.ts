@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { bootstrapOwner, type NewWorkspace } from '../api/bootstrap-owner.js';
 import { buildApp } from '../api/build-app.js';
 import { isLiveApiKey } from '../api/owner-key.js';
+import { buildOpsApp } from '../api/build-ops-app.js';
 import { createLogger } from '../api/create-logger.js';
 import { allConnectors } from '../connectors/index.js';
 import type { ConnectorDefinition } from '../contracts/connector-kit.js';
@@ -18,7 +19,12 @@ import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { checkKeyRing } from '../jobs/check-key-ring.js';
 import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
-import { startJobQueue } from '../jobs/job-queue.js';
+import { SYNC_QUEUE, startJobQueue } from '../jobs/job-queue.js';
+import { pendingMigrations } from '../db/migrate.js';
+import { WorkerShutdown } from '../engine/worker-shutdown.js';
+import type { Metrics } from '../contracts/metrics.js';
+import type { Readiness } from '../api/app-deps.js';
+import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { startSyncWorker } from '../jobs/sync-worker.js';
 import { startAutoBackup } from './auto-backup.js';
@@ -35,12 +41,19 @@ export interface Runtime {
   keys: KeyStore;
   boss: PgBoss;
   logger: Logger;
+  /** The API (serve), or a worker's /health and /metrics when TRIBUTARY_WORKER_PORT is set. */
   app: FastifyInstance | undefined;
   /** Set when this start created the first workspace. */
   bootstrap: (NewWorkspace & { generated: boolean }) | null;
   /** TRIBUTARY_ADMIN_KEY is set, the database already had a workspace, and the key is none of its keys. */
   adminKeyIgnored: boolean;
   url: string | undefined;
+  metrics: Metrics;
+  readiness: Readiness;
+  /**
+   * A graceful stop: readiness turns 503 at once; the job queue stops fetching; running runs stop at their next
+   * page boundary, commit and go back to the queue; the API drains its requests. Bounded by the grace period.
+   */
   close(): Promise<void>;
 }
 
@@ -58,6 +71,8 @@ export interface RuntimeOptions {
   connectors?: ConnectorDefinition[];
   /** Named in the embedded data folder's lock (default `serve`, or `worker` without the API). */
   command?: string;
+  /** Node's process metrics in /metrics (default on). */
+  processMetrics?: boolean;
 }
 
 async function loadKeyring(config: RuntimeConfig): Promise<KeyStore> {
@@ -94,6 +109,46 @@ async function checkKeysCoverCredentials(database: Database, keyring: Keyring): 
   await checkKeyRing(database.db, new Vault(keyring));
 }
 
+/**
+ * The order of a graceful stop, within `shutdownGraceSeconds` (the CLI exits at its end whatever is left):
+ * readiness 503 first; then at once the queue stops fetching and running runs are asked to stop at a page
+ * boundary (they commit, go back to PENDING with a fresh job, and their jobs complete); after the optional delay
+ * for load balancers, the API stops accepting and drains. A run still in a slow page 5 s before the end is cut
+ * off mid-page (what it committed stays, and it is handed back the same way); a handler pg-boss still holds at
+ * its timeout has its job failed, so the job is retried elsewhere. The pool and the database close last.
+ */
+async function stopGracefully(parts: {
+  config: RuntimeConfig;
+  app: FastifyInstance | undefined;
+  boss: PgBoss;
+  database: Database;
+  shutdown: WorkerShutdown;
+  logger: Logger;
+  beginShutdown: () => void;
+}): Promise<void> {
+  const { config, app, boss, database, shutdown } = parts;
+  parts.beginShutdown();
+  shutdown.request();
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  const hardStop = setTimeout(() => shutdown.abort(), Math.max(graceMs - 5000, graceMs / 2));
+  hardStop.unref();
+  try {
+    const workers = boss.stop({ graceful: true, close: false, timeout: Math.max(1000, graceMs - 2000) });
+    const api = (async () => {
+      if (!app) return;
+      if (config.shutdownDelaySeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
+      await app.close();
+    })();
+    const results = await Promise.allSettled([workers, api]);
+    for (const result of results) if (result.status === 'rejected') parts.logger.error({ err: result.reason }, 'graceful stop step failed');
+  } finally {
+    clearTimeout(hardStop);
+  }
+  // The API has drained: nothing uses the queue's pool or the database any more.
+  await boss.stop({ close: true }).catch(() => undefined);
+  await database.close();
+}
+
 /** Wires every part once: the only place that builds singletons. */
 export async function startRuntime(config: RuntimeConfig, options: RuntimeOptions): Promise<Runtime> {
   const destination = options.logger ? undefined : logDestination(config.logFormat);
@@ -128,12 +183,37 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
     const boss = await startJobQueue(database, logger);
+    let jobQueueRunning = true;
+    let shuttingDown = false;
+    boss.on('stopped', () => {
+      jobQueueRunning = false;
+    });
+    const readiness: Readiness = {
+      get shuttingDown() {
+        return shuttingDown;
+      },
+      get jobQueueRunning() {
+        return jobQueueRunning;
+      },
+      pendingMigrations: () => pendingMigrations(database.db, database.schema),
+    };
+    const metrics = createPrometheusMetrics({
+      processMetrics: options.processMetrics ?? true,
+      queueDepth: async () => {
+        const queue = await boss.getQueue(SYNC_QUEUE);
+        if (!queue) return null;
+        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
+      },
+    });
+    const shutdown = new WorkerShutdown();
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
       options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, ...options.engine },
+      metrics,
+      shutdown,
     };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
@@ -143,11 +223,25 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     let bootstrap: Runtime['bootstrap'] = null;
     let adminKeyIgnored = false;
     let url: string | undefined;
+    let closing: Promise<void> | undefined;
     if (options.api) {
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
       adminKeyIgnored = bootstrap === null && config.adminKey !== undefined && !(await isLiveApiKey(database.db, config.adminKey));
-      app = await buildApp({ db: database.db, catalog, vault, keys, boss, logger, config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls } });
+      app = await buildApp({
+        db: database.db,
+        catalog,
+        vault,
+        keys,
+        boss,
+        logger,
+        config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls, metricsToken: config.metricsToken },
+        readiness,
+        metrics,
+      });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+    } else if (config.workerPort !== undefined && options.listen !== false) {
+      app = await buildOpsApp({ db: database.db, logger, readiness, metrics, metricsToken: config.metricsToken });
+      url = await app.listen({ port: config.workerPort, host: config.host });
     }
     const autoBackup =
       embeddedFolder && options.api && database.driver.kind === 'pglite'
@@ -166,15 +260,19 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       bootstrap,
       adminKeyIgnored,
       url,
-      async close() {
-        try {
-          await app?.close();
-          await boss.stop({ graceful: true, timeout: 10_000 });
-          await autoBackup?.stop();
-          await database.close();
-        } finally {
-          await lock?.release();
-        }
+      metrics,
+      readiness,
+      close() {
+        // The folder's lock outlives everything that uses the folder: released last, whatever failed before.
+        closing ??= (async () => {
+          try {
+            await autoBackup?.stop();
+            await stopGracefully({ config, app, boss, database, shutdown, logger, beginShutdown: () => (shuttingDown = true) });
+          } finally {
+            await lock?.release();
+          }
+        })();
+        return closing;
       },
     };
   } catch (error) {

@@ -19,7 +19,7 @@ async function readJournal(): Promise<Journal> {
   return JSON.parse(await readFile(path.join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as Journal;
 }
 
-/** Migrations this code knows that the database has not applied (for `tributary doctor`); applies nothing. */
+/** Migrations this code knows that the database has not applied (`tributary doctor`, readiness); applies nothing. */
 export async function pendingMigrations(db: Db, schema: string): Promise<string[]> {
   const journal = await readJournal();
   const exists = await queryRows<{ ok: boolean }>(db, sql`select to_regclass(${`${schema}.schema_migrations`}) is not null as ok`);

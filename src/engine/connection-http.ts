@@ -1,4 +1,5 @@
 import type { Manifest } from '../contracts/manifest.js';
+import type { Metrics } from '../contracts/metrics.js';
 import type { HttpClient } from '../http-client/http-types.js';
 import { paceFor } from '../core/request-pace.js';
 import { checkConnStringHosts } from './conn-string-guard.js';
@@ -24,6 +25,8 @@ export interface ConnectionHttpOptions {
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
   /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */
   refresh?: RefreshSecrets;
+  /** Counts each provider exchange by connector and HTTP status. */
+  metrics?: Metrics | undefined;
 }
 
 const guards = new Map<string, SsrfGuard>();
@@ -112,5 +115,10 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
     userAgent: 'Tributary/0.1',
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.metrics ? { onResponse: providerObserver(options.metrics, manifest.id) } : {}),
   });
+}
+
+function providerObserver(metrics: Metrics, connector: string): (status: number | 'network_error' | 'timeout') => void {
+  return (status) => metrics.providerResponse(connector, status);
 }

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../contracts/metrics.js';
 import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
 import type { OAuthApps } from './oauth/oauth-client.js';
+import type { WorkerShutdown } from './worker-shutdown.js';
 
 export interface EngineOptions {
   /** Records per commit. */
@@ -31,6 +33,10 @@ export interface EngineDeps {
   vault: Vault;
   logger: Logger;
   options: EngineOptions;
+  /** Counters for /metrics (runs, records, provider requests, refresh failures); absent in bare tests. */
+  metrics?: Metrics | undefined;
+  /** This process's shutdown: running runs hand themselves back when it is requested. */
+  shutdown?: WorkerShutdown | undefined;
 }
 
 export const defaultEngineOptions: EngineOptions = {

@@ -23,7 +23,7 @@ import { connectionHttp, secretValues, type ConnectionSecrets } from './connecti
 import { noteSyncFailure, projectAfterRun } from './crm-after-run.js';
 import type { EngineDeps } from './engine-deps.js';
 import { freshCredentials, refreshAfterUnauthorized } from './fresh-credentials.js';
-import { describeError, errorKind, isCancellation, RunCancelledError, RunSupersededError } from './run-errors.js';
+import { describeError, errorKind, isCancellation, isHandBack, RunCancelledError, RunHandedBackError, RunSupersededError } from './run-errors.js';
 import { syncStream } from './stream-sync.js';
 
 export type RunOutcome =
@@ -31,7 +31,13 @@ export type RunOutcome =
   /** A transient failure on a non-final attempt: the job should be retried, and will resume. */
   | { status: 'RETRY'; runId: string; error: string }
   /** The run was already finished (a duplicate delivery) or no longer exists. */
-  | { status: 'SKIPPED'; runId: string };
+  | { status: 'SKIPPED'; runId: string }
+  /**
+   * The worker is shutting down: the run stopped at a page boundary with its work committed, and must go back to
+   * the queue (PENDING, a new job) to resume from its checkpoint. `attempt` is the attempt that stopped, or null
+   * if the run was not claimed by this process at all.
+   */
+  | { status: 'HANDED_BACK'; runId: string; attempt: number | null };
 
 const workerId = `${hostname()}:${process.pid}`;
 
@@ -65,6 +71,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const initial = await getRunById(db, runId);
   if (!initial || (terminalStatuses as readonly string[]).includes(initial.status)) return { status: 'SKIPPED', runId };
   if (initial.cancelRequestedAt) return finishCancelled(deps, initial, log, pending);
+  // Fetched as the worker began to stop: not started here, straight back to the queue.
+  if (deps.shutdown?.requested) return { status: 'HANDED_BACK', runId, attempt: null };
 
   const run = await claimRun(db, runId, new Date());
   if (!run) return { status: 'SKIPPED', runId };
@@ -97,6 +105,10 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams, worker: workerId });
 
   const controller = new AbortController();
+  // The end of a shutdown's grace period: stop even in the middle of a page (what was committed stays).
+  const stopNow = () => controller.abort(new RunHandedBackError());
+  if (deps.shutdown?.signal.aborted) stopNow();
+  deps.shutdown?.signal.addEventListener('abort', stopNow, { once: true });
   const checkCancel = async () => {
     if (controller.signal.aborted) throw controller.signal.reason;
     const latest = await heartbeatRunAttempt(db, run.id, run.attempts);
@@ -129,12 +141,14 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       allowPrivateHosts: deps.options.allowPrivateHosts,
       allowedHosts: deps.options.allowedHosts,
       signal: controller.signal,
+      metrics: deps.metrics,
       refresh: refreshAfterUnauthorized(deps, connection.id, log, (fresh) => secretList.push(...secretValues(entry.manifest, fresh))),
       onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),
     });
     for (const streamName of run.streams) {
       const previous = done.get(streamName);
       if (previous?.status === 'COMPLETED') continue;
+      if (deps.shutdown?.requested) throw new RunHandedBackError();
       const stream = deps.catalog.stream(connection.connectorId, streamName);
       const mode: SyncMode = run.mode === 'incremental' && stream.sync_modes.includes('incremental') ? 'incremental' : 'full_refresh';
       const startState: StreamState | null =
@@ -155,6 +169,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
           mode,
           startState,
           checkpoint: checkCancel,
+          stopRequested: () => deps.shutdown?.requested ?? false,
+          counted: (counts) => deps.metrics?.recordsSynced(connection.connectorId, streamName, counts),
           context: {
             config: connection.config,
             http,
@@ -164,7 +180,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
         });
         log('info', `Stream ${streamName} completed`);
       } catch (error) {
-        if (isCancellation(error, controller.signal) || controller.signal.reason instanceof RunSupersededError) throw error;
+        if (isCancellation(error, controller.signal) || controller.signal.reason instanceof RunSupersededError || isHandBack(error, controller.signal)) throw error;
         const kind = errorKind(error);
         const message = describeError(error, secretList);
         if (kind === 'transient' && !attempt.final) {
@@ -183,9 +199,15 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       return { status: 'SKIPPED', runId: run.id };
     }
     if (isCancellation(error, controller.signal)) return finishCancelled(deps, run, log, pending);
+    if (isHandBack(error, controller.signal)) {
+      log('info', 'The worker is shutting down: committed work is kept, and the run goes back to the queue to resume from its checkpoint', { worker: workerId });
+      await Promise.all(pending);
+      return { status: 'HANDED_BACK', runId: run.id, attempt: run.attempts };
+    }
     return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
   } finally {
     clearInterval(heartbeat);
+    deps.shutdown?.signal.removeEventListener('abort', stopNow);
   }
 
   if (failures.length > 0) {

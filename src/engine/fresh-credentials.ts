@@ -74,6 +74,7 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
       return { secrets: next };
     } catch (error) {
       const failure = toOAuthError(error, 'Token refresh failed', ctx.secrets);
+      deps.metrics?.tokenRefreshFailed(row.connectorId);
       if (GRANT_LOST.has(failure.code) || CLIENT_REFUSED.has(failure.code)) {
         await recordAuthFailure(tx, row, manifest, secrets, failure, deps);
         return { failure };

@@ -19,6 +19,21 @@ export class RunSupersededError extends Error {
   }
 }
 
+/**
+ * Thrown into a run whose worker is shutting down (SIGTERM): the run stops at a page boundary with its work
+ * committed and goes back to the queue, to resume from its checkpoint. Not a cancel: the run stays active.
+ */
+export class RunHandedBackError extends Error {
+  constructor() {
+    super('The worker is shutting down; the run goes back to the queue.');
+    this.name = 'RunHandedBackError';
+  }
+}
+
+export function isHandBack(error: unknown, signal: AbortSignal): boolean {
+  return error instanceof RunHandedBackError || (signal.aborted && signal.reason instanceof RunHandedBackError);
+}
+
 export function isCancellation(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted && (signal.reason instanceof RunCancelledError || error instanceof RunCancelledError);
 }

@@ -7,6 +7,7 @@ import { addRunStreamCounts, finishRunStream } from '../db/queries/runs.js';
 import { deleteStreamState, putStreamState } from '../db/queries/stream-states.js';
 import type { EngineOptions } from './engine-deps.js';
 import { readAhead } from './read-ahead.js';
+import { RunHandedBackError } from './run-errors.js';
 import { RecordBatch } from './record-batch.js';
 import { TypedTable } from './typed-table.js';
 
@@ -24,6 +25,13 @@ export interface StreamSyncInput {
   context: Omit<StreamContext, 'stream' | 'mode' | 'state'>;
   /** Heartbeat and cancellation check; throws to stop. Called between pages, at most every `checkpointEveryMs`. */
   checkpoint: () => Promise<void>;
+  /**
+   * True once the worker is shutting down: the stream commits what it has read (with the last checkpoint the
+   * reader emitted) at the next message boundary and throws RunHandedBackError, so the run resumes from there.
+   */
+  stopRequested?: () => boolean;
+  /** Told what each commit wrote (metrics). */
+  counted?: (counts: { created: number; updated: number; deleted: number }) => void;
 }
 
 /**
@@ -119,6 +127,7 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
       probe,
     });
     if (records.length > 0) probe = counts.created < records.length;
+    input.counted?.({ created: counts.created, updated: counts.updated, deleted: 0 });
     timing.written += counts.created + counts.updated;
     timing.commitMs += Date.now() - started;
   };
@@ -187,10 +196,18 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
       } else if (message.ids.length > 0) {
         await commit();
         await settle();
-        await db.transaction(async (tx) => {
-          const deleted = await softDeleteRecords(tx, table, connectionId, message.ids);
-          await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted, failed: 0 });
+        const deleted = await db.transaction(async (tx) => {
+          const n = await softDeleteRecords(tx, table, connectionId, message.ids);
+          await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted: n, failed: 0 });
+          return n;
         });
+        input.counted?.({ created: 0, updated: 0, deleted });
+      }
+      if (input.stopRequested?.()) {
+        // A shutdown: what was read is committed with the latest checkpoint, then the run is handed back.
+        await commit();
+        await settle();
+        throw new RunHandedBackError();
       }
       waitStarted = Date.now();
     }
@@ -204,15 +221,18 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   // Completion is one transaction too: deletes of a full refresh, the cursor the next run starts from, and the
   // stream's COMPLETED mark land together or not at all.
   const finishing = Date.now();
-  await db.transaction(async (tx) => {
+  const unseenDeleted = await db.transaction(async (tx) => {
+    let deleted = 0;
     if (complete) {
-      const deleted = await softDeleteUnseen(tx, table, connectionId, runId, stream.name);
+      deleted = await softDeleteUnseen(tx, table, connectionId, runId, stream.name);
       if (deleted > 0) await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted, failed: 0 });
     }
     if (state) await putStreamState(tx, connectionId, stream.name, state);
     else await deleteStreamState(tx, connectionId, stream.name);
     await finishRunStream(tx, runId, stream.name, { status: 'COMPLETED' });
+    return deleted;
   });
+  if (unseenDeleted > 0) input.counted?.({ created: 0, updated: 0, deleted: unseenDeleted });
   // Outside the completion transaction: statistics are an optimisation, not part of what the run commits.
   if (timing.written >= analyzeAfterWrites) await analyzeIfStale(db, table, timing.written);
   const finishMs = Date.now() - finishing;

@@ -90,6 +90,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       throwIfAborted(signal);
     }
 
+    // An observer (metrics) that throws must not fail the request it observes.
+    function observe(status: number | 'network_error' | 'timeout'): void {
+      try {
+        options.onResponse?.(status);
+      } catch {
+        // ignored on purpose
+      }
+    }
+
     async function attemptOnce<R>(): Promise<Attempt<R>> {
       // Waiting for a token is throttling, not slowness: it happens before the attempt's timeout starts.
       await options.rateLimiter?.acquire(signal);
@@ -110,10 +119,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         });
       } catch (error) {
+        if (!signal?.aborted && !causeChain(error).some((link) => link instanceof HttpError)) observe(attemptSignal.timedOut() ? 'timeout' : 'network_error');
         return failureFromError(error, attemptSignal.timedOut());
       } finally {
         attemptSignal.dispose();
       }
+      observe(raw.status);
       return fromResponse<R>(raw);
     }
 

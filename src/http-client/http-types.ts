@@ -108,6 +108,11 @@ export interface HttpClientOptions {
   sleep?: SleepFn;
   /** Called before each retry wait, so the engine can log it. `reason` never holds secrets. */
   onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+  /**
+   * Called once per attempt that reached the provider or failed on the way (not for a cancelled one), with the
+   * HTTP status or how it failed: the hook the caller's metrics hang on. Never given the URL or headers.
+   */
+  onResponse?: (status: number | 'network_error' | 'timeout') => void;
   /** Clock for rate-limit reset headers (epoch ms). */
   now?: () => number;
   /** Jitter source in [0, 1). */

@@ -1,6 +1,8 @@
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import { executeRun } from '../engine/execute-run.js';
+import { connectorOfRun } from '../db/queries/runs.js';
+import { executeRun, type RunOutcome } from '../engine/execute-run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
+import { handBackRun } from './hand-back-run.js';
 import { SYNC_QUEUE, syncQueueOptions } from './job-queue.js';
 
 export interface SyncWorkerOptions {
@@ -36,11 +38,27 @@ export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: S
       const job = jobs[0] as JobWithMetadata<{ runId: string }> | undefined;
       if (!job) return;
       const final = job.retryCount >= (job.retryLimit ?? syncQueueOptions.retryLimit);
-      const outcome = await executeRun(deps, job.data.runId, { final });
+      deps.metrics?.runStarted();
+      let outcome: RunOutcome | undefined;
+      try {
+        outcome = await executeRun(deps, job.data.runId, { final });
+      } finally {
+        await countRun(deps, job.data.runId, outcome);
+      }
+      // A shutdown: the run goes back to the queue at once (a fresh job), and this job completes.
+      if (outcome.status === 'HANDED_BACK') return handBackRun(deps.db, boss, outcome.runId, outcome.attempt);
       // Throwing hands the job back to pg-boss, which retries it with backoff; the run resumes from its checkpoints.
       if (outcome.status === 'RETRY') throw new Error(outcome.error);
       fetchAgain();
     },
   );
   return workId;
+}
+
+async function countRun(deps: EngineDeps, runId: string, outcome: RunOutcome | undefined): Promise<void> {
+  const metrics = deps.metrics;
+  if (!metrics) return;
+  const final = outcome && (outcome.status === 'COMPLETED' || outcome.status === 'FAILED' || outcome.status === 'CANCELLED') ? outcome.status : undefined;
+  const connector = final ? await connectorOfRun(deps.db, runId).catch(() => undefined) : undefined;
+  metrics.runStopped(connector, final);
 }

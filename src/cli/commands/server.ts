@@ -25,7 +25,7 @@ export function registerServerCommands(program: Command): void {
       const [{ startRuntime }, { stopOnSignal }] = await Promise.all([import('../runtime.js'), import('../stop-on-signal.js')]);
       const runtime = await startRuntime(config, { api: false, worker: true });
       stopOnSignal(runtime);
-      runtime.logger.info(`Tributary worker started (concurrency ${config.workerConcurrency})`);
+      runtime.logger.info(`Tributary worker started (concurrency ${config.workerConcurrency})${runtime.url ? `; health and metrics on ${runtime.url}` : ''}`);
     });
 
   program

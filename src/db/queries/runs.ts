@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { runLogs, runs, runStreams } from '../schema.js';
+import { connections, runLogs, runs, runStreams } from '../schema.js';
 
 export type RunRow = typeof runs.$inferSelect;
 export type RunInsert = typeof runs.$inferInsert;
@@ -192,4 +192,34 @@ export async function closeRunStreams(db: Db, runId: string, requested: readonly
     .insert(runStreams)
     .values(requested.map((stream) => ({ runId, stream, status: unreached, completedAt: now })))
     .onConflictDoNothing();
+}
+
+/**
+ * A run whose worker is shutting down goes back to PENDING (only if that attempt still holds it), and its
+ * interrupted streams with it; their counts and checkpoints stay, for the next attempt to resume from. The
+ * heartbeat is renewed: the abandoned-run sweep measures silence from the hand-back, not from the last page.
+ */
+export async function handBackRunAttempt(db: Db, id: string, attempt: number): Promise<RunRow | undefined> {
+  const [row] = await db
+    .update(runs)
+    .set({ status: 'PENDING', heartbeatAt: new Date() })
+    .where(and(eq(runs.id, id), eq(runs.status, 'RUNNING'), eq(runs.attempts, attempt)))
+    .returning();
+  if (row) {
+    await db
+      .update(runStreams)
+      .set({ status: 'PENDING' })
+      .where(and(eq(runStreams.runId, id), eq(runStreams.status, 'RUNNING')));
+  }
+  return row;
+}
+
+/** The connector a run syncs, for metrics labels. */
+export async function connectorOfRun(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ connectorId: connections.connectorId })
+    .from(runs)
+    .innerJoin(connections, eq(connections.id, runs.connectionId))
+    .where(eq(runs.id, id));
+  return row?.connectorId;
 }

@@ -1,0 +1,24 @@
+/**
+ * What the engine, the jobs and the API report for `/metrics`. A port: the Prometheus registry behind it is built
+ * once in the CLI's runtime and passed down, so no layer imports a metrics library or a global registry.
+ *
+ * Labels are connector ids, stream names (from manifests), statuses and route patterns only: never a
+ * workspace's, connection's or run's id or name, never a URL, never anything a tenant typed.
+ */
+export interface Metrics {
+  /** A run attempt started executing in this process (the running gauge goes up). */
+  runStarted(): void;
+  /** A run attempt stopped executing in this process; `final` is the run's status if it ended (COMPLETED…). */
+  runStopped(connector: string | undefined, final: RunFinalStatus | undefined): void;
+  /** One committed batch (or deletes) of a stream. */
+  recordsSynced(connector: string, stream: string, counts: { created: number; updated: number; deleted: number }): void;
+  /** One exchange with a provider: its HTTP status, or how it failed without one. */
+  providerResponse(connector: string, status: number | 'network_error' | 'timeout'): void;
+  tokenRefreshFailed(connector: string): void;
+  /** One API request, by route pattern (`/api/v1/runs/:id`), never the raw URL. */
+  apiRequest(method: string, route: string, status: number, seconds: number): void;
+  /** The text exposition for a scrape. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export type RunFinalStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED';
