@@ -19,6 +19,9 @@ import { testManifest } from './support/test-manifest.js';
 /** Operations that take no API key, each for a stated reason. A new public route must be added here on purpose. */
 const publicOperations: Record<string, string> = {
   'GET /health': 'liveness for load balancers',
+  'GET /health/live': 'liveness probe: answers without touching the database',
+  'GET /health/ready': 'readiness probe for load balancers and orchestrators',
+  'GET /metrics': 'Prometheus scrape; installation-wide, guarded by TRIBUTARY_METRICS_TOKEN when set, never by a workspace key',
   'POST /api/v1/webhooks/{token}': 'the token in the URL is the credential',
   'GET /api/v1/cron': 'TRIBUTARY_CRON_SECRET is the credential',
   'GET /api/v1/oauth/callback': "a provider's redirect; the signed state is the credential",
