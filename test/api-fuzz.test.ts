@@ -260,7 +260,9 @@ function problemOf(status: number, raw: string): string | undefined {
   if (typeof error?.code !== 'string' || typeof error?.message !== 'string') return 'a 4xx without { error: { code, message } }';
   if (!(error.code in errorCatalog)) return `an uncatalogued code "${error.code}"`;
   if (errorCatalog[error.code as keyof typeof errorCatalog] !== status) return `code "${error.code}" with status ${status}`;
-  // 501 is the contract's honest "not yet" (crew-scoped installs), an answer rather than a failure; any other 5xx is.
-  if (status >= 500 && error.code !== 'not_implemented') return `status ${status}`;
+  // 501 is the contract's honest "not yet" (crew-scoped installs), and 502 `provider_unavailable` the honest "the
+  // provider cannot be reached" of an install probing its credentials (a fuzzed config may point it at the real
+  // provider, unreachable from here): answers rather than failures. Any other 5xx is one.
+  if (status >= 500 && error.code !== 'not_implemented' && !(status === 502 && error.code === 'provider_unavailable')) return `status ${status}`;
   return undefined;
 }

@@ -272,6 +272,12 @@ describe.each(databaseKinds)('secrets suite: every credential kind, every route,
     expect(res.status, res.raw).toBe(201);
     return res.body.id as string;
   };
+  const refusedInstall = async (body: object) => {
+    const res = await call('POST', '/api/v1/connections', body);
+    expect(res.status, res.raw).toBe(422);
+    expect(res.body.error.code).toBe('credentials_rejected');
+    return null;
+  };
 
   it('keeps every planted credential out of responses, logs and tables', async () => {
     expect(rt.bootstrap!.apiKey).toBe(owner.value);
@@ -283,9 +289,12 @@ describe.each(databaseKinds)('secrets suite: every credential kind, every route,
     // Installs of every credential kind, and the refusals around them.
     const ids = {
       github: await install({ connector: 'github', name: 'gh', fields: { token: github.value }, config: { base_url: githubSandbox.url } }),
-      githubWrong: await install({ connector: 'github', name: 'gh-wrong', fields: { token: githubWrong.value }, config: { base_url: githubSandbox.url } }),
+      // Wrong credentials are refused at install (422, the provider's reason scrubbed), and saved unverified to sync.
+      githubRefused: await refusedInstall({ connector: 'github', name: 'gh-wrong', fields: { token: githubWrong.value }, config: { base_url: githubSandbox.url } }),
+      githubWrong: await install({ connector: 'github', name: 'gh-wrong', fields: { token: githubWrong.value }, config: { base_url: githubSandbox.url }, verify: false }),
       stripe: await install({ connector: 'stripe', fields: { api_key: stripe.value, webhook_secret: stripeWhsec.value }, config: { base_url: stripeSandbox.url } }),
-      stripeWrong: await install({ connector: 'stripe', fields: { api_key: stripeWrong.value }, config: { base_url: stripeSandbox.url } }),
+      stripeRefused: await refusedInstall({ connector: 'stripe', fields: { api_key: stripeWrong.value }, config: { base_url: stripeSandbox.url } }),
+      stripeWrong: await install({ connector: 'stripe', fields: { api_key: stripeWrong.value }, config: { base_url: stripeSandbox.url }, verify: false }),
       jira: await install({ connector: 'jira', fields: { email: 'planted@example.com', api_token: jiraToken.value }, config: { base_url: jiraSandbox.url } }),
       echo: await install({ connector: 'echo_test', fields: { api_key: echoKey.value } }),
       pg: await install({ connector: 'pgtest', fields: { dsn: `postgres://tributary:${dsnPassword.value}@127.0.0.1:5432/test` } }),

@@ -345,7 +345,7 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
       streams: [{ name: 'rows', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
     });
     const probe = (dsn: string) =>
-      probeCredentials({ connectionId: 'conn_pg', manifest, config: {}, secrets: { fields: { dsn } }, allowPrivateHosts: rt.config.allowPrivateHosts.concat(['127.0.0.1:5432']) });
+      probeCredentials({ connectionId: 'conn_pg', manifest, config: {}, secrets: { fields: { dsn } }, allowPrivateHosts: rt.config.allowPrivateHosts.concat(['127.0.0.1:5432']), allowedHosts: [] });
     for (const host of ['127.0.0.1', '0x7f.1', '2130706433', '[::1]', '[::ffff:127.0.0.1]', 'localhost', '10.0.0.1', '169.254.169.254', '[fd00:ec2::254]', 'metadata.google.internal']) {
       const dsn = `postgres://u:s3cret@${host}:${trap.port}/app`;
       const error = await probe(dsn).then(() => null, (e: unknown) => e);

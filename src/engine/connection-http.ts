@@ -20,7 +20,7 @@ export interface ConnectionHttpOptions {
   secrets: ConnectionSecrets;
   allowPrivateHosts: string[];
   /** The operator's TRIBUTARY_ALLOWED_HOSTS: where credentials may go besides the manifest's allowed_hosts. */
-  allowedHosts?: readonly string[] | undefined;
+  allowedHosts: readonly string[];
   signal?: AbortSignal;
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
   /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */

@@ -27,7 +27,7 @@ export async function probeCredentials(input: {
   secrets: ConnectionSecrets;
   allowPrivateHosts: string[];
   /** The operator's TRIBUTARY_ALLOWED_HOSTS. */
-  allowedHosts?: readonly string[] | undefined;
+  allowedHosts: readonly string[];
   timeoutMs?: number;
 }): Promise<ProbeResult> {
   const { manifest } = input;

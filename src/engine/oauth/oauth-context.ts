@@ -21,7 +21,7 @@ export interface OAuthContextInput {
   oauthApps: OAuthApps;
   allowPrivateHosts: string[];
   /** The operator's TRIBUTARY_ALLOWED_HOSTS (see connection-destinations.ts). */
-  allowedHosts?: readonly string[] | undefined;
+  allowedHosts: readonly string[];
 }
 
 export function oauthContext(input: OAuthContextInput): OAuthContext {
