@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
+import type { DbRetryPolicy } from '../db/retry-transient.js';
 import type { OAuthApps } from './oauth/oauth-client.js';
 
 export interface EngineOptions {
@@ -21,6 +22,8 @@ export interface EngineOptions {
   allowPrivateHosts: string[];
   /** The operator's OAuth apps by connector id, used to refresh tokens of connections without their own app. */
   oauthApps: OAuthApps;
+  /** How long a transient database failure is retried in place before the attempt gives up and resumes later. */
+  dbRetry: DbRetryPolicy;
 }
 
 export interface EngineDeps {
@@ -38,4 +41,5 @@ export const defaultEngineOptions: EngineOptions = {
   readAheadMessages: 24,
   allowPrivateHosts: [],
   oauthApps: {},
+  dbRetry: { attempts: 7, baseDelayMs: 250, maxDelayMs: 8000 },
 };
