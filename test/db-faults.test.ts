@@ -132,7 +132,7 @@ describe.each(databaseKinds)('database faults injected through the database port
       injector.restore();
     }
     expect(injector.pending()).toBe(0);
-    await expectExact(run, connectionId, true);
+    await expectExact(run, connectionId, false);
     expect(run.attempts).toBe(2);
     const logs = await finalLogs(rt, key, run.id);
     expect(logs.some((m) => /transient error; the run will be retried and resume: database unavailable \(connection_lost\) after 4 attempts/.test(m)), logs.join('\n')).toBe(true);
@@ -192,8 +192,6 @@ describe.runIf(testDatabaseUrl)('PostgreSQL backends terminated with pg_terminat
   it(
     'a sync whose backends are terminated five times completes with exactly the provider’s records',
     async () => {
-      // Both pools really are this runtime's: the engine's and pg-boss's.
-      expect(await terminate()).toBeGreaterThanOrEqual(2);
       const connectionId = await install(rt, key, 'github', { name: 'terminated', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
       const total = sandbox.info().counts.issues;
       const started = await startRun(rt, key, connectionId, { streams: ['issues'], full_refresh: true });
@@ -216,7 +214,8 @@ describe.runIf(testDatabaseUrl)('PostgreSQL backends terminated with pg_terminat
       }
       const run = await waitForRun(rt, key, runId, 180_000);
       expect(run.status, run.error ?? '').toBe('COMPLETED');
-      expect(terminations.every((t) => t.backends > 0), JSON.stringify(terminations)).toBe(true);
+      // Each time, the engine's connections and pg-boss's (the same application name) were terminated.
+      expect(terminations.every((t) => t.backends >= 2), JSON.stringify(terminations)).toBe(true);
       const issues = countsOf(run, 'issues');
       // Records re-read after a resume are unchanged; none is created twice, updated or lost.
       expect(issues).toMatchObject({ status: 'COMPLETED', created: total, updated: 0, deleted: 0, failed: 0 });

@@ -17,6 +17,8 @@ export interface ConnectionHttpOptions {
   allowPrivateHosts: string[];
   signal?: AbortSignal;
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
+  /** Per attempt; the toolkit's default (30 s) when absent. */
+  timeoutMs?: number;
   /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */
   refresh?: RefreshSecrets;
 }
@@ -108,5 +110,6 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
     userAgent: 'Tributary/0.1',
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }

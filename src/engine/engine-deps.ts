@@ -22,6 +22,8 @@ export interface EngineOptions {
   allowPrivateHosts: string[];
   /** The operator's OAuth apps by connector id, used to refresh tokens of connections without their own app. */
   oauthApps: OAuthApps;
+  /** How long one attempt of a provider request may take before it counts as a timeout (and is retried). */
+  requestTimeoutMs: number;
   /** How long a transient database failure is retried in place before the attempt gives up and resumes later. */
   dbRetry: DbRetryPolicy;
 }
@@ -41,5 +43,6 @@ export const defaultEngineOptions: EngineOptions = {
   readAheadMessages: 24,
   allowPrivateHosts: [],
   oauthApps: {},
+  requestTimeoutMs: 30_000,
   dbRetry: { attempts: 7, baseDelayMs: 250, maxDelayMs: 8000 },
 };

@@ -135,6 +135,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       secrets,
       allowPrivateHosts: deps.options.allowPrivateHosts,
       signal: controller.signal,
+      timeoutMs: deps.options.requestTimeoutMs,
       refresh: refreshAfterUnauthorized(deps, connection.id, log, (fresh) => secretList.push(...secretValues(entry.manifest, fresh))),
       onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),
     });
