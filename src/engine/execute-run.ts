@@ -44,7 +44,8 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const pending: Promise<unknown>[] = [];
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => {
     logger[level]({ runId, ...data }, message);
-    if (level !== 'debug') pending.push(insertRunLog(db, { runId, level, message, data: data ?? null }).catch(() => undefined));
+    // A line logged while the database is away lands once it is back (out of order by then, but not lost).
+    if (level !== 'debug') pending.push(retryTransient(() => insertRunLog(db, { runId, level, message, data: data ?? null }), deps.options.dbRetry).catch(() => undefined));
   };
 
   // Transient database failures healed by retrying in place (retry-transient.ts): each is logged, and the total
