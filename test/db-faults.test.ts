@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
+import { queryRows } from '../src/db/db.js';
+import { transientDbReason } from '../src/db/transient-error.js';
 import { SYNC_QUEUE } from '../src/jobs/job-queue.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
 import { injectDbFaults } from './support/db-fault-injector.js';
@@ -233,6 +236,23 @@ describe.runIf(testDatabaseUrl)('PostgreSQL backends terminated with pg_terminat
     },
     300_000,
   );
+
+  it('a backend terminated while its connection is checked out for a transaction fails the transaction (transient), not the process', async () => {
+    const outcome = await rt.database.db
+      .transaction(async (tx) => {
+        const [{ pid }] = (await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`)) as [{ pid: number }];
+        await admin.query('select pg_terminate_backend($1)', [pid]);
+        await eventually(async () => (await admin.query('select 1 from pg_stat_activity where pid = $1', [pid])).rowCount === 0, 'the backend to exit', 10_000, 10);
+        // pg-pool listens for errors only on idle clients: without a listener of our own, the connection's end
+        // would be emitted as an 'error' with nobody listening, which ends the process (this test run).
+        await tx.execute(sql`select 1`);
+        return 'committed';
+      })
+      .catch((error: unknown) => error);
+    expect(transientDbReason(outcome), String(outcome)).not.toBeNull();
+    // The pool discarded the dead client: the next statements work.
+    expect(await queryRows<{ one: number }>(rt.database.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+  });
 
   it(
     'pg-boss keeps working after its connections are terminated while it polls: the next runs are fetched and complete',
