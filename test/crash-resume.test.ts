@@ -221,6 +221,10 @@ describe.runIf(testDatabaseUrl)('crash and resume on PostgreSQL: `tributary work
       const starts = (logs.body.data as { message: string; data: { worker?: string } | null }[]).filter((l) => /^(Run started|Resuming run)/.test(l.message));
       expect(starts.map((l) => l.message)).toEqual(['Run started', 'Resuming run (attempt 2)', 'Resuming run (attempt 3)', 'Resuming run (attempt 4)']);
       expect(starts.map((l) => Number(l.data?.worker?.split(':').at(-1)))).toEqual(workers.map((w) => w.pid));
+      // Each replacement worker, on the same host, saw that the killed process was gone and handed the run to a new
+      // attempt at once, rather than after the job's heartbeat expired (release-orphaned-runs.ts).
+      const released = (logs.body.data as { message: string }[]).filter((l) => /is gone; a new attempt resumes it/.test(l.message));
+      expect(released.length).toBe(fractions.length);
     },
     600_000,
   );
@@ -340,6 +344,11 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
       expect(providerIds.size).toBe(expected);
       expect([...providerIds].filter((id) => !seen.has(id))).toEqual([]);
       expect([...seen].filter((id) => !providerIds.has(id))).toEqual([]);
+
+      // Each restarted server handed the run to a new attempt at once: its previous process was gone.
+      const logs = await api('GET', `/runs/${runId}/logs?limit=500`);
+      const released = (logs.body.data as { message: string }[]).filter((l) => /is gone; a new attempt resumes it/.test(l.message));
+      expect(released.length).toBe(fractions.length);
 
       // The server that finished the run also stops cleanly on SIGTERM.
       serve.proc.kill('SIGTERM');

@@ -30,7 +30,8 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
 
   beforeAll(async () => {
     sandbox = await createGithubSandbox({ port: 0, records: 2000, seed: 23, token: TOKEN });
-    rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host] });
+    // A short per-request timeout, so the `slow` faults below time out in seconds rather than the default 30.
+    rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host], engine: { requestTimeoutMs: 2000 } });
     key = rt.bootstrap!.apiKey;
     // Job retries resume the run; the production delay (5 s, doubling) only slows the test down, so shorten it.
     // Jobs copy the queue's retry settings when sent, so this applies to every run below.
@@ -50,6 +51,11 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
   const syncThrough = async (name: string, fault: FaultRequest) => {
     const connectionId = await connect(name);
     await injectFaults(sandbox.url, fault);
+    return finishThrough(connectionId);
+  };
+
+  /** A full sync of a connection whose faults are queued: every fault met, and the copy exact. */
+  const finishThrough = async (connectionId: string) => {
     const before = await sandboxStats(sandbox.url);
     const run = await syncAndWait(rt, key, connectionId, { full_refresh: true });
     const after = await sandboxStats(sandbox.url);
@@ -98,6 +104,50 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
     const { failedStatuses, logs } = await syncThrough('truncated', { kind: 'truncate', count: 2, after: 15 });
     expect(failedStatuses['truncated']).toBe(2);
     expect(logs.filter((m) => m.startsWith('Retrying a request')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bursts of 502 and 503 mid-sync still end complete and exact', async () => {
+    const connectionId = await connect('gateway errors');
+    await injectFaults(sandbox.url, { kind: 'server_error', status: 502, count: 3, after: 10 });
+    await injectFaults(sandbox.url, { kind: 'server_error', status: 503, count: 4, after: 6 });
+    const { failedStatuses } = await finishThrough(connectionId);
+    expect(failedStatuses).toMatchObject({ '502': 3, '503': 4 });
+  });
+
+  it('connection resets mid-sync, one burst longer than a request’s retries, still end complete and exact', async () => {
+    const connectionId = await connect('resets');
+    await injectFaults(sandbox.url, { kind: 'reset', count: 2, after: 8 });
+    // Six in a row outlast one request's five attempts: the job is retried and resumes from its checkpoint.
+    await injectFaults(sandbox.url, { kind: 'reset', count: 6, after: 10 });
+    const { run, logs, failedStatuses } = await finishThrough(connectionId);
+    expect(failedStatuses['reset']).toBe(8);
+    expect(logs.some((m) => /Retrying a request .*(ECONNRESET|connection_closed)/.test(m)), logs.join('\n')).toBe(true);
+    expect(run.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('requests that time out mid-sync still end complete and exact', async () => {
+    const connectionId = await connect('timeouts');
+    // Each answers after 5 s; the engine gives an attempt 2 s (requestTimeoutMs above).
+    await injectFaults(sandbox.url, { kind: 'slow', delay_ms: 5000, count: 2, after: 9 });
+    const { logs } = await finishThrough(connectionId);
+    expect(logs.filter((m) => /Retrying a request .*timeout/.test(m)).length, logs.join('\n')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a mixed storm (429 with Retry-After, 500, 502, 503, resets, timeouts, cut-off bodies) still ends complete and exact', async () => {
+    const connectionId = await connect('storm');
+    const storm: FaultRequest[] = [
+      { kind: 'rate_limit', count: 3, retry_after: 1, after: 4 },
+      { kind: 'server_error', status: 500, count: 2, after: 3 },
+      { kind: 'reset', count: 2, after: 2 },
+      { kind: 'server_error', status: 502, count: 2, after: 3 },
+      { kind: 'slow', delay_ms: 5000, count: 1, after: 2 },
+      { kind: 'truncate', count: 2, after: 3 },
+      { kind: 'server_error', status: 503, count: 3, after: 2 },
+      { kind: 'rate_limit', count: 2, retry_after: 1, after: 5 },
+    ];
+    for (const fault of storm) await injectFaults(sandbox.url, fault);
+    const { failedStatuses } = await finishThrough(connectionId);
+    expect(failedStatuses).toMatchObject({ '429': 5, '500': 2, '502': 2, '503': 3, reset: 2, truncated: 2 });
   });
 
   it('a provider that never recovers ends FAILED (transient) on the final attempt, keeping committed work', async () => {

@@ -43,6 +43,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     });
     // An idle client losing its server must not crash the process; the next checkout reconnects.
     pool.on('error', () => {});
+    // pg-pool listens for errors only on idle clients. A client checked out for a transaction whose backend is
+    // terminated emits 'error' with nothing listening, which ends the process. Its statements fail on their own
+    // (the engine retries them, see retry-transient.ts), and the pool discards the client when it comes back
+    // unqueryable, so the event itself needs no handling beyond being heard.
+    pool.on('connect', (client) => client.on('error', () => {}));
     database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       schema: schemaName,

@@ -23,6 +23,8 @@ export interface ConnectionHttpOptions {
   allowedHosts: readonly string[];
   signal?: AbortSignal;
   onRetry?: ((attempt: number, delayMs: number, reason: string) => void) | undefined;
+  /** Per attempt; the toolkit's default (30 s) when absent. */
+  timeoutMs?: number;
   /** OAuth connections: on a 401, get fresher secrets (a refreshed token) and retry the request once. */
   refresh?: RefreshSecrets;
   /** Counts each provider exchange by connector and HTTP status. */
@@ -116,6 +118,7 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.metrics ? { onResponse: providerObserver(options.metrics, manifest.id) } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }
 

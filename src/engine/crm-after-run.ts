@@ -1,4 +1,5 @@
 import { getConnectionById, type ConnectionRow } from '../db/queries/connections.js';
+import { retryTransient } from '../db/retry-transient.js';
 import { projectConnection } from './crm-projection.js';
 import type { EngineDeps } from './engine-deps.js';
 import { logTributaryActivity } from './tributary-activity.js';
@@ -10,9 +11,22 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
  * recovered. A projection problem is logged on the run but does not fail it: the records are synced, and the
  * next pass resumes from the same watermark.
  */
-export async function projectAfterRun(deps: EngineDeps, connection: ConnectionRow, dataSchema: string, runId: string, log: Log, heartbeat: () => Promise<unknown>): Promise<void> {
+export async function projectAfterRun(
+  deps: EngineDeps,
+  connection: ConnectionRow,
+  dataSchema: string,
+  runId: string,
+  log: Log,
+  heartbeat: () => Promise<unknown>,
+  onDbFault?: (what: string, info: { attempt: number; reason: string; delayMs: number }) => void,
+): Promise<void> {
   try {
-    const stats = await projectConnection(deps.db, deps.catalog, { connection, dataSchema }, { onPage: async () => void (await heartbeat()) });
+    // A pass commits page by page with the watermark that covers it, so one cut short by a transient database
+    // failure is simply run again from where it got to.
+    const stats = await retryTransient(() => projectConnection(deps.db, deps.catalog, { connection, dataSchema }, { onPage: async () => void (await heartbeat()) }), {
+      ...deps.options.dbRetry,
+      onRetry: (info) => onDbFault?.('CRM projection', info),
+    });
     if (stats.records > 0) {
       const touched = Object.entries(stats.entities)
         .filter(([, n]) => n > 0)

@@ -3,6 +3,7 @@ import type { Metrics } from '../contracts/metrics.js';
 import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
+import type { DbRetryPolicy } from '../db/retry-transient.js';
 import type { OAuthApps } from './oauth/oauth-client.js';
 import type { WorkerShutdown } from './worker-shutdown.js';
 
@@ -25,6 +26,10 @@ export interface EngineOptions {
   allowedHosts: string[];
   /** The operator's OAuth apps by connector id, used to refresh tokens of connections without their own app. */
   oauthApps: OAuthApps;
+  /** How long one attempt of a provider request may take before it counts as a timeout (and is retried). */
+  requestTimeoutMs: number;
+  /** How long a transient database failure is retried in place before the attempt gives up and resumes later. */
+  dbRetry: DbRetryPolicy;
 }
 
 export interface EngineDeps {
@@ -47,4 +52,6 @@ export const defaultEngineOptions: EngineOptions = {
   allowPrivateHosts: [],
   allowedHosts: [],
   oauthApps: {},
+  requestTimeoutMs: 30_000,
+  dbRetry: { attempts: 7, baseDelayMs: 250, maxDelayMs: 8000 },
 };

@@ -16,6 +16,7 @@ import {
   type RunRow,
 } from '../db/queries/runs.js';
 import { getStreamState } from '../db/queries/stream-states.js';
+import { retryTransient } from '../db/retry-transient.js';
 import { getWorkspace } from '../db/queries/workspaces.js';
 import { redactCredentialsDeep } from '../contracts/redact-credentials.js';
 import { createScrubber } from '../http-client/index.js';
@@ -65,19 +66,42 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     const message = scrub(rawMessage);
     const data = rawData === undefined ? undefined : redactCredentialsDeep(rawData, scrub);
     logger[level]({ runId, ...data }, message);
-    if (level !== 'debug') pending.push(insertRunLog(db, { runId, level, message, data: data ?? null }).catch(() => undefined));
+    // A line logged while the database is away lands once it is back (out of order by then, but not lost).
+    if (level !== 'debug') pending.push(retryTransient(() => insertRunLog(db, { runId, level, message, data: data ?? null }), deps.options.dbRetry).catch(() => undefined));
   };
 
-  const initial = await getRunById(db, runId);
+  // Transient database failures healed by retrying in place (retry-transient.ts): each is logged, and the total
+  // is reported when the attempt ends, so a run says what it lived through.
+  let healed = 0;
+  const onDbFault = (what: string, info: { attempt: number; reason: string; delayMs: number }) => {
+    healed++;
+    log('warn', `Database ${what} failed (${info.reason}); retrying in ${info.delayMs} ms`, { db_fault: info.reason, retry: info.attempt });
+  };
+  const heal = <T>(what: string, fn: () => Promise<T>): Promise<T> => retryTransient(fn, { ...deps.options.dbRetry, onRetry: (info) => onDbFault(what, info) });
+  const reportHealed = () => {
+    if (healed > 0) log('info', `Healed ${healed} transient database fault${healed === 1 ? '' : 's'} during this attempt`, { db_faults_healed: healed });
+  };
+
+  const initial = await heal('bookkeeping', () => getRunById(db, runId));
   if (!initial || (terminalStatuses as readonly string[]).includes(initial.status)) return { status: 'SKIPPED', runId };
   if (initial.cancelRequestedAt) return finishCancelled(deps, initial, log, pending);
   // Fetched as the worker began to stop: not started here, straight back to the queue.
   if (deps.shutdown?.requested) return { status: 'HANDED_BACK', runId, attempt: null };
 
-  const run = await claimRun(db, runId, new Date());
+  // A claim counts the attempt, so it is not sent twice: after a lost answer, a run one attempt further than it
+  // was read above, and RUNNING, is this claim's (a competing claim needs a second job of the same run, which
+  // pg-boss's singleton key rules out, or a supersede, which the heartbeat then detects).
+  const run = await retryTransient(() => claimRun(db, runId, new Date()), {
+    ...deps.options.dbRetry,
+    onRetry: (info) => onDbFault('run claim', info),
+    landed: async () => {
+      const now = await getRunById(db, runId);
+      return now && now.status === 'RUNNING' && now.attempts === initial.attempts + 1 ? now : undefined;
+    },
+  });
   if (!run) return { status: 'SKIPPED', runId };
-  const connection = await getConnectionById(db, run.connectionId);
-  const workspace = connection && (await getWorkspace(db, connection.workspaceId));
+  const connection = await heal('bookkeeping', () => getConnectionById(db, run.connectionId));
+  const workspace = connection && (await heal('bookkeeping', () => getWorkspace(db, connection.workspaceId)));
   if (!connection || !workspace) {
     await transitionRun(db, runId, ['RUNNING'], { status: 'FAILED', error: 'The connection no longer exists.', errorKind: 'config', completedAt: new Date() });
     return { status: 'FAILED', runId };
@@ -100,7 +124,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   scrub = createScrubber(secretList);
 
   // A pending connection (saved unverified) stays pending while it syncs: only a success proves its credentials.
-  await settleConnectionStatus(db, connection.id, 'syncing', syncingFrom, { lastRunId: run.id });
+  await heal('bookkeeping', () => settleConnectionStatus(db, connection.id, 'syncing', syncingFrom, { lastRunId: run.id }));
   // Which process runs it (host:pid): with several workers, the logs say who did what and who took over after a crash.
   log('info', run.attempts > 1 ? `Resuming run (attempt ${run.attempts})` : 'Run started', { mode: run.mode, streams: run.streams, worker: workerId });
 
@@ -109,9 +133,11 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   const stopNow = () => controller.abort(new RunHandedBackError());
   if (deps.shutdown?.signal.aborted) stopNow();
   deps.shutdown?.signal.addEventListener('abort', stopNow, { once: true });
-  const checkCancel = async () => {
+  /** `retry`: between pages, a heartbeat lost to a database fault is retried (the timer's just tries again later). */
+  const checkCancel = async (retry = false) => {
     if (controller.signal.aborted) throw controller.signal.reason;
-    const latest = await heartbeatRunAttempt(db, run.id, run.attempts);
+    const beat = () => heartbeatRunAttempt(db, run.id, run.attempts);
+    const latest = retry ? await retryTransient(beat, { ...deps.options.dbRetry, signal: controller.signal, onRetry: (info) => onDbFault('heartbeat', info) }) : await beat();
     if (!latest) {
       // Another attempt took the run over. It resumes from the committed checkpoints; this one stops without
       // touching the run's status. At most the batch in flight commits twice: its rows are idempotent upserts.
@@ -130,7 +156,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   }, deps.options.heartbeatMs);
   heartbeat.unref();
 
-  const done = new Map((await listRunStreams(db, [run.id])).map((s) => [s.stream, s]));
+  const done = new Map((await heal('bookkeeping', () => listRunStreams(db, [run.id]))).map((s) => [s.stream, s]));
   const failures: { stream: string; message: string; kind: string }[] = [];
   try {
     const http = connectionHttp({
@@ -142,6 +168,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       allowedHosts: deps.options.allowedHosts,
       signal: controller.signal,
       metrics: deps.metrics,
+      timeoutMs: deps.options.requestTimeoutMs,
       refresh: refreshAfterUnauthorized(deps, connection.id, log, (fresh) => secretList.push(...secretValues(entry.manifest, fresh))),
       onRetry: (n, delayMs, reason) => log('warn', `Retrying a request (attempt ${n}) in ${delayMs} ms: ${describeError(reason, secretList, 200)}`),
     });
@@ -152,10 +179,10 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       const stream = deps.catalog.stream(connection.connectorId, streamName);
       const mode: SyncMode = run.mode === 'incremental' && stream.sync_modes.includes('incremental') ? 'incremental' : 'full_refresh';
       const startState: StreamState | null =
-        (previous?.state as StreamState | null | undefined) ?? (mode === 'incremental' ? await getStreamState(db, connection.id, streamName) : null);
-      await upsertRunStream(db, { runId: run.id, stream: streamName, status: 'RUNNING', startedAt: new Date() });
+        (previous?.state as StreamState | null | undefined) ?? (mode === 'incremental' ? await heal('bookkeeping', () => getStreamState(db, connection.id, streamName)) : null);
+      await heal('bookkeeping', () => upsertRunStream(db, { runId: run.id, stream: streamName, status: 'RUNNING', startedAt: new Date() }));
       const table = { schema: workspace.dataSchema, table: connectionTableName(connection, streamName) };
-      await ensureRecordTable(db, table);
+      await heal('bookkeeping', () => ensureRecordTable(db, table));
       log('info', `Stream ${streamName}: ${mode}${startState ? ', from a saved cursor' : ''}`);
       try {
         await syncStream({
@@ -168,9 +195,10 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
           reader: entry.streams[streamName]!,
           mode,
           startState,
-          checkpoint: checkCancel,
+          checkpoint: () => checkCancel(true),
           stopRequested: () => deps.shutdown?.requested ?? false,
           counted: (counts) => deps.metrics?.recordsSynced(connection.connectorId, streamName, counts),
+          onDbFault,
           context: {
             config: connection.config,
             http,
@@ -185,10 +213,11 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
         const message = describeError(error, secretList);
         if (kind === 'transient' && !attempt.final) {
           log('warn', `Stream ${streamName} hit a transient error; the run will be retried and resume: ${message}`);
+          reportHealed();
           return { status: 'RETRY', runId: run.id, error: message };
         }
         log('error', `Stream ${streamName} failed (${kind}): ${message}`);
-        await finishRunStream(db, run.id, streamName, { status: 'FAILED', error: message });
+        await heal('bookkeeping', () => finishRunStream(db, run.id, streamName, { status: 'FAILED', error: message }));
         failures.push({ stream: streamName, message, kind });
       }
     }
@@ -204,6 +233,13 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       await Promise.all(pending);
       return { status: 'HANDED_BACK', runId: run.id, attempt: run.attempts };
     }
+    if (errorKind(error) === 'transient' && !attempt.final) {
+      // The database stayed away longer than the retries in place: a later attempt resumes from the checkpoints.
+      const message = describeError(error, secretList);
+      log('warn', `The run hit a transient error; it will be retried and resume: ${message}`);
+      reportHealed();
+      return { status: 'RETRY', runId: run.id, error: message };
+    }
     return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
   } finally {
     clearInterval(heartbeat);
@@ -211,19 +247,24 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   }
 
   if (failures.length > 0) {
+    reportHealed();
     const summary = failures.map((f) => `${f.stream}: ${f.message}`).join('; ');
     return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending);
   }
   // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
-  await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heartbeatRunAttempt(db, run.id, run.attempts));
-  // The connection first: whoever waits for the run to end finds its connection's status up to date.
-  await settleConnectionStatus(db, connection.id, 'connected', completedFrom, {
-    lastSyncAt: new Date(),
-    lastSyncStatus: 'COMPLETED',
-    lastSyncError: null,
-  });
-  await transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null });
-  await clearSeen(db, run.id);
+  await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heal('heartbeat', () => heartbeatRunAttempt(db, run.id, run.attempts)), onDbFault);
+  // The connection first: whoever waits for the run to end finds its connection's status up to date. Each step is
+  // idempotent (a transition only from RUNNING), so one whose answer was lost is simply sent again.
+  await heal('bookkeeping', () =>
+    settleConnectionStatus(db, connection.id, 'connected', completedFrom, {
+      lastSyncAt: new Date(),
+      lastSyncStatus: 'COMPLETED',
+      lastSyncError: null,
+    }),
+  );
+  await heal('bookkeeping', () => transitionRun(db, run.id, ['RUNNING'], { status: 'COMPLETED', completedAt: new Date(), error: null }));
+  await heal('bookkeeping', () => clearSeen(db, run.id));
+  reportHealed();
   log('info', 'Run completed');
   await Promise.all(pending);
   return { status: 'COMPLETED', runId: run.id };
@@ -235,16 +276,21 @@ async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: str
   log('error', `Run failed: ${message}`);
   await noteSyncFailure(deps, run.connectionId, run.id, message);
   // Streams and connection before the run itself, so whoever waits for the run to end sees them settled. A
-  // pending connection stays pending (its credentials were never proven), with the failure as its reason.
-  await closeRunStreams(deps.db, run.id, run.streams, 'FAILED', 'SKIPPED', message);
-  await settleConnectionStatus(deps.db, run.connectionId, 'error', failedFrom, {
-    lastSyncAt: new Date(),
-    lastSyncStatus: 'FAILED',
-    lastSyncError: message.slice(0, 500),
-  });
-  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() });
+  // pending connection stays pending (its credentials were never proven), with the failure as its reason. Each is
+  // idempotent, retried in place after a transient database failure (retry-transient.ts).
+  await retryTransient(() => closeRunStreams(deps.db, run.id, run.streams, 'FAILED', 'SKIPPED', message), deps.options.dbRetry);
+  await retryTransient(
+    () =>
+      settleConnectionStatus(deps.db, run.connectionId, 'error', failedFrom, {
+        lastSyncAt: new Date(),
+        lastSyncStatus: 'FAILED',
+        lastSyncError: message.slice(0, 500),
+      }),
+    deps.options.dbRetry,
+  );
+  await retryTransient(() => transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'FAILED', error: message, errorKind: kind, completedAt: new Date() }), deps.options.dbRetry);
   // A failed run never deletes: its seen-set is dropped, not applied.
-  await clearSeen(deps.db, run.id);
+  await retryTransient(() => clearSeen(deps.db, run.id), deps.options.dbRetry);
   await Promise.all(pending);
   return { status: 'FAILED', runId: run.id };
 }

@@ -1,5 +1,6 @@
 import { isAppError } from '../contracts/errors.js';
 import { createScrubber } from '../http-client/index.js';
+import { isTransientDbError } from '../db/transient-error.js';
 
 export type ErrorKind = 'config' | 'transient' | 'provider' | 'internal';
 
@@ -38,10 +39,15 @@ export function isCancellation(error: unknown, signal: AbortSignal): boolean {
   return signal.aborted && (signal.reason instanceof RunCancelledError || error instanceof RunCancelledError);
 }
 
-/** How a failure is classified on the run: the toolkit's HttpError says it; anything else is ours. */
+/**
+ * How a failure is classified on the run: the toolkit's HttpError says it; a lost database connection, an admin
+ * shutdown, a serialization failure or a deadlock is transient (the run resumes from its checkpoint); anything
+ * else is ours.
+ */
 export function errorKind(error: unknown): ErrorKind {
   const kind = (error as { kind?: unknown } | null)?.kind;
   if (kind === 'config' || kind === 'transient' || kind === 'provider') return kind;
+  if (isTransientDbError(error)) return 'transient';
   if (isAppError(error)) return error.status < 500 ? 'config' : 'internal';
   return 'internal';
 }

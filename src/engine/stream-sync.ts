@@ -3,7 +3,8 @@ import type { StreamManifest, SyncMode } from '../contracts/manifest.js';
 import { sqlState, type Db } from '../db/db.js';
 import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type BatchCommit, type RecordInput, type RecordTable, type WriteCounts } from '../db/queries/records.js';
 import type { ShapeObservations } from '../core/typed-columns/record-typer.js';
-import { addRunStreamCounts, finishRunStream } from '../db/queries/runs.js';
+import { addRunStreamCounts, finishRunStream, listRunStreams } from '../db/queries/runs.js';
+import { retryTransient } from '../db/retry-transient.js';
 import { deleteStreamState, putStreamState } from '../db/queries/stream-states.js';
 import type { EngineOptions } from './engine-deps.js';
 import { readAhead } from './read-ahead.js';
@@ -32,7 +33,12 @@ export interface StreamSyncInput {
   stopRequested?: () => boolean;
   /** Told what each commit wrote (metrics). */
   counted?: (counts: { created: number; updated: number; deleted: number }) => void;
+  /** A transient database failure (connection lost, deadlock…) about to be retried: the run counts and logs them. */
+  onDbFault?: (what: string, info: { attempt: number; reason: string; delayMs: number }) => void;
 }
+
+type Totals = { created: number; updated: number; unchanged: number; failed: number };
+const processed = (t: Totals) => t.created + t.updated + t.unchanged + t.failed;
 
 /**
  * How often the sync loop calls `checkpoint` (a database heartbeat that also looks for a cancel request). The
@@ -68,8 +74,15 @@ function detach(message: StreamMessage): StreamMessage {
 export async function syncStream(input: StreamSyncInput): Promise<void> {
   const { db, options, runId, connectionId, table, stream, mode } = input;
   const signal = input.context.signal;
+  /**
+   * Every statement of the stream survives a transient database failure (retry-transient.ts). Most are idempotent
+   * and are simply sent again; the batch commit and the completion are not (counts add up; the completion clears
+   * the seen-set it reads), so for them `landed` first asks the database whether the lost attempt committed.
+   */
+  const heal = <T>(what: string, fn: () => Promise<T>, landed?: () => Promise<T | undefined>): Promise<T> =>
+    retryTransient(fn, { ...options.dbRetry, signal, onRetry: (info) => input.onDbFault?.(what, info), ...(landed ? { landed } : {}) });
   // Typed columns beside the payload: declared ones are in place before the first batch; the rest follow the data.
-  const typed = await TypedTable.open({ db, table, stream, config: input.context.config, connectionId, runId, log: input.context.log });
+  const typed = await heal('table shape', () => TypedTable.open({ db, table, stream, config: input.context.config, connectionId, runId, log: input.context.log }));
   const batch = new RecordBatch(stream.primary_key, typed.typer);
   let state = input.startState;
   let stateDirty = false;
@@ -83,6 +96,14 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   // first sync, where the probe finds nothing and costs a round trip. Any batch that finds an existing row turns
   // probing back on.
   let probe = true;
+
+  const readTotals = async (): Promise<Totals> => {
+    const row = (await listRunStreams(db, [runId])).find((s) => s.stream === stream.name);
+    return { created: row?.created ?? 0, updated: row?.updated ?? 0, unchanged: row?.unchanged ?? 0, failed: row?.failed ?? 0 };
+  };
+  // What this stream's run row holds: each commit adds exactly its records and rejects to these counts, in the same
+  // statement as the rows, so after a lost answer the row tells whether the commit landed (and what it counted).
+  let committed = await heal('reading the run counts', readTotals);
 
   const checkpoint = async (force = false): Promise<void> => {
     if (signal.aborted) throw signal.reason;
@@ -110,7 +131,8 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   const write = async (records: RecordInput[], rejected: number, checkpointState: StreamState | null, observations: ShapeObservations, typedAgainst: number): Promise<void> => {
     const started = Date.now();
     // New fields and widened types reach the table before the batch that needs them.
-    const columns = records.length > 0 ? await typed.prepare(records, observations, typedAgainst) : typed.columns;
+    // Applying a shape plans from the table's current shape, so sending it again after a lost answer plans nothing.
+    const columns = records.length > 0 ? await heal('table shape', () => typed.prepare(records, observations, typedAgainst)) : typed.columns;
     // The records, their counts, the run's checkpoint and (incremental) the connection's cursor, atomically. An
     // incremental cursor is worth keeping even if this run later fails: the next run starts there.
     const counts = await commitTyped({
@@ -140,19 +162,48 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
    */
   const commitTyped = async (commit: BatchCommit): Promise<WriteCounts> => {
     try {
-      return await commitBatch(db, commit);
+      return await commitOnce(commit);
     } catch (error) {
       const code = sqlState(error);
       if (!commit.columns || commit.columns.length === 0 || !code) throw error;
       if (code === '42703') {
         await typed.reload();
         typed.retypeAll(commit.records);
-        return commitBatch(db, { ...commit, columns: typed.columns });
+        return commitOnce({ ...commit, columns: typed.columns });
       }
       if (!code.startsWith('22') && code !== '42804') throw error;
       await typed.recordUntyped(error);
-      return commitBatch(db, { ...commit, untyped: true });
+      return commitOnce({ ...commit, untyped: true });
     }
+  };
+
+  /**
+   * One batch statement, healed: after a transient failure the run row's counts say whether it committed (they
+   * moved by exactly this batch) or not (unchanged); only then is it sent again, so no record is counted twice.
+   */
+  const commitOnce = async (commit: BatchCommit): Promise<WriteCounts> => {
+    const before = committed;
+    const size = commit.records.length + commit.rejected;
+    const counts = await heal(
+      'batch commit',
+      () => commitBatch(db, commit),
+      async () => {
+        const now = await readTotals();
+        if (processed(now) === processed(before)) return undefined;
+        if (processed(now) === processed(before) + size) {
+          return { created: now.created - before.created, updated: now.updated - before.updated, unchanged: now.unchanged - before.unchanged };
+        }
+        // Another attempt writes this run (this one was presumed dead): let the run be retried and sort it out.
+        throw Object.assign(new Error(`the counts of ${stream.name} changed under this attempt`), { kind: 'transient' });
+      },
+    );
+    committed = {
+      created: before.created + counts.created,
+      updated: before.updated + counts.updated,
+      unchanged: before.unchanged + counts.unchanged,
+      failed: before.failed + commit.rejected,
+    };
+    return counts;
   };
 
   const commit = async (): Promise<void> => {
@@ -196,11 +247,14 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
       } else if (message.ids.length > 0) {
         await commit();
         await settle();
-        const deleted = await db.transaction(async (tx) => {
-          const n = await softDeleteRecords(tx, table, connectionId, message.ids);
-          await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted: n, failed: 0 });
-          return n;
-        });
+        // Sent again after a lost answer, it finds the rows already deleted and counts nothing more.
+        const deleted = await heal('provider deletions', () =>
+          db.transaction(async (tx) => {
+            const n = await softDeleteRecords(tx, table, connectionId, message.ids);
+            await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted: n, failed: 0 });
+            return n;
+          }),
+        );
         input.counted?.({ created: 0, updated: 0, deleted });
       }
       if (input.stopRequested?.()) {
@@ -221,20 +275,28 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
   // Completion is one transaction too: deletes of a full refresh, the cursor the next run starts from, and the
   // stream's COMPLETED mark land together or not at all.
   const finishing = Date.now();
-  const unseenDeleted = await db.transaction(async (tx) => {
-    let deleted = 0;
-    if (complete) {
-      deleted = await softDeleteUnseen(tx, table, connectionId, runId, stream.name);
-      if (deleted > 0) await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted, failed: 0 });
-    }
-    if (state) await putStreamState(tx, connectionId, stream.name, state);
-    else await deleteStreamState(tx, connectionId, stream.name);
-    await finishRunStream(tx, runId, stream.name, { status: 'COMPLETED' });
-    return deleted;
-  });
+  // Sent twice, the completion would find its seen-set already cleared and delete every row: after a lost answer,
+  // the stream's COMPLETED mark (written by the same transaction) says whether it landed (its deletions are then
+  // not counted in the metrics, which only this process's answer could tell).
+  const unseenDeleted = await heal(
+    'stream completion',
+    () =>
+      db.transaction(async (tx) => {
+        let deleted = 0;
+        if (complete) {
+          deleted = await softDeleteUnseen(tx, table, connectionId, runId, stream.name);
+          if (deleted > 0) await addRunStreamCounts(tx, runId, stream.name, { created: 0, updated: 0, unchanged: 0, deleted, failed: 0 });
+        }
+        if (state) await putStreamState(tx, connectionId, stream.name, state);
+        else await deleteStreamState(tx, connectionId, stream.name);
+        await finishRunStream(tx, runId, stream.name, { status: 'COMPLETED' });
+        return deleted;
+      }),
+    async () => ((await listRunStreams(db, [runId])).find((s) => s.stream === stream.name)?.status === 'COMPLETED' ? 0 : undefined),
+  );
   if (unseenDeleted > 0) input.counted?.({ created: 0, updated: 0, deleted: unseenDeleted });
   // Outside the completion transaction: statistics are an optimisation, not part of what the run commits.
-  if (timing.written >= analyzeAfterWrites) await analyzeIfStale(db, table, timing.written);
+  if (timing.written >= analyzeAfterWrites) await heal('table statistics', () => analyzeIfStale(db, table, timing.written));
   const finishMs = Date.now() - finishing;
   const ms = Date.now() - timing.started;
   const s = (n: number) => (n / 1000).toFixed(1);

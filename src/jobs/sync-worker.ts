@@ -4,6 +4,7 @@ import { executeRun, type RunOutcome } from '../engine/execute-run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import { handBackRun } from './hand-back-run.js';
 import { SYNC_QUEUE, syncQueueOptions } from './job-queue.js';
+import { releaseOrphanedRuns } from './release-orphaned-runs.js';
 
 export interface SyncWorkerOptions {
   /** Runs this process executes at once. */
@@ -22,6 +23,8 @@ export interface SyncWorkerOptions {
  * goes back to polling).
  */
 export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: SyncWorkerOptions): Promise<string> {
+  // Runs a killed process of this host left behind resume now rather than after their heartbeat expires.
+  await releaseOrphanedRuns(boss, deps.db, deps.logger).catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, 'could not release the runs of dead workers'));
   let workId = '';
   const fetchAgain = (): void => {
     for (const slot of boss.getWipData()) if (slot.workId === workId && slot.name === SYNC_QUEUE) boss.notifyWorker(slot.id);

@@ -3,9 +3,10 @@ import { z } from 'zod';
 /**
  * Fault injection shared by every sandbox: `POST /_sandbox/faults` queues faults, and the next API requests
  * (after `after` unharmed ones) fail that way. How a rate limit or a server error looks is the provider's
- * business (its headers and error body); `slow` and `truncate` are the same everywhere.
+ * business (its headers and error body); `slow`, `truncate` and `reset` (the connection is closed before any
+ * response, as a proxy or load balancer dropping it does) are the same everywhere.
  */
-export const faultKinds = ['rate_limit', 'secondary_rate_limit', 'server_error', 'slow', 'truncate'] as const;
+export const faultKinds = ['rate_limit', 'secondary_rate_limit', 'server_error', 'slow', 'truncate', 'reset'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export const FaultRequestSchema = z.object({

@@ -100,6 +100,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       return;
     }
     const fault = faults.take();
+    if (fault?.kind === 'reset') {
+      stats.record(url.pathname, 'reset');
+      // A TCP reset rather than a clean close: the client sees ECONNRESET (or "other side closed").
+      req.socket.resetAndDestroy();
+      return;
+    }
     if (fault?.kind === 'slow') await sleep(fault.delayMs);
     const response =
       fault && fault.kind !== 'slow' && fault.kind !== 'truncate'
