@@ -16,7 +16,7 @@ describe.each(databaseKinds)('connection company_id on %s', (kind) => {
   let companyB: string;
 
   beforeAll(async () => {
-    rt = await startTestRuntime(kind, { worker: false });
+    rt = await startTestRuntime(kind, { worker: false, config: { allowedHosts: ['github=ghe.example.com'] } });
     ownerA = rt.bootstrap!.apiKey;
     ownerB = (await rt.workspace('owner')).apiKey;
     const company = async (key: string, domain: string) => {
@@ -29,7 +29,7 @@ describe.each(databaseKinds)('connection company_id on %s', (kind) => {
   });
   afterAll(async () => rt?.stop());
 
-  const github = { connector: 'github', fields: { token: 'ghp_company_tests_token_000' }, config: { base_url: 'https://ghe.example.com/api/v3' } };
+  const github = { connector: 'github', fields: { token: 'ghp_company_tests_token_000' }, config: { base_url: 'https://ghe.example.com/api/v3' }, verify: false };
   const total = async (key: string) => (await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1', key })).body.pagination.total as number;
   const expectRefused = (res: { status: number; body: any; raw: string }, id: string) => {
     expect(res.status, res.raw).toBe(400);

@@ -163,6 +163,22 @@ describe.each(databaseKinds)('connection states on %s', (kind) => {
     await api('DELETE', `/connections/${good.body.id}`);
   });
 
+  it('reconnecting with new credentials says connected only once the provider accepts them', async () => {
+    const created = await api('POST', '/connections', { connector: 'github', name: 'reconnect', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+    const id = created.body.id as string;
+    expect((await api('POST', `/connections/${id}/disconnect`)).body.status).toBe('disconnected');
+    const rejected = await api('PATCH', `/connections/${id}`, { fields: { token: WRONG } });
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.error.code).toBe('credentials_rejected');
+    expect(await getConnection(id)).toMatchObject({ status: 'disconnected', has_credentials: false });
+    const unverified = await api('PATCH', `/connections/${id}`, { fields: { token: WRONG }, verify: false });
+    expect(unverified.body).toMatchObject({ status: 'pending', has_credentials: true });
+    const accepted = await api('PATCH', `/connections/${id}`, { fields: { token: TOKEN } });
+    expect(accepted.status, accepted.raw).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'connected', last_check_ok: true });
+    await api('DELETE', `/connections/${id}`);
+  });
+
   it('saves unverified as pending: no schedule or run-all syncs it; a failed check keeps it pending, a passing one connects it', async () => {
     const created = await api('POST', '/connections', { connector: 'github', name: 'unverified', fields: { token: WRONG }, config: { base_url: sandbox.url }, schedule: { every_minutes: 5 }, verify: false });
     expect(created.status).toBe(201);
@@ -187,7 +203,7 @@ describe.each(databaseKinds)('connection states on %s', (kind) => {
     expect(failed.body.message).toMatch(/Bad credentials/);
     expect(await getConnection(id)).toMatchObject({ status: 'pending', last_check_ok: false });
 
-    expect((await api('PATCH', `/connections/${id}`, { fields: { token: TOKEN } })).body.status).toBe('pending');
+    expect((await api('PATCH', `/connections/${id}`, { fields: { token: TOKEN }, verify: false })).body.status).toBe('pending');
     const passed = await api('POST', `/connections/${id}/check`);
     expect(passed.body).toMatchObject({ ok: true });
     expect(await getConnection(id)).toMatchObject({ status: 'connected', last_check_ok: true });

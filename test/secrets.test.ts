@@ -296,7 +296,7 @@ describe.each(databaseKinds)('secrets suite: every credential kind, every route,
       stripeRefused: await refusedInstall({ connector: 'stripe', fields: { api_key: stripeWrong.value }, config: { base_url: stripeSandbox.url } }),
       stripeWrong: await install({ connector: 'stripe', fields: { api_key: stripeWrong.value }, config: { base_url: stripeSandbox.url }, verify: false }),
       jira: await install({ connector: 'jira', fields: { email: 'planted@example.com', api_token: jiraToken.value }, config: { base_url: jiraSandbox.url } }),
-      echo: await install({ connector: 'echo_test', fields: { api_key: echoKey.value } }),
+      echo: await install({ connector: 'echo_test', fields: { api_key: echoKey.value }, verify: false }),
       pg: await install({ connector: 'pgtest', fields: { dsn: `postgres://tributary:${dsnPassword.value}@127.0.0.1:5432/test` } }),
       throwaway: await install({ connector: 'github', name: 'to delete', fields: { token: github.value }, config: { base_url: githubSandbox.url } }),
     };

@@ -1,3 +1,4 @@
+import { updateConnectionById } from '../src/db/queries/connections.js';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
@@ -20,7 +21,7 @@ describe.each(databaseKinds)('webhook URL rotation on %s', (kind) => {
   const keys = {} as Record<'viewer' | 'member' | 'manager' | 'admin', { key: string; id: string }>;
 
   beforeAll(async () => {
-    rt = await startTestRuntime(kind, { worker: false });
+    rt = await startTestRuntime(kind, { worker: false, config: { allowedHosts: ['github=ghe.example.com'] } });
     owner = rt.bootstrap!.apiKey;
     workspaceId = rt.bootstrap!.workspaceId;
     for (const role of ['viewer', 'member', 'manager', 'admin'] as const) {
@@ -30,7 +31,13 @@ describe.each(databaseKinds)('webhook URL rotation on %s', (kind) => {
   });
   afterAll(async () => rt?.stop());
 
-  const connect = (name: string) => install(rt, owner, 'github', { name, fields: { token: 'ghp_rotation_tests_token_000' }, config: { base_url: 'https://ghe.example.com/api/v3' } });
+  // Nothing answers at ghe.example.com: saved unverified, then marked connected as a verified install would be,
+  // since a webhook trigger only starts runs of connected connections.
+  const connect = async (name: string) => {
+    const id = await install(rt, owner, 'github', { name, fields: { token: 'ghp_rotation_tests_token_000' }, config: { base_url: 'https://ghe.example.com/api/v3' }, verify: false });
+    await updateConnectionById(rt.database.db, id, { status: 'connected' });
+    return id;
+  };
   const tokenOf = (url: string) => /\/api\/v1\/webhooks\/([^/?#]+)$/.exec(url)![1]!;
   const reveal = async (id: string) => tokenOf((await rt.inject({ method: 'POST', url: `/api/v1/connections/${id}/webhook-url`, key: owner })).body.webhook_url);
   const rotate = (id: string, body?: unknown, key = keys.admin.key) => rt.inject({ method: 'POST', url: `/api/v1/connections/${id}/webhook-url/rotate`, key, ...(body === undefined ? {} : { body }) });

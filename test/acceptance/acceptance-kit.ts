@@ -328,7 +328,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
 
     it('client connector: a company_id connection syncs the client\'s own account beside the workspace\'s own', async () => {
       // company_id must name a company of the workspace: the client is a CRM company first.
-      const company = await rt.inject({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector}-client.example` } });
+      const company = await rt.inject({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector.replaceAll('_', '-')}-client.example` } });
       expect(company.status, JSON.stringify(company.body)).toBe(201);
       const companyId = company.body.id as string;
       const clientId = await install(rt, key, spec.connector, { name: `${spec.connector} for a client`, company_id: companyId, ...spec.credentials.good(clientSandbox) });

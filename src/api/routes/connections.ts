@@ -203,7 +203,13 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
         if (remaining && hasPastedSecret(manifest, fields)) patch.status = 'connected';
         patch.credentials = vault.encrypt(newSecrets, row.id);
         patch.credentialsKeyId = vault.activeKeyId;
-        if (row.status === 'disconnected' || row.status === 'error') patch.status = patch.status ?? 'connected';
+        // Reconnecting says `connected` only once the provider accepted the new credentials (as an install does).
+        const reconnecting = patch.status === 'connected' || (patch.status === undefined && (row.status === 'disconnected' || row.status === 'error' || row.status === 'pending'));
+        if (reconnecting) {
+          const verdict = await verifyBeforeSaving(deps, { id: row.id, manifest, config: patch.config ?? row.config, secrets: newSecrets, verify: body.verify !== false });
+          patch.status = verdict.status;
+          Object.assign(patch, verdict.check);
+        }
         // A reconnected connection picks its schedule up again (disconnect paused it).
         if (row.nextSyncAt === null && patch.schedule === undefined) patch.nextSyncAt = nextRunAt(row.schedule as Schedule | null, new Date());
       }

@@ -51,6 +51,11 @@ export const UpdateConnectionBodySchema = z
     company_id: z.string().min(1).max(100).nullable(),
     schedule: ScheduleSchema.nullable(),
     notify_user_ids: z.array(z.string()),
+    /**
+     * New credentials that reconnect a disconnected, failed or pending connection are probed first, as at install
+     * (default true); false saves them unverified, as `pending`.
+     */
+    verify: z.boolean(),
   })
   .partial();
 export type UpdateConnectionBody = z.infer<typeof UpdateConnectionBodySchema>;
