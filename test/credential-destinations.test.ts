@@ -9,7 +9,8 @@ import { getConnectionById, updateConnectionById } from '../src/db/queries/conne
 import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
-import { introspector, resourceConnector, startResourceServer, type ResourceServer } from './support/oauth-resource-server.js';
+import type { ResourceServer } from './support/oauth-resource-server.js';
+import { CALLBACK, oauthClient, oidcTestConnector, PUBLIC_URL, RESOURCE_SERVER_CLIENT, startIntrospectingResourceServer } from './support/oidc-oauth-harness.js';
 import { startOidcTestProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 import { install, syncAndWait } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
@@ -19,8 +20,6 @@ const NEW_TOKEN = 'ghp_destinations_new_token_9876543210fe00';
 const JIRA_TOKEN = 'ATATT3xFfGF0destinations0jira000000000000';
 const BYO_SECRET = 'byo-destinations-secret-4c2e8a0b6d1f';
 const APP_SECRET = 'operator-destinations-secret-7e1a3c5b9d0f';
-const PUBLIC_URL = 'http://127.0.0.1:3000';
-const CALLBACK = `${PUBLIC_URL}/api/v1/oauth/callback`;
 
 interface Recorded {
   method: string;
@@ -87,30 +86,9 @@ describe.each(databaseKinds)('credential destinations on %s', (kind) => {
     attackerUrl = `http://${attackerName}:${attacker.port}`;
     alt = await startRecorder('127.0.0.1');
     github = await createGithubSandbox({ port: 0, records: 20, seed: 12, token: TOKEN });
-    op = await startOidcTestProvider({
-      clients: [
-        { client_id: 'tributary-app', client_secret: APP_SECRET, redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-        { client_id: 'byo-app', client_secret: BYO_SECRET, redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-        { client_id: 'resource-server', client_secret: 'rs-secret-0000', redirect_uris: [], grant_types: [], response_types: [] },
-      ],
-    });
-    rs = await startResourceServer({ validate: introspector(`${op.issuer}/token/introspection`, 'resource-server', 'rs-secret-0000') });
-    const connector = resourceConnector({
-      id: 'oidc_test',
-      auth_mode: 'oauth2',
-      base_url: rs.url,
-      auth: { headers: { Authorization: 'Bearer {{fields.token}}' }, query: {} },
-      oauth: {
-        authorization_url: `${op.issuer}/auth`,
-        token_url: `${op.issuer}/token`,
-        revocation_url: `${op.issuer}/token/revocation`,
-        issuer: op.issuer,
-        scopes: ['openid', 'offline_access', 'api:read'],
-        authorize_params: { prompt: 'consent' },
-        token_auth: 'client_secret_basic',
-        token_field: 'token',
-      },
-    });
+    op = await startOidcTestProvider({ clients: [oauthClient('tributary-app', APP_SECRET), oauthClient('byo-app', BYO_SECRET), RESOURCE_SERVER_CLIENT] });
+    rs = await startIntrospectingResourceServer(op);
+    const connector = oidcTestConnector(op, rs);
     const attackerAddresses = addresses.map((a) => (a.family === 6 ? `[${a.address}]:${attacker.port}` : `${a.address}:${attacker.port}`));
     rt = await startTestRuntime(kind, {
       connectors: [connector],

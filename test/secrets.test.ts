@@ -15,8 +15,8 @@ import { getConnectionById, updateConnectionById } from '../src/db/queries/conne
 import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
-import { introspector, resourceConnector, startResourceServer, type ResourceServer } from './support/oauth-resource-server.js';
-import { CALLBACK, PUBLIC_URL } from './support/oidc-oauth-harness.js';
+import type { ResourceServer } from './support/oauth-resource-server.js';
+import { CALLBACK, oauthClient, oidcTestConnector, PUBLIC_URL, RESOURCE_SERVER_CLIENT, startIntrospectingResourceServer } from './support/oidc-oauth-harness.js';
 import { startOidcTestProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
@@ -196,30 +196,10 @@ describe.each(databaseKinds)('secrets suite: every credential kind, every route,
     stripeSandbox = await createStripeSandbox({ port: 0, records: 20, seed: 12, token: stripe.value });
     jiraSandbox = await createJiraSandbox({ port: 0, records: 20, seed: 12, token: jiraToken.value, email: 'planted@example.com' });
     echo = await startEchoProvider();
-    op = await startOidcTestProvider({
-      clients: [
-        { client_id: 'byo-app', client_secret: byoSecret.value, redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' },
-        { client_id: 'resource-server', client_secret: 'rs-secret-0000', redirect_uris: [], grant_types: [], response_types: [] },
-      ],
-    });
-    rs = await startResourceServer({ validate: introspector(`${op.issuer}/token/introspection`, 'resource-server', 'rs-secret-0000') });
+    op = await startOidcTestProvider({ clients: [oauthClient('byo-app', byoSecret.value), RESOURCE_SERVER_CLIENT] });
+    rs = await startIntrospectingResourceServer(op);
     const connectors: ConnectorDefinition[] = [
-      resourceConnector({
-        id: 'oidc_test',
-        auth_mode: 'oauth2',
-        base_url: rs.url,
-        auth: { headers: { Authorization: 'Bearer {{fields.token}}' }, query: {} },
-        oauth: {
-          authorization_url: `${op.issuer}/auth`,
-          token_url: `${op.issuer}/token`,
-          revocation_url: `${op.issuer}/token/revocation`,
-          issuer: op.issuer,
-          scopes: ['openid', 'offline_access', 'api:read'],
-          authorize_params: { prompt: 'consent' },
-          token_auth: 'client_secret_basic',
-          token_field: 'token',
-        },
-      }),
+      oidcTestConnector(op, rs),
       testConnector({
         id: 'echo_test',
         auth_mode: 'api_key',

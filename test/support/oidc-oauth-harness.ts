@@ -17,29 +17,32 @@ export const RETURN_PREFIX = 'https://app.example.com/oauth-done';
 
 type Response = Awaited<ReturnType<TestRuntime['inject']>>;
 
+/** A confidential client of the test provider that redirects to Tributary's callback (code + refresh grants). */
+export const oauthClient = (clientId: string, secret: string) => ({
+  client_id: clientId,
+  client_secret: secret,
+  redirect_uris: [CALLBACK],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code' as const],
+  token_endpoint_auth_method: 'client_secret_basic' as const,
+});
+
+/** The resource server's own client, which introspects the bearer tokens it is shown. */
+export const RESOURCE_SERVER_CLIENT = { client_id: 'resource-server', client_secret: 'rs-secret-0000', redirect_uris: [], grant_types: [], response_types: [] };
+
+/** A resource server that accepts exactly the tokens `op` says are live. */
+export const startIntrospectingResourceServer = (op: OidcTestProvider): Promise<ResourceServer> =>
+  startResourceServer({ validate: introspector(`${op.issuer}/token/introspection`, RESOURCE_SERVER_CLIENT.client_id, RESOURCE_SERVER_CLIENT.client_secret) });
+
 /**
- * Tributary with an OAuth test connector (`oidc_test`) in front of a real authorization server (oidc-provider on
- * loopback: PKCE required, refresh tokens rotated with reuse detection) and a resource server that checks every
- * bearer token by introspection. Clients: the operator's app, a user's own (`byo-app`), and `short-app`, whose
- * access tokens the provider ends after 2 s. Every response is kept, and every token, code and secret seen, so a
- * test can check that none of them ever reached a response or a log line.
+ * The `oidc_test` connector: OAuth 2.0 against the test provider, reading the resource server. The GitHub shape: a
+ * header reading a field, which an OAuth connection's access token fills.
  */
-export async function startOidcOAuthHarness(kind: DatabaseKind) {
-  const client = { redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code' as const], token_endpoint_auth_method: 'client_secret_basic' as const };
-  const op: OidcTestProvider = await startOidcTestProvider({
-    clients: [
-      { client_id: 'tributary-app', client_secret: APP_SECRET, ...client },
-      { client_id: 'byo-app', client_secret: BYO_SECRET, ...client },
-      { client_id: 'short-app', client_secret: SHORT_SECRET, ...client },
-      { client_id: 'resource-server', client_secret: 'rs-secret-0000', redirect_uris: [], grant_types: [], response_types: [] },
-    ],
-  });
-  const rs: ResourceServer = await startResourceServer({ validate: introspector(`${op.issuer}/token/introspection`, 'resource-server', 'rs-secret-0000') });
-  const connector = resourceConnector({
+export function oidcTestConnector(op: OidcTestProvider, rs: ResourceServer) {
+  return resourceConnector({
     id: 'oidc_test',
     auth_mode: 'oauth2',
     base_url: rs.url,
-    // The GitHub shape: a header reading a field, which an OAuth connection's access token fills.
     auth: { headers: { Authorization: 'Bearer {{fields.token}}' }, query: {} },
     oauth: {
       authorization_url: `${op.issuer}/auth`,
@@ -52,6 +55,26 @@ export async function startOidcOAuthHarness(kind: DatabaseKind) {
       token_field: 'token',
     },
   });
+}
+
+/**
+ * Tributary with an OAuth test connector (`oidc_test`) in front of a real authorization server (oidc-provider on
+ * loopback: PKCE required, refresh tokens rotated with reuse detection) and a resource server that checks every
+ * bearer token by introspection. Clients: the operator's app, a user's own (`byo-app`), and `short-app`, whose
+ * access tokens the provider ends after 2 s. Every response is kept, and every token, code and secret seen, so a
+ * test can check that none of them ever reached a response or a log line.
+ */
+export async function startOidcOAuthHarness(kind: DatabaseKind) {
+  const op: OidcTestProvider = await startOidcTestProvider({
+    clients: [
+      oauthClient('tributary-app', APP_SECRET),
+      oauthClient('byo-app', BYO_SECRET),
+      oauthClient('short-app', SHORT_SECRET),
+      RESOURCE_SERVER_CLIENT,
+    ],
+  });
+  const rs: ResourceServer = await startIntrospectingResourceServer(op);
+  const connector = oidcTestConnector(op, rs);
   const rt: TestRuntime = await startTestRuntime(kind, {
     connectors: [connector],
     allowPrivateHosts: [op.host, rs.host],
