@@ -4,7 +4,7 @@ import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors
 import pg from 'pg';
 import { queryRows } from '../src/db/db.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
-import { install, syncAndWait } from './support/run-helpers.js';
+import { eventually, install, syncAndWait } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 const TOKEN = 'ghp_health_metrics_token_0123456789abcd';
@@ -101,7 +101,12 @@ describe.each(databaseKinds)('health and metrics on %s', (kind) => {
     expect((await rt.inject({ method: 'GET', url: `/api/v1/runs/${run.id}`, key })).status).toBe(200);
     expect((await rt.inject({ method: 'GET', url: `/api/v1/no/such/${run.id}`, key })).status).toBe(404);
 
-    const { text, samples } = await scrape();
+    // The worker counts a run once its handler returns, a moment after the run reads COMPLETED: a scrape may come
+    // between the two (Prometheus scrapes periodically and sees it next time), so wait for it on the real counter.
+    const { text, samples } = await eventually(async () => {
+      const scraped = await scrape();
+      return valueOf(scraped.samples, 'tributary_runs_finished_total', { connector: 'github', status: 'COMPLETED' }) === 1 ? scraped : undefined;
+    }, 'the finished run counted', 10_000);
     expect(valueOf(samples, 'tributary_runs_finished_total', { connector: 'github', status: 'COMPLETED' })).toBe(1);
     expect(valueOf(samples, 'tributary_runs_running')).toBe(0);
     expect(valueOf(samples, 'tributary_records_synced_total', { connector: 'github', stream: 'issues', kind: 'created' })).toBe(info.counts.issues);
