@@ -297,11 +297,13 @@ async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: str
 
 async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
   log('info', 'Run cancelled; committed work is kept');
-  await closeRunStreams(deps.db, run.id, run.streams, 'CANCELLED', 'CANCELLED');
+  // Idempotent statements, retried in place after a transient database failure, as a failed run's are.
+  const retry = deps.options.dbRetry;
+  await retryTransient(() => closeRunStreams(deps.db, run.id, run.streams, 'CANCELLED', 'CANCELLED'), retry);
   // Only a connection this run had put in `syncing` goes back to connected: one disconnected meanwhile stays so.
-  await settleConnectionStatus(deps.db, run.connectionId, 'connected', ['syncing'], { lastSyncStatus: 'CANCELLED' });
-  await transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() });
-  await clearSeen(deps.db, run.id);
+  await retryTransient(() => settleConnectionStatus(deps.db, run.connectionId, 'connected', ['syncing'], { lastSyncStatus: 'CANCELLED' }), retry);
+  await retryTransient(() => transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() }), retry);
+  await retryTransient(() => clearSeen(deps.db, run.id), retry);
   await Promise.all(pending);
   return { status: 'CANCELLED', runId: run.id };
 }
