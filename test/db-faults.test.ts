@@ -83,6 +83,20 @@ describe.each(databaseKinds)('database faults injected through the database port
     expect(await rowCounts(rt, connectionId, 'issues')).toEqual({ live: total, deleted: 0 });
   };
 
+  it('an API request that meets a transient database failure gets 503 database_unavailable with Retry-After; the retry succeeds', async () => {
+    const injector = injectDbFaults(rt.database.db, [{ statement: /from "connections"/i, when: 'before', error: 'admin_shutdown' }]);
+    try {
+      const res = await rt.inject({ method: 'GET', url: '/api/v1/connections', key });
+      expect(res.status, res.raw).toBe(503);
+      expect(res.body.error.code).toBe('database_unavailable');
+      expect(res.headers['retry-after']).toBe('1');
+    } finally {
+      injector.restore();
+    }
+    expect(injector.pending(), 'the fault was met').toBe(0);
+    expect((await rt.inject({ method: 'GET', url: '/api/v1/connections', key })).status).toBe(200);
+  });
+
   it('heals in place: commits that fail before running or whose answer is lost, a deadlock, a serialization failure, a lost completion and bookkeeping', async () => {
     const connectionId = await connect('healed in place');
     const injector = injectDbFaults(rt.database.db, [

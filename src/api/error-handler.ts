@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../contracts/errors.js';
+import { isTransientDbError } from '../db/transient-error.js';
 import { fastifyErrorCode } from './fastify-error-code.js';
 import { failureLogFields } from './failure-log-fields.js';
 
@@ -26,6 +27,13 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     const code = fastifyErrorCode(fastifyError.code, fastifyError.statusCode);
     const message = code === 'unsupported_media_type' ? 'Unsupported Media Type: send the body as application/json.' : fastifyError.message;
     return reply.status(fastifyError.statusCode).send({ error: { code, message } } satisfies ErrorBody);
+  }
+  // The database dropped the connection, shut down, or chose this request as a deadlock victim: the same request
+  // may well succeed a moment later, so say that (503, Retry-After) rather than report an internal error.
+  if (isTransientDbError(error)) {
+    request.log.warn({ err: failureLogFields(error), route: `${request.method} ${request.routeOptions.url ?? '(no route)'}` }, 'database unavailable for a request');
+    reply.header('retry-after', '1');
+    return reply.status(503).send({ error: { code: 'database_unavailable', message: 'The database is unavailable for a moment; retry the request.' } } satisfies ErrorBody);
   }
   // Unknown errors may carry anything (SQL parameters, provider bodies): the log gets the database error's message,
   // SQLSTATE and the route, never the query's parameters; the answer stays generic.

@@ -63,6 +63,8 @@ export const errorCatalog = {
   provider_unavailable: 502,
   not_implemented: 501,
   encryption_key_missing: 500,
+  /** A transient database failure (connection lost, admin shutdown, deadlock) met by a request: retry it. */
+  database_unavailable: 503,
   internal: 500,
 } as const;
 
