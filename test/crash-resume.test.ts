@@ -9,6 +9,7 @@ import { freePort, killAllChildren, sleep, spawnTributary, tail, type TributaryC
 import { testDatabaseUrl } from './support/databases.js';
 import { sandboxIssueIds } from './support/github-sandbox-ids.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { callApi } from './support/http-api.js';
 
 /**
  * Crash safety, with real processes and real SIGKILLs: a sync interrupted at several points by killing the
@@ -269,14 +270,7 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
     serves.push(serve);
     await serve.waitForLine(/Tributary listening/, 90_000);
   };
-  const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1${url}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (method: string, url: string, body?: unknown) => callApi(port, ADMIN_KEY, method, url, body);
 
   it(
     'ends with exactly the provider records after two SIGKILLs of the whole server (at ~25%, ~65%)',

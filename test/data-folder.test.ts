@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { freePort, killAllChildren, sleep, spawnTributary, tail, type TributaryChild } from './support/child-process.js';
+import { callApi } from './support/http-api.js';
 
 /**
  * The embedded data folder with real `tributary` processes: one process per folder (a second is refused, a dead
@@ -54,14 +55,7 @@ describe('embedded data folder (PGlite only)', () => {
     const { code } = await child.exited;
     return { code, output: child.lines.join('\n') };
   };
-  const api = async (method: string, url: string, body?: unknown, at = port): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`http://127.0.0.1:${at}/api/v1${url}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (method: string, url: string, body?: unknown, at = port) => callApi(at, ADMIN_KEY, method, url, body);
   const connect = async (name: string) => {
     const created = await api('POST', '/connections', { connector: 'github', name, fields: { token: TOKEN }, config: { base_url: sandbox.url } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -14,6 +14,7 @@ import { testManifest } from './support/test-manifest.js';
 import { sandboxIssueIds } from './support/github-sandbox-ids.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
+import { callApi } from './support/http-api.js';
 
 /**
  * SIGTERM during a run (a deploy, a scale-down): the process stops taking jobs, the run stops at its next page
@@ -219,14 +220,7 @@ describe('graceful shutdown on the embedded database: `tributary serve` gets SIG
     await serve.waitForLine(/Tributary listening/, 90_000);
     return serve;
   };
-  const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1${url}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (method: string, url: string, body?: unknown) => callApi(port, ADMIN_KEY, method, url, body);
 
   it(
     'exits within the grace period with the run handed back (PENDING on disk); the restarted server resumes it at once and it completes with exactly the provider records',
