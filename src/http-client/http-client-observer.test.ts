@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient } from './http-client.js';
-import { sendJson, startTestServer, type TestHandler, type TestServer } from './test-server.js';
+import { sendJson, servedPerTest } from './test-server.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: TestHandler): Promise<TestServer> {
-  const server = await startTestServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = servedPerTest();
 
 /** The `onResponse` hook the engine's metrics hang on: one call per attempt, with the status or how it failed. */
 describe('createHttpClient onResponse', () => {

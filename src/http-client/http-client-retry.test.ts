@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient } from './http-client.js';
 import { failure, recordingClient } from './test-client.js';
-import { sendJson, startTestServer, type TestHandler, type TestServer } from './test-server.js';
+import { sendJson, servedPerTest } from './test-server.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: TestHandler): Promise<TestServer> {
-  const server = await startTestServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = servedPerTest();
 
 describe('createHttpClient retries', () => {
   it('retries a 429 after the Retry-After delay in seconds', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /**
  * Test-only: a real HTTP server on 127.0.0.1 with an ephemeral port, recording what reaches it. The toolkit's
@@ -61,4 +62,20 @@ export async function startTestServer(handler: TestHandler = (_req, res) => res.
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * For a test file: `const serve = servedPerTest()` at its top level gives `serve(handler)`, whose servers are all
+ * closed after each test.
+ */
+export function servedPerTest(): (handler: TestHandler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler) => {
+    const server = await startTestServer(handler);
+    servers.push(server);
+    return server;
+  };
 }
