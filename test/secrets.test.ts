@@ -20,6 +20,7 @@ import { CALLBACK, oauthClient, oidcTestConnector, PUBLIC_URL, RESOURCE_SERVER_C
 import { startOidcTestProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
+import { testManifest } from './support/test-manifest.js';
 
 /**
  * Plants credentials and exercises the API — successes, validation errors, provider failures, logging at
@@ -131,16 +132,13 @@ async function startEchoProvider(): Promise<{ url: string; host: string; close()
 }
 
 const testConnector = (manifest: Partial<ManifestInput> & Pick<ManifestInput, 'id' | 'base_url' | 'auth_mode'>, read?: ConnectorDefinition['streams'][string]): ConnectorDefinition => ({
-  manifest: {
+  manifest: testManifest({
     name: `${manifest.id} (test)`,
     description: 'A connector of the secrets suite',
-    category: 'test',
-    brand_logo: 'https://example.com/logo.svg',
-    brand_color: '#123456',
     allowed_hosts: ['127.0.0.1'],
     streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
     ...manifest,
-  },
+  }),
   streams: {
     items:
       read ??

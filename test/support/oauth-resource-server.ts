@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { ConnectorDefinition, StreamMessage } from '../../src/contracts/connector-kit.js';
 import type { ManifestInput } from '../../src/contracts/manifest.js';
+import { testManifest } from './test-manifest.js';
 
 export interface ResourceServer {
   url: string;
@@ -64,16 +65,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /** A connector whose one stream pages through the resource server's items with the connection's token. */
 export function resourceConnector(manifest: Pick<ManifestInput, 'id' | 'auth_mode' | 'oauth' | 'base_url' | 'auth'>): ConnectorDefinition {
   return {
-    manifest: {
+    manifest: testManifest({
       name: `${manifest.id} (test)`,
       description: 'An OAuth-protected test API',
-      category: 'test',
-      brand_logo: 'https://example.com/logo.svg',
-      brand_color: '#123456',
       allowed_hosts: ['127.0.0.1'],
       streams: [{ name: 'items', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
       ...manifest,
-    },
+    }),
     streams: {
       async *items(ctx): AsyncGenerator<StreamMessage> {
         for (let page: number | null = 1; page !== null; ) {
