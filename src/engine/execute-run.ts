@@ -28,7 +28,8 @@ import { describeError, errorKind, isCancellation, isHandBack, RunCancelledError
 import { syncStream } from './stream-sync.js';
 
 export type RunOutcome =
-  | { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; runId: string }
+  /** `connector` when the run got as far as loading its connection (metrics label it without a query). */
+  | { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; runId: string; connector?: string }
   /** A transient failure on a non-final attempt: the job should be retried, and will resume. */
   | { status: 'RETRY'; runId: string; error: string }
   /** The run was already finished (a duplicate delivery) or no longer exists. */
@@ -114,11 +115,11 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     const fresh = await freshCredentials(deps, connection.id, { log }).catch((error: Error) => error);
     if (fresh instanceof Error) {
       if (errorKind(fresh) === 'transient' && !attempt.final) return { status: 'RETRY', runId: run.id, error: fresh.message };
-      return failRun(deps, run, describeError(fresh, []), errorKind(fresh), log, pending);
+      return failRun(deps, run, describeError(fresh, []), errorKind(fresh), log, pending, connection.connectorId);
     }
     secrets = fresh;
   } else if (entry.manifest.auth_mode !== 'none') {
-    return failRun(deps, run, 'The connection has no credentials: connect it again.', 'config', log, pending);
+    return failRun(deps, run, 'The connection has no credentials: connect it again.', 'config', log, pending, connection.connectorId);
   }
   const secretList = secretValues(entry.manifest, secrets);
   scrub = createScrubber(secretList);
@@ -227,7 +228,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       await Promise.all(pending);
       return { status: 'SKIPPED', runId: run.id };
     }
-    if (isCancellation(error, controller.signal)) return finishCancelled(deps, run, log, pending);
+    if (isCancellation(error, controller.signal)) return finishCancelled(deps, run, log, pending, connection.connectorId);
     if (isHandBack(error, controller.signal)) {
       log('info', 'The worker is shutting down: committed work is kept, and the run goes back to the queue to resume from its checkpoint', { worker: workerId });
       await Promise.all(pending);
@@ -240,7 +241,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
       reportHealed();
       return { status: 'RETRY', runId: run.id, error: message };
     }
-    return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending);
+    return failRun(deps, run, describeError(error, secretList), errorKind(error), log, pending, connection.connectorId);
   } finally {
     clearInterval(heartbeat);
     deps.shutdown?.signal.removeEventListener('abort', stopNow);
@@ -249,7 +250,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   if (failures.length > 0) {
     reportHealed();
     const summary = failures.map((f) => `${f.stream}: ${f.message}`).join('; ');
-    return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending);
+    return failRun(deps, run, summary.slice(0, 1000), failures[0]!.kind, log, pending, connection.connectorId);
   }
   // Before the run is COMPLETED, so whoever waits for it finds the CRM up to date.
   await projectAfterRun(deps, connection, workspace.dataSchema, run.id, log, () => heal('heartbeat', () => heartbeatRunAttempt(db, run.id, run.attempts)), onDbFault);
@@ -267,12 +268,12 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   reportHealed();
   log('info', 'Run completed');
   await Promise.all(pending);
-  return { status: 'COMPLETED', runId: run.id };
+  return { status: 'COMPLETED', runId: run.id, connector: connection.connectorId };
 }
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 
-async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
+async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: string, log: Log, pending: Promise<unknown>[], connector?: string): Promise<RunOutcome> {
   log('error', `Run failed: ${message}`);
   await noteSyncFailure(deps, run.connectionId, run.id, message);
   // Streams and connection before the run itself, so whoever waits for the run to end sees them settled. A
@@ -292,10 +293,10 @@ async function failRun(deps: EngineDeps, run: RunRow, message: string, kind: str
   // A failed run never deletes: its seen-set is dropped, not applied.
   await retryTransient(() => clearSeen(deps.db, run.id), deps.options.dbRetry);
   await Promise.all(pending);
-  return { status: 'FAILED', runId: run.id };
+  return { status: 'FAILED', runId: run.id, ...(connector ? { connector } : {}) };
 }
 
-async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[]): Promise<RunOutcome> {
+async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending: Promise<unknown>[], connector?: string): Promise<RunOutcome> {
   log('info', 'Run cancelled; committed work is kept');
   // Idempotent statements, retried in place after a transient database failure, as a failed run's are.
   const retry = deps.options.dbRetry;
@@ -305,5 +306,5 @@ async function finishCancelled(deps: EngineDeps, run: RunRow, log: Log, pending:
   await retryTransient(() => transitionRun(deps.db, run.id, ['PENDING', 'RUNNING'], { status: 'CANCELLED', completedAt: new Date() }), retry);
   await retryTransient(() => clearSeen(deps.db, run.id), retry);
   await Promise.all(pending);
-  return { status: 'CANCELLED', runId: run.id };
+  return { status: 'CANCELLED', runId: run.id, ...(connector ? { connector } : {}) };
 }

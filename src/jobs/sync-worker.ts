@@ -61,7 +61,9 @@ export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: S
 async function countRun(deps: EngineDeps, runId: string, outcome: RunOutcome | undefined): Promise<void> {
   const metrics = deps.metrics;
   if (!metrics) return;
-  const final = outcome && (outcome.status === 'COMPLETED' || outcome.status === 'FAILED' || outcome.status === 'CANCELLED') ? outcome.status : undefined;
-  const connector = final ? await connectorOfRun(deps.db, runId).catch(() => undefined) : undefined;
+  const ended = outcome && (outcome.status === 'COMPLETED' || outcome.status === 'FAILED' || outcome.status === 'CANCELLED') ? outcome : undefined;
+  const final = ended?.status;
+  // The run's connection came with the outcome when the run got that far; only a run ended before that asks.
+  const connector = ended ? (ended.connector ?? (await connectorOfRun(deps.db, runId).catch(() => undefined))) : undefined;
   metrics.runStopped(connector, final);
 }
