@@ -174,7 +174,7 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
     };
     const outcome = await executeRun(deps, pending.id, { final: true });
     await clearFaults(sandbox.url);
-    expect(outcome).toEqual({ status: 'FAILED', runId: pending.id });
+    expect(outcome).toEqual({ status: 'FAILED', runId: pending.id, connector: 'github' });
 
     const run = (await rt.inject({ method: 'GET', url: `/api/v1/runs/${pending.id}`, key })).body;
     expect(run).toMatchObject({ status: 'FAILED', error_kind: 'transient' });
