@@ -7,12 +7,15 @@ const layers = {
   core: ['contracts'],
   db: ['contracts', 'core'],
   'http-client': ['contracts'],
-  engine: ['contracts', 'core', 'db', 'http-client'],
   connectors: ['contracts', 'http-client', 'connectors'],
-  jobs: ['contracts', 'core', 'db', 'http-client', 'engine'],
-  api: ['contracts', 'core', 'db', 'http-client', 'engine', 'jobs'],
-  mcp: ['contracts', 'core', 'db', 'http-client', 'engine', 'jobs', 'api'],
-  cli: ['contracts', 'core', 'db', 'http-client', 'engine', 'connectors', 'jobs', 'api', 'mcp', 'cli'],
+  // Domain operations, one folder per concept: what the API, CLI, jobs and MCP tools all call.
+  services: ['contracts', 'core', 'db', 'http-client', 'services'],
+  // The sync loop only; it calls services for credentials and the CRM projection.
+  engine: ['contracts', 'core', 'db', 'http-client', 'services'],
+  jobs: ['contracts', 'core', 'db', 'http-client', 'services', 'engine'],
+  api: ['contracts', 'core', 'services', 'jobs'],
+  mcp: ['contracts', 'core', 'services', 'jobs', 'api'],
+  cli: ['contracts', 'core', 'db', 'http-client', 'services', 'engine', 'connectors', 'jobs', 'api', 'mcp', 'cli'],
 };
 
 const forbidden = Object.entries(layers).map(([layer, allowed]) => ({

@@ -5,7 +5,7 @@ import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
 import { insertRunUnlessActive } from '../src/db/queries/runs.js';
 import { newId } from '../src/core/ids.js';
-import { enqueueDueRuns } from '../src/jobs/enqueue-due-runs.js';
+import { enqueueDueRuns } from '../src/services/runs/enqueue-due-runs.js';
 import { databaseKinds } from './support/databases.js';
 import { countsOf, eventually, install, startRun } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
@@ -187,7 +187,7 @@ describe.each(databaseKinds)('connection states on %s', (kind) => {
 
     // Due now, yet neither the scheduler nor run-all starts it (it is the only connection of the workspace).
     await updateConnectionById(rt.database.db, id, { nextSyncAt: new Date(Date.now() - 60_000) });
-    const due = await enqueueDueRuns(rt.database.db, rt.boss, (c) => rt.catalog.get(c).manifest.streams.map((s) => s.name));
+    const due = await enqueueDueRuns(rt.services, (c) => rt.catalog.get(c).manifest.streams.map((s) => s.name));
     expect(due.connections).not.toContain(id);
     const all = await api('POST', '/run-all');
     expect(all.status).toBe(202);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/cli/config.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../src/services/credentials/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
 import type { ResourceServer } from './support/oauth-resource-server.js';

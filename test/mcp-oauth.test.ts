@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../src/services/credentials/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
 import { introspector, resourceConnector, startResourceServer, type ResourceServer } from './support/oauth-resource-server.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signState } from '../src/core/oauth-state.js';
+import { signState } from '../src/services/oauth/oauth-state.js';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';

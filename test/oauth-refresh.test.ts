@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';
-import { freshCredentials } from '../src/engine/fresh-credentials.js';
+import { freshCredentials } from '../src/services/credentials/fresh-credentials.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
 import { APP_SECRET, BYO_SECRET, CALLBACK, SHORT_SECRET, startOidcOAuthHarness, type OidcOAuthHarness } from './support/oidc-oauth-harness.js';

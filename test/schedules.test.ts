@@ -5,7 +5,7 @@ import { listAuditLog } from '../src/db/queries/audit-log.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
 import { insertApiKey } from '../src/db/queries/workspaces.js';
 import { connections } from '../src/db/schema.js';
-import { enqueueDueRuns } from '../src/jobs/enqueue-due-runs.js';
+import { enqueueDueRuns } from '../src/services/runs/enqueue-due-runs.js';
 import { TICK_QUEUE } from '../src/jobs/scheduler.js';
 import type { Role } from '../src/contracts/roles.js';
 import { databaseKinds } from './support/databases.js';
@@ -92,7 +92,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
     await setNextSyncAt(disabled, dueAt);
     await updateConnectionById(rt.database.db, disabled, { status: 'disabled' });
 
-    const result = await enqueueDueRuns(rt.database.db, rt.boss, streamsOf, now);
+    const result = await enqueueDueRuns(rt.services, streamsOf, now);
     expect(result).toEqual({ triggered: 2, skipped: 0, connections: expect.arrayContaining([due, overdue]) });
     expect(result.connections).toHaveLength(2);
     for (const id of [due, overdue]) {
@@ -107,7 +107,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
     expect(await nextSyncAt(notDue)).toEqual(notDueAt);
 
     // Nothing is due any more: a second pass at the same instant does nothing.
-    expect(await enqueueDueRuns(rt.database.db, rt.boss, streamsOf, now)).toEqual({ triggered: 0, skipped: 0, connections: [] });
+    expect(await enqueueDueRuns(rt.services, streamsOf, now)).toEqual({ triggered: 0, skipped: 0, connections: [] });
   });
 
   it('a due connection whose run is still active is counted as skipped, not doubled', async () => {
@@ -116,7 +116,7 @@ describe.each(databaseKinds)('schedules and triggers on %s', (kind) => {
     expect(first.status).toBe(202);
     const now = new Date();
     await setNextSyncAt(id, new Date(now.getTime() - MINUTE));
-    const result = await enqueueDueRuns(rt.database.db, rt.boss, streamsOf, now);
+    const result = await enqueueDueRuns(rt.services, streamsOf, now);
     expect(result).toEqual({ triggered: 0, skipped: 1, connections: [] });
     const runs = await runsOf(id);
     expect(runs.map((r) => r.id)).toEqual([first.body.run.id]);

@@ -12,7 +12,7 @@ import { Keyring } from '../src/core/keyring.js';
 import { vaultColumns } from '../src/core/vault-columns.js';
 import { queryRows } from '../src/db/db.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../src/services/credentials/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
 import type { ResourceServer } from './support/oauth-resource-server.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/cli/config.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { ManifestSchema } from '../src/contracts/manifest.js';
-import { probeCredentials } from '../src/engine/verify-probe.js';
+import { probeCredentials } from '../src/services/credentials/verify-probe.js';
 import { classifyIp, createSsrfGuard, HttpError, type SsrfGuard } from '../src/http-client/index.js';
 import { sendJson, startTestServer, type TestServer } from '../src/http-client/test-server.js';
 import { databaseKinds } from './support/databases.js';

@@ -9,7 +9,7 @@ import {
 } from '../src/connectors/microsoft/sandbox/index.js';
 import { queryRows } from '../src/db/db.js';
 import { getConnectionById } from '../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../src/services/credentials/connection-secrets.js';
 import { databaseKinds } from './support/databases.js';
 import { rowCounts } from './support/record-rows.js';
 import { install, syncAndWait } from './support/run-helpers.js';

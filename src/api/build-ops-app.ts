@@ -5,8 +5,8 @@ import type { Metrics } from '../contracts/metrics.js';
 import type { Db } from '../db/db.js';
 import type { Readiness } from './app-deps.js';
 import { errorHandler } from './error-handler.js';
-import { healthRoutes } from './routes/health.js';
-import { metricsRoutes } from './routes/metrics.js';
+import { healthRoutes } from './routes/ops/health.js';
+import { metricsRoutes } from './routes/ops/metrics.js';
 
 /**
  * What a `tributary worker` serves when given a port (TRIBUTARY_WORKER_PORT): the same /health, /health/live,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { OAuthApps } from '../engine/oauth/oauth-client.js';
+import type { OAuthApps } from '../services/oauth/oauth-client.js';
 import type { LogFormat } from './log-destination.js';
 import { readOAuthConfig } from './oauth-config.js';
 

@@ -1,4 +1,4 @@
-import type { OAuthApps } from '../engine/oauth/oauth-client.js';
+import type { OAuthApps } from '../services/oauth/oauth-client.js';
 
 const APP_VAR = /^TRIBUTARY_OAUTH_([A-Z][A-Z0-9_]*)_CLIENT_ID$/;
 

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import { bootstrapOwner, type NewWorkspace } from '../api/bootstrap-owner.js';
+import { bootstrapOwner, type NewWorkspace } from '../services/keys/bootstrap-owner.js';
 import { buildApp } from '../api/build-app.js';
-import { isLiveApiKey } from '../api/owner-key.js';
+import { isLiveApiKey } from '../services/keys/owner-key.js';
 import { buildOpsApp } from '../api/build-ops-app.js';
 import { createLogger } from '../api/create-logger.js';
 import { allConnectors } from '../connectors/index.js';
@@ -19,7 +19,8 @@ import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
 import { checkKeyRing } from '../jobs/check-key-ring.js';
 import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
-import { SYNC_QUEUE, startJobQueue } from '../jobs/job-queue.js';
+import { SYNC_QUEUE, pgBossRunQueue, startJobQueue } from '../jobs/job-queue.js';
+import type { ServiceDeps } from '../services/service-deps.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { WorkerShutdown } from '../engine/worker-shutdown.js';
 import type { Metrics } from '../contracts/metrics.js';
@@ -40,6 +41,8 @@ export interface Runtime {
   /** The key ring and where it lives (key file or environment), for rotation. */
   keys: KeyStore;
   boss: PgBoss;
+  /** What the domain operations (src/services) are called with: the same object behind the API, the CLI and jobs. */
+  services: ServiceDeps;
   logger: Logger;
   /** The API (serve), or a worker's /health and /metrics when TRIBUTARY_WORKER_PORT is set. */
   app: FastifyInstance | undefined;
@@ -215,6 +218,16 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       metrics,
       shutdown,
     };
+    const services: ServiceDeps = {
+      db: database.db,
+      catalog,
+      vault,
+      keys,
+      runQueue: pgBossRunQueue(boss),
+      logger,
+      config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls },
+      metrics,
+    };
     if (options.worker) await startSyncWorker(boss, engine, { concurrency: config.workerConcurrency });
     if (options.api || options.worker) {
       await startScheduler(boss, database.db, (id) => catalog.get(id).manifest.streams.map((s) => s.name), logger);
@@ -228,15 +241,9 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       bootstrap = await bootstrapOwner(database.db, config.adminKey);
       adminKeyIgnored = bootstrap === null && config.adminKey !== undefined && !(await isLiveApiKey(database.db, config.adminKey));
       app = await buildApp({
-        db: database.db,
-        catalog,
-        vault,
-        keys,
-        boss,
-        logger,
-        config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, cronSecret: config.cronSecret, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls, metricsToken: config.metricsToken },
+        ...services,
+        config: { ...services.config, cronSecret: config.cronSecret, metricsToken: config.metricsToken },
         readiness,
-        metrics,
       });
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     } else if (config.workerPort !== undefined && options.listen !== false) {
@@ -255,6 +262,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       vault,
       keys,
       boss,
+      services,
       logger,
       app,
       bootstrap,

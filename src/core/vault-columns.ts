@@ -17,11 +17,11 @@ export interface VaultColumn {
 }
 
 export const vaultColumns: readonly VaultColumn[] = [
-  // src/api/routes/connections.ts (install, PATCH) and the OAuth token store: bound to the connection id.
+  // src/api/routes/connections/connections.ts (install, PATCH) and the OAuth token store: bound to the connection id.
   { name: 'connections.credentials', table: 'connections', idColumn: 'id', column: 'credentials', keyIdColumn: 'credentials_key_id', boundTo: (id) => id },
-  // src/api/routes/connections.ts and webhook-url.ts: the trigger token, revealable by an admin.
+  // src/api/routes/connections/connections.ts and webhook-url.ts: the trigger token, revealable by an admin.
   { name: 'connections.webhook_token', table: 'connections', idColumn: 'id', column: 'webhook_token', boundTo: (id) => `${id}:webhook` },
-  // src/api/oauth/begin-authorization.ts and consume-state.ts: the PKCE verifier of a pending authorization.
+  // src/services/oauth/begin-authorization.ts and consume-state.ts: the PKCE verifier of a pending authorization.
   { name: 'oauth_states.code_verifier', table: 'oauth_states', idColumn: 'id', column: 'code_verifier', boundTo: (id) => `${id}:pkce` },
 ];
 

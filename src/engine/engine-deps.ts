@@ -4,7 +4,7 @@ import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
 import type { DbRetryPolicy } from '../db/retry-transient.js';
-import type { OAuthApps } from './oauth/oauth-client.js';
+import type { OAuthApps } from '../services/oauth/oauth-client.js';
 import type { WorkerShutdown } from './worker-shutdown.js';
 
 export interface EngineOptions {

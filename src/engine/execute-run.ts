@@ -20,11 +20,11 @@ import { retryTransient } from '../db/retry-transient.js';
 import { getWorkspace } from '../db/queries/workspaces.js';
 import { redactCredentialsDeep } from '../contracts/redact-credentials.js';
 import { createScrubber } from '../http-client/index.js';
-import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
-import { noteSyncFailure, projectAfterRun } from './crm-after-run.js';
+import { connectionHttp, secretValues, type ConnectionSecrets } from '../services/credentials/connection-http.js';
+import { noteSyncFailure, projectAfterRun } from '../services/crm/crm-after-run.js';
 import type { EngineDeps } from './engine-deps.js';
-import { freshCredentials, refreshAfterUnauthorized } from './fresh-credentials.js';
-import { describeError, errorKind, isCancellation, isHandBack, RunCancelledError, RunHandedBackError, RunSupersededError } from './run-errors.js';
+import { freshCredentials, refreshAfterUnauthorized } from '../services/credentials/fresh-credentials.js';
+import { describeError, errorKind, isCancellation, isHandBack, RunCancelledError, RunHandedBackError, RunSupersededError } from '../services/runs/run-errors.js';
 import { syncStream } from './stream-sync.js';
 
 export type RunOutcome =

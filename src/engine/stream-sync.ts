@@ -8,7 +8,7 @@ import { retryTransient } from '../db/retry-transient.js';
 import { deleteStreamState, putStreamState } from '../db/queries/stream-states.js';
 import type { EngineOptions } from './engine-deps.js';
 import { readAhead } from './read-ahead.js';
-import { RunHandedBackError } from './run-errors.js';
+import { RunHandedBackError } from '../services/runs/run-errors.js';
 import { RecordBatch } from './record-batch.js';
 import { TypedTable } from './typed-table.js';
 

@@ -1,6 +1,9 @@
-import { PgBoss, fromPglite } from 'pg-boss';
+import { sql } from 'drizzle-orm';
+import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { Db } from '../db/db.js';
 import type { Database } from '../db/open-database.js';
+import type { RunQueue } from '../services/runs/run-queue.js';
 
 export const SYNC_QUEUE = 'tributary-sync';
 
@@ -49,4 +52,13 @@ export async function startJobQueue(database: Database, logger: Logger, options:
   // cannot exist goes through that cache and costs one primary-key probe.
   await boss.getJobById(SYNC_QUEUE, '00000000-0000-0000-0000-000000000000');
   return boss;
+}
+
+/** The services' run queue (`RunQueue`) on pg-boss: the job is sent inside the caller's transaction. */
+export function pgBossRunQueue(boss: PgBoss): RunQueue {
+  return {
+    async enqueueRun(tx: Db, runId: string) {
+      await boss.send(SYNC_QUEUE, { runId }, { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql), singletonKey: runId });
+    },
+  };
 }

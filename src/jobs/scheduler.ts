@@ -1,7 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
-import { enqueueDueRuns } from './enqueue-due-runs.js';
+import { enqueueDueRuns } from '../services/runs/enqueue-due-runs.js';
+import { pgBossRunQueue } from './job-queue.js';
 import { failAbandonedRuns } from './fail-abandoned-runs.js';
 
 export const TICK_QUEUE = 'tributary-schedule-tick';
@@ -19,8 +20,9 @@ export async function startScheduler(boss: PgBoss, db: Db, catalogStreams: (conn
     }
   }
   await boss.schedule(TICK_QUEUE, '* * * * *');
+  const runQueue = pgBossRunQueue(boss);
   await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
-    const result = await enqueueDueRuns(db, boss, catalogStreams);
+    const result = await enqueueDueRuns({ db, runQueue }, catalogStreams);
     if (result.triggered + result.skipped > 0) logger.info(result, 'scheduled runs enqueued');
     const abandoned = await failAbandonedRuns(db);
     if (abandoned.length > 0) logger.warn({ runs: abandoned }, 'abandoned runs marked FAILED');

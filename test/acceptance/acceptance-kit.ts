@@ -11,7 +11,7 @@ import { countsOf, install, syncAndWait, type InstallInput } from '../support/ru
 import { sandboxChanges } from '../support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { getConnectionById } from '../../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../../src/services/credentials/connection-secrets.js';
 
 /**
  * The connector acceptance kit: one data-driven suite that every connector passes, on every database the test

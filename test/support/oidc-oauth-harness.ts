@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { getConnectionById, updateConnectionById } from '../../src/db/queries/connections.js';
-import type { ConnectionSecrets } from '../../src/engine/connection-secrets.js';
+import type { ConnectionSecrets } from '../../src/services/credentials/connection-secrets.js';
 import type { DatabaseKind } from './databases.js';
 import { authorizeInBrowser } from './oauth-browser.js';
 import { introspector, resourceConnector, startResourceServer, type ResourceServer } from './oauth-resource-server.js';

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { queryRows } from '../../src/db/db.js';
 import { createLogger } from '../../src/api/create-logger.js';
-import { createWorkspaceWithKey, type NewWorkspace } from '../../src/api/bootstrap-owner.js';
+import { createWorkspaceWithKey, type NewWorkspace } from '../../src/services/keys/bootstrap-owner.js';
 import type { ConnectorDefinition } from '../../src/contracts/connector-kit.js';
 import type { Role } from '../../src/contracts/roles.js';
 import { Keyring } from '../../src/core/keyring.js';

@@ -13,7 +13,7 @@ export function registerOwnerKeyCommand(keys: Command): void {
     .option('--workspace <id>', "a workspace other than the installation's first")
     .option('--revoke-others', 'revoke every other owner key of the workspace', false)
     .action(async (flags: { workspace?: string; revokeOthers: boolean }) => {
-      const [{ openCommandDatabase }, { issueOwnerKey }] = await Promise.all([import('../data-folder.js'), import('../../api/owner-key.js')]);
+      const [{ openCommandDatabase }, { issueOwnerKey }] = await Promise.all([import('../data-folder.js'), import('../../services/keys/owner-key.js')]);
       // Under the data folder's lock: with the server running, this refuses and names it.
       const { database, close } = await openCommandDatabase(readConfig(), 'keys owner', { migrate: true });
       try {

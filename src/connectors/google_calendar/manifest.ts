@@ -65,7 +65,7 @@ export const manifest: ManifestInput = {
     authorize_params: { access_type: 'offline', prompt: 'consent' },
     token_auth: 'client_secret_post',
     // An OAuth access token goes where a pasted one does. Not `access_token`: without OAuth tokens the engine
-    // sets `fields.access_token` to '' (src/engine/connection-http.ts), which would blank a pasted token.
+    // sets `fields.access_token` to '' (src/services/credentials/connection-http.ts), which would blank a pasted token.
     token_field: 'token',
   },
   base_url: 'https://www.googleapis.com',

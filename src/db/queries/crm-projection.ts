@@ -4,7 +4,7 @@ import { type Db, execute, ident, queryRows } from '../db.js';
 import { sqlType } from './crm-entities.js';
 
 /**
- * The statements of the CRM projection (src/engine/crm-projection.ts): a page of source records becomes a few
+ * The statements of the CRM projection (src/services/crm/crm-projection.ts): a page of source records becomes a few
  * set-based statements per mapping, each taking its rows as one JSON parameter (`jsonb_to_recordset`), so the
  * cost per page does not grow with its number of records. All take the caller's transaction handle.
  */

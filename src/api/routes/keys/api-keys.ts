@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponseSchema } from '../../../contracts/api/common.js';
+import { AppError } from '../../../contracts/errors.js';
+import { RoleSchema, roleAtLeast } from '../../../contracts/roles.js';
+import { hashToken } from '../../../core/api-key-hash.js';
+import { newId, newSecretToken } from '../../../core/ids.js';
+import { insertAuditLog } from '../../../db/queries/audit-log.js';
+import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../db/queries/workspaces.js';
+import type { AppDeps } from '../../app-deps.js';
+import { authOf, requireRole } from '../../auth.js';
+
+const ApiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  role: RoleSchema,
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+const view = (row: ApiKeyRow) => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  role: RoleSchema.parse(row.role),
+  created_at: new Date(row.createdAt).toISOString(),
+  last_used_at: row.lastUsedAt ? new Date(row.lastUsedAt).toISOString() : null,
+  revoked_at: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
+});
+
+export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps;
+
+  app.post(
+    '/api-keys',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API key; the key itself is in this response only (it is stored hashed)',
+        body: z.object({ name: z.string().min(1).max(100), role: RoleSchema }),
+        response: { 201: ApiKeySchema.extend({ key: z.string() }), 400: ErrorResponseSchema, 403: ErrorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      if (!roleAtLeast(auth.role, request.body.role)) throw new AppError('forbidden', `A ${auth.role} cannot create a key with the ${request.body.role} role.`);
+      const key = newSecretToken('trb');
+      const row = await insertApiKey(db, {
+        id: newId('key'),
+        workspaceId: auth.workspaceId,
+        name: request.body.name,
+        prefix: key.slice(0, 8),
+        hash: hashToken(key),
+        role: request.body.role,
+      });
+      await insertAuditLog(db, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, action: 'api_key.create', targetType: 'api_key', targetId: row.id, data: { role: row.role } });
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ ...view(row), key });
+    },
+  );
+
+  app.get(
+    '/api-keys',
+    { preHandler: requireRole('admin'), schema: { tags: ['access'], summary: "The workspace's API keys (never the keys themselves)", response: { 200: z.object({ data: z.array(ApiKeySchema) }) } } },
+    async (request) => ({ data: (await listApiKeys(db, authOf(request).workspaceId)).map(view) }),
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    {
+      preHandler: requireRole('admin'),
+      schema: { tags: ['access'], summary: 'Revoke an API key', params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string(), revoked: z.literal(true) }), 404: ErrorResponseSchema } },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      if (!(await revokeApiKey(db, auth.workspaceId, request.params.id))) throw new AppError('not_found', `No active API key "${request.params.id}".`);
+      await insertAuditLog(db, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, action: 'api_key.revoke', targetType: 'api_key', targetId: request.params.id, data: null });
+      return { id: request.params.id, revoked: true as const };
+    },
+  );
+}
