@@ -1,7 +1,13 @@
-import type { ConnectionView, RunView } from '../contracts/api/connections.js';
+import type { z } from 'zod';
+import type { ConnectionDetailSchema, ConnectionView, CreateConnectionResponseSchema, RunView } from '../contracts/api/connections.js';
+import type { RotateWebhookUrlResponseSchema, WebhookUrlResponseSchema } from '../contracts/api/webhook-url.js';
 import { redactCredentialsDeep } from '../contracts/redact-credentials.js';
 import type { ConnectionRow } from '../db/queries/connections.js';
 import type { RunRow, RunStreamRow } from '../db/queries/runs.js';
+import type { ConnectionDetail } from '../services/connections/get-connection-detail.js';
+import type { InstalledConnection } from '../services/connections/install-connection.js';
+import type { RotatedWebhookUrl } from '../services/connections/rotate-webhook-url.js';
+import type { WebhookUrl } from '../services/connections/webhook-url.js';
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -74,4 +80,32 @@ export function runView(row: RunRow, streams: RunStreamRow[]): RunView {
     completed_at: iso(row.completedAt),
     duration_ms: row.startedAt && row.completedAt ? new Date(row.completedAt).getTime() - new Date(row.startedAt).getTime() : null,
   };
+}
+
+/** POST /connections: the new connection, and what the user does next (nothing, or authorize at `oauth_url`). */
+export function installedConnectionView(installed: InstalledConnection): z.infer<typeof CreateConnectionResponseSchema> {
+  const connection = connectionView(installed.connection);
+  return {
+    id: connection.id,
+    status: connection.status,
+    next_step: installed.nextStep,
+    ...(installed.oauthUrl !== undefined ? { oauth_url: installed.oauthUrl } : {}),
+    ...(installed.message ? { message: installed.message } : {}),
+    connection,
+  };
+}
+
+/** GET /connections/:id: the connection with its latest run and its recent ones, newest first. */
+export function connectionDetailView(detail: ConnectionDetail): z.infer<typeof ConnectionDetailSchema> {
+  const runs = detail.runs.map((r) => runView(r, detail.streams));
+  return { ...connectionView(detail.connection), latest_run: runs[0] ?? null, recent_runs: runs };
+}
+
+/** A revealed webhook trigger URL: the full URL once, and a prefix of the token that is safe to show again. */
+export function webhookUrlView(revealed: WebhookUrl): z.infer<typeof WebhookUrlResponseSchema> {
+  return { webhook_url: revealed.url, token_prefix: `${revealed.token.slice(0, 8)}…`, curl_example: `curl -X POST ${revealed.url}` };
+}
+
+export function rotatedWebhookUrlView(rotated: RotatedWebhookUrl): z.infer<typeof RotateWebhookUrlResponseSchema> {
+  return { ...webhookUrlView(rotated), previous_url_expires_at: iso(rotated.previousUrlExpiresAt), grace_period_seconds: rotated.graceSeconds };
 }

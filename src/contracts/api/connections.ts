@@ -153,3 +153,4 @@ export const CreateVariantBodySchema = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   schedule: ScheduleSchema.nullable().optional(),
 });
+export type CreateVariantBody = z.infer<typeof CreateVariantBodySchema>;

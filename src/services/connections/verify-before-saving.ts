@@ -1,8 +1,8 @@
 import { AppError } from '../../contracts/errors.js';
 import type { Manifest } from '../../contracts/manifest.js';
-import type { ConnectionSecrets } from '../credentials/connection-http.js';
+import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { probeCredentials } from '../credentials/verify-probe.js';
-import type { AppDeps } from '../../api/app-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export interface InstallVerdict {
   status: 'connected' | 'pending';
@@ -19,7 +19,7 @@ export interface InstallVerdict {
  * saved `connected`, as before, and its first sync tests the credentials.
  */
 export async function verifyBeforeSaving(
-  deps: AppDeps,
+  deps: Pick<ServiceDeps, 'config'>,
   input: { id: string; manifest: Manifest; config: Record<string, unknown>; secrets: ConnectionSecrets; verify: boolean },
 ): Promise<InstallVerdict> {
   const { manifest } = input;

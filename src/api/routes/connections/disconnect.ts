@@ -2,14 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../../contracts/api/common.js';
 import { DisconnectResponseSchema } from '../../../contracts/api/oauth.js';
-import { updateConnection, type ConnectionRow } from '../../../db/queries/connections.js';
-import type { ConnectionSecrets } from '../../../services/credentials/connection-secrets.js';
-import { oauthContext } from '../../../services/oauth/oauth-context.js';
-import { notAttempted, revokeTokens, type RevocationResult } from '../../../services/oauth/revoke-tokens.js';
+import { disconnectConnection } from '../../../services/connections/disconnect-connection.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
-import { loadConnection } from '../../../services/connections/load-connection.js';
-import { stopActiveRun } from '../../../services/runs/stop-active-run.js';
 import { connectionView } from '../../views.js';
 
 /**
@@ -31,29 +26,9 @@ export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps):
       },
     },
     async (request) => {
-      const auth = authOf(request);
-      const connection = await loadConnection(deps.db, auth.workspaceId, request.params.id);
-      // The run stops before the credentials go, so it never syncs on with tokens the connection no longer has.
-      const stopped = await stopActiveRun(deps.db, connection.id);
-      if (stopped && (stopped.status === 'RUNNING' || stopped.status === 'PENDING')) request.log.warn({ connectionId: connection.id, runId: stopped.id, status: stopped.status }, 'the active run had not stopped when the connection was disconnected');
-      const revocation = await revoke(deps, connection);
-      if (!revocation.ok) request.log.warn({ connectionId: connection.id, outcome: revocation.outcome, message: revocation.message }, 'token revocation did not happen');
-      const updated = await updateConnection(deps.db, auth.workspaceId, connection.id, { credentials: null, credentialsKeyId: null, status: 'disconnected', nextSyncAt: null });
-      return { ...connectionView(updated!), revocation };
+      // The request's logger, so the service's warnings carry the request id.
+      const { connection, revocation } = await disconnectConnection({ ...deps, logger: request.log }, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      return { ...connectionView(connection), revocation };
     },
   );
-}
-
-async function revoke(deps: AppDeps, connection: ConnectionRow): Promise<RevocationResult> {
-  if (!connection.credentials) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke: the connection had no credentials.' };
-  const secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
-  if (!secrets.oauth) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke at the provider: the connection holds no OAuth tokens (pasted credentials are revoked in the provider\'s settings).' };
-  try {
-    const { manifest } = deps.catalog.get(connection.connectorId);
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
-    return await revokeTokens(ctx, secrets.oauth);
-  } catch (error) {
-    // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.
-    return notAttempted(error instanceof Error ? error.message.slice(0, 300) : 'revocation could not be set up.');
-  }
 }
