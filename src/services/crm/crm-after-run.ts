@@ -1,8 +1,14 @@
 import { getConnectionById, type ConnectionRow } from '../../db/queries/connections.js';
-import { retryTransient } from '../../db/retry-transient.js';
+import { retryTransient, type DbRetryPolicy } from '../../db/retry-transient.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { projectConnection } from './crm-projection.js';
-import type { EngineDeps } from '../../engine/engine-deps.js';
 import { logTributaryActivity } from './tributary-activity.js';
+
+/**
+ * What the end-of-run CRM steps need: the engine passes its own deps, which have these (services never name the
+ * engine's types). `options.dbRetry` is how long a transient database failure is retried in place.
+ */
+export type AfterRunDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'logger'> & { options: { dbRetry: DbRetryPolicy } };
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 
@@ -12,7 +18,7 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: 
  * next pass resumes from the same watermark.
  */
 export async function projectAfterRun(
-  deps: EngineDeps,
+  deps: AfterRunDeps,
   connection: ConnectionRow,
   dataSchema: string,
   runId: string,
@@ -47,7 +53,7 @@ export async function projectAfterRun(
 }
 
 /** A run failed: the first failure after a success (or ever) becomes an activity; repeated failures do not pile up. */
-export async function noteSyncFailure(deps: EngineDeps, connectionId: string, runId: string, message: string): Promise<void> {
+export async function noteSyncFailure(deps: Pick<ServiceDeps, 'db' | 'logger'>, connectionId: string, runId: string, message: string): Promise<void> {
   try {
     const connection = await getConnectionById(deps.db, connectionId);
     if (!connection || connection.lastSyncStatus === 'FAILED') return;

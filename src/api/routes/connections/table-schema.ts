@@ -3,28 +3,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { SchemaChangeListSchema, TableSchemaSchema } from '../../../contracts/api/table-schema.js';
-import { pagination, PaginationQuerySchema } from '../../../contracts/pagination.js';
-import { connectionTableName, tableExists, type RecordTable } from '../../../db/queries/records.js';
-import { listShapeChanges, loadTableShape } from '../../../db/queries/table-shapes.js';
+import { PaginationQuerySchema } from '../../../contracts/pagination.js';
 import type { AppDeps } from '../../app-deps.js';
-import { authOf, requireRole, type AuthContext } from '../../auth.js';
-import { loadConnection } from '../../../services/connections/load-connection.js';
-import { systemColumnTypes } from '../../../core/typed-columns/column-names.js';
-
+import { authOf, requireRole } from '../../auth.js';
+import { getTableSchema } from '../../../services/records/get-table-schema.js';
+import { listTableShapeChanges } from '../../../services/records/list-table-shape-changes.js';
+import { shapeChangesView, tableSchemaView } from './data-views.js';
 
 const params = z.object({ id: z.string(), stream: z.string() });
 
 /** A stream's typed table: its columns now, and every change of its shape. */
 export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, catalog } = deps;
-
-  /** The table the connection's stream lands in (shared with other connections of the connector, or its own). */
-  const tableOf = async (auth: AuthContext, id: string, stream: string): Promise<{ table: RecordTable }> => {
-    const connection = await loadConnection(db, auth.workspaceId, id);
-    catalog.stream(connection.connectorId, stream);
-    return { table: { schema: auth.dataSchema, table: connectionTableName(connection, stream) } };
-  };
 
   app.get(
     '/connections/:id/streams/:stream/schema',
@@ -40,16 +30,9 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
       },
     },
     async (request) => {
-      const { table } = await tableOf(authOf(request), request.params.id, request.params.stream);
-      const exists = await tableExists(db, table);
-      const { shape } = exists ? await loadTableShape(db, table) : { shape: null };
-      return {
-        schema: table.schema,
-        table: table.table,
-        exists,
-        system_columns: [...systemColumnTypes],
-        columns: (shape?.columns ?? []).map((c) => ({ name: c.name, path: c.path, type: c.type, source: c.declared ? ('schema' as const) : ('data' as const) })),
-      };
+      const auth = authOf(request);
+      const { id, stream } = request.params;
+      return tableSchemaView(await getTableSchema(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: id, stream }));
     },
   );
 
@@ -66,10 +49,11 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
       },
     },
     async (request) => {
-      const { table } = await tableOf(authOf(request), request.params.id, request.params.stream);
+      const auth = authOf(request);
+      const { id, stream } = request.params;
       const { limit, offset } = request.query;
-      const { rows, total } = (await tableExists(db, table)) ? await listShapeChanges(db, table, { limit, offset }) : { rows: [], total: 0 };
-      return { data: rows.map((r) => ({ ...r, at: r.at.toISOString() })), pagination: pagination(limit, offset, total) };
+      const page = await listTableShapeChanges(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: id, stream, limit, offset });
+      return shapeChangesView(page, limit, offset);
     },
   );
 }

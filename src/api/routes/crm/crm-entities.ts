@@ -10,38 +10,18 @@ import {
   crmListQuerySchemas,
   crmListSchemas,
   crmUpdateBodySchemas,
-  type CrmBody,
 } from '../../../contracts/api/crm.js';
-import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../../contracts/crm.js';
-import { AppError } from '../../../contracts/errors.js';
-import { pagination } from '../../../contracts/pagination.js';
-import { emailCompanyDomain, normalizeDomain, normalizeEmail } from '../../../core/crm-normalize.js';
-import { newId } from '../../../core/ids.js';
-import type { Db } from '../../../db/db.js';
-import {
-  findByMergeKey,
-  getEntity,
-  insertEntity,
-  listEntities,
-  softDeleteEntity,
-  updateEntity,
-  type EntityRow,
-  type EntityWrite,
-} from '../../../db/queries/crm-entities.js';
-import { backfillLinks, resolveLinks } from '../../../db/queries/crm-projection.js';
-import { sourcesOfEntity } from '../../../db/queries/crm-sources.js';
+import { crmEntities, crmEntityTypes } from '../../../contracts/crm.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
-import { entityView, sourceView } from '../../../services/crm/crm-views.js';
-
-const singular: Record<CrmEntityType, string> = {
-  companies: 'company',
-  contacts: 'contact',
-  deals: 'deal',
-  engagements: 'engagement',
-  invoices: 'invoice',
-  activities: 'activity',
-};
+import { entityView } from '../../../services/crm/crm-views.js';
+import { createCrmEntity } from '../../../services/crm/create-crm-entity.js';
+import { deleteCrmEntity } from '../../../services/crm/delete-crm-entity.js';
+import { crmEntityNoun } from '../../../services/crm/entity-write.js';
+import { getCrmEntity } from '../../../services/crm/get-crm-entity.js';
+import { listCrmEntities } from '../../../services/crm/list-crm-entities.js';
+import { updateCrmEntity } from '../../../services/crm/update-crm-entity.js';
+import { entityDetailView, entityListView } from './crm-route-views.js';
 
 /**
  * The canonical CRM model over HTTP: `GET/POST /{companies,contacts,deals,engagements,invoices,activities}` and
@@ -51,11 +31,9 @@ const singular: Record<CrmEntityType, string> = {
  */
 export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db } = deps;
 
   for (const type of crmEntityTypes) {
-    const one = singular[type];
-    const notFound = (id: string) => new AppError('not_found', `No ${one} "${id}".`);
+    const one = crmEntityNoun[type];
 
     app.get(
       `/${type}`,
@@ -70,17 +48,17 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
       },
       async (request) => {
         const q = request.query;
-        const equals = Object.fromEntries(crmListFilters[type].map((f) => [f, q[f] as string | undefined]));
-        if (equals['domain']) equals['domain'] = normalizeDomain(equals['domain']) ?? equals['domain'];
-        if (equals['email']) equals['email'] = normalizeEmail(equals['email']) ?? equals['email'];
-        const { rows, total } = await listEntities(
-          db,
+        const { rows, total } = await listCrmEntities(deps, {
           type,
-          authOf(request).workspaceId,
-          { product: q['product'] as string | undefined, companyId: q['company_id'] as string | undefined, contactId: q['contact_id'] as string | undefined, equals },
-          { limit: q.limit, offset: q.offset },
-        );
-        return { data: rows.map((r) => entityView(type, r)), pagination: pagination(q.limit, q.offset, total) };
+          workspaceId: authOf(request).workspaceId,
+          product: q['product'] as string | undefined,
+          companyId: q['company_id'] as string | undefined,
+          contactId: q['contact_id'] as string | undefined,
+          equals: Object.fromEntries(crmListFilters[type].map((f) => [f, q[f] as string | undefined])),
+          limit: q.limit,
+          offset: q.offset,
+        });
+        return entityListView(type, { rows, total }, q.limit, q.offset);
       },
     );
 
@@ -96,10 +74,8 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        const row = await getEntity(db, type, authOf(request).workspaceId, request.params.id);
-        if (!row) throw notFound(request.params.id);
-        const sources = await sourcesOfEntity(db, type, row.id);
-        return { ...entityView(type, row), sources: sources.rows.map(sourceView), sources_total: sources.total };
+        const { entity, sources } = await getCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id });
+        return entityDetailView(type, entity, sources);
       },
     );
 
@@ -118,21 +94,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request, reply) => {
-        const workspaceId = authOf(request).workspaceId;
-        const row = await db.transaction(async (tx) => {
-          const write = await prepareWrite(tx, type, workspaceId, request.body);
-          const product = write.product ?? null;
-          const key = mergeKeyOf(type, write);
-          const holder = key ? await findByMergeKey(tx, type, workspaceId, product, key) : undefined;
-          if (holder && holder.deleted_at === null) {
-            throw new AppError('conflict', `${capitalised(one)} ${holder.id} already has ${crmEntities[type].mergeKey} "${key}"${product ? ` in product "${product}"` : ''}; update it instead.`);
-          }
-          // A deleted entity still holds its key: creating it again brings it back, with its sources and id.
-          const saved = holder
-            ? await updateEntity(tx, type, workspaceId, holder.id, write, { revive: true })
-            : await insertEntity(tx, type, { id: newId(crmEntities[type].prefix), workspaceId, ...write });
-          return afterWrite(tx, type, workspaceId, saved!);
-        });
+        const row = await createCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, body: request.body });
         return reply.status(201).send(entityView(type, row));
       },
     );
@@ -150,24 +112,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        const workspaceId = authOf(request).workspaceId;
-        const row = await db.transaction(async (tx) => {
-          const current = await getEntity(tx, type, workspaceId, request.params.id);
-          if (!current) throw notFound(request.params.id);
-          const write = await prepareWrite(tx, type, workspaceId, request.body);
-          const product = write.product !== undefined ? write.product : current.product;
-          const mergeKey = crmEntities[type].mergeKey;
-          const key = mergeKeyOf(type, write) ?? (mergeKey && write.product !== undefined ? ((current[mergeKey] as string | null) ?? null) : null);
-          if (key) {
-            const holder = await findByMergeKey(tx, type, workspaceId, product, key);
-            if (holder && holder.id !== current.id) {
-              throw new AppError('conflict', `${capitalised(one)} ${holder.id}${holder.deleted_at ? ' (deleted)' : ''} already has ${mergeKey} "${key}"${product ? ` in product "${product}"` : ''}.`);
-            }
-          }
-          const saved = await updateEntity(tx, type, workspaceId, current.id, write);
-          if (!saved) throw notFound(request.params.id);
-          return afterWrite(tx, type, workspaceId, saved);
-        });
+        const row = await updateCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id, body: request.body });
         return entityView(type, row);
       },
     );
@@ -184,65 +129,9 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        const workspaceId = authOf(request).workspaceId;
-        const deleted = await db.transaction((tx) => softDeleteEntity(tx, type, workspaceId, request.params.id));
-        if (!deleted) throw notFound(request.params.id);
+        await deleteCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id });
         return { id: request.params.id, deleted: true as const };
       },
     );
   }
-}
-
-const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-function mergeKeyOf(type: CrmEntityType, write: EntityWrite): string | null {
-  const mergeKey = crmEntities[type].mergeKey;
-  if (!mergeKey) return null;
-  const value = write.fields[mergeKey];
-  return typeof value === 'string' ? value : null;
-}
-
-/** Body → write: merge keys normalized, links checked against the workspace, every given field marked edited. */
-async function prepareWrite(tx: Db, type: CrmEntityType, workspaceId: string, body: CrmBody): Promise<EntityWrite> {
-  const def = crmEntities[type];
-  const write: EntityWrite = { fields: {}, edited: [] };
-  for (const name of Object.keys(def.fields)) {
-    if (!(name in body) || body[name] === undefined) continue;
-    let value = body[name];
-    if (name === 'domain' && typeof value === 'string') {
-      value = normalizeDomain(value);
-      if (!value) throw new AppError('validation_failed', `domain: "${String(body[name])}" is not a domain name.`, { field: 'domain' });
-    }
-    if (name === 'email' && typeof value === 'string') {
-      value = normalizeEmail(value);
-      if (!value) throw new AppError('validation_failed', `email: "${String(body[name])}" is not an email address.`, { field: 'email' });
-    }
-    write.fields[name] = value;
-    write.edited!.push(name);
-  }
-  if (body.product !== undefined) write.product = body.product;
-  if (body.custom !== undefined) write.custom = body.custom;
-  for (const link of def.links) {
-    const field = `${link}_id` as const;
-    const value = body[field];
-    if (value === undefined) continue;
-    if (value !== null && !(await getEntity(tx, link === 'company' ? 'companies' : 'contacts', workspaceId, value as string))) {
-      throw new AppError('validation_failed', `${field}: no ${link} "${String(value)}" in this workspace.`, { field });
-    }
-    if (link === 'company') write.companyId = value as string | null;
-    else write.contactId = value as string | null;
-    write.edited!.push(field);
-  }
-  // A contact's email names its company's domain: the contact joins that company when it exists (now or later).
-  if (type === 'contacts' && typeof write.fields['email'] === 'string') write.linkKeys = { company_domain: emailCompanyDomain(write.fields['email']) };
-  return write;
-}
-
-/** Links resolved both ways: this entity to what it names, and whatever was waiting for this company or contact. */
-async function afterWrite(tx: Db, type: CrmEntityType, workspaceId: string, row: EntityRow): Promise<EntityRow> {
-  await resolveLinks(tx, type, [row.id]);
-  const key = row['domain'] ?? row['email'];
-  if (type === 'companies' && typeof key === 'string') await backfillLinks(tx, workspaceId, 'company', [key]);
-  if (type === 'contacts' && typeof key === 'string') await backfillLinks(tx, workspaceId, 'contact', [key]);
-  return (await getEntity(tx, type, workspaceId, row.id)) ?? row;
 }

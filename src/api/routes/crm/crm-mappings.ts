@@ -2,14 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponseSchema, IdParamsSchema } from '../../../contracts/api/common.js';
 import { EntityCountsSchema, MappingsResponseSchema, PutMappingsBodySchema, PutMappingsResponseSchema } from '../../../contracts/api/crm.js';
-import { AppError } from '../../../contracts/errors.js';
-import { entityCountsOfConnection, putConnectionMappings } from '../../../db/queries/crm-sources.js';
-import type { ConnectionRow } from '../../../db/queries/connections.js';
-import { connectionTableName, countRecords } from '../../../db/queries/records.js';
-import { effectiveMappings, reprojectConnection } from '../../../services/crm/crm-projection.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
-import { loadConnection } from '../../../services/connections/load-connection.js';
+import { getCrmMappings } from '../../../services/crm/get-crm-mappings.js';
+import { replaceCrmMappings } from '../../../services/crm/replace-crm-mappings.js';
+import { getEntityCounts } from '../../../services/records/get-entity-counts.js';
+import { entityCountsView, mappingsView, replacedMappingsView } from './crm-route-views.js';
 
 /**
  * A connection's CRM field mappings (its connector's defaults until edited) and what it contributes:
@@ -17,12 +15,6 @@ import { loadConnection } from '../../../services/connections/load-connection.js
  */
 export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, catalog } = deps;
-
-  const view = async (connection: ConnectionRow) => {
-    const { mappings, customized } = await effectiveMappings(db, catalog, connection);
-    return { connection_id: connection.id, connector: connection.connectorId, customized, mappings, defaults: catalog.get(connection.connectorId).crm };
-  };
 
   app.get(
     '/connections/:id/mappings',
@@ -35,7 +27,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
         response: { 200: MappingsResponseSchema, 404: ErrorResponseSchema },
       },
     },
-    async (request) => view(await loadConnection(db, authOf(request).workspaceId, request.params.id)),
+    async (request) => mappingsView(await getCrmMappings(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id })),
   );
 
   app.put(
@@ -54,22 +46,8 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       const auth = authOf(request);
-      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
-      const { manifest } = catalog.get(connection.connectorId);
-      const mappings = request.body.mappings;
-      mappings?.forEach((m, i) => {
-        if (!manifest.streams.some((s) => s.name === m.stream)) {
-          throw new AppError('validation_failed', `mappings.${i}.stream: ${manifest.name} has no stream "${m.stream}" (streams: ${manifest.streams.map((s) => s.name).join(', ')}).`, {
-            field: `mappings.${i}.stream`,
-          });
-        }
-      });
-      await putConnectionMappings(db, auth.workspaceId, connection.id, mappings);
-      const stats = await reprojectConnection(db, catalog, { connection, dataSchema: auth.dataSchema });
-      return {
-        ...(await view(connection)),
-        projection: { records: stats.records, entities: stats.entities, removed_sources: stats.removedSources, deleted_entities: stats.deletedEntities },
-      };
+      const replaced = await replaceCrmMappings(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: request.params.id, mappings: request.body.mappings });
+      return replacedMappingsView(replaced);
     },
   );
 
@@ -86,20 +64,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       const auth = authOf(request);
-      const connection = await loadConnection(db, auth.workspaceId, request.params.id);
-      const { manifest } = catalog.get(connection.connectorId);
-      const streams = [];
-      for (const stream of manifest.streams) {
-        const counts = await countRecords(db, { schema: auth.dataSchema, table: connectionTableName(connection, stream.name) }, connection.id);
-        streams.push({ stream: stream.name, ...counts });
-      }
-      return {
-        connection_id: connection.id,
-        connector: connection.connectorId,
-        streams,
-        entities: await entityCountsOfConnection(db, connection.id),
-        total_records: streams.reduce((n, s) => n + s.live, 0),
-      };
+      return entityCountsView(await getEntityCounts(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: request.params.id }));
     },
   );
 }
