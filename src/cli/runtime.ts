@@ -17,7 +17,7 @@ import { KeyStore } from '../core/key-store.js';
 import { Vault } from '../core/vault.js';
 import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
-import { checkKeyRing } from '../jobs/check-key-ring.js';
+import { checkKeyRing } from '../services/keys/check-key-ring.js';
 import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
 import { SYNC_QUEUE, pgBossRunQueue, startJobQueue } from '../jobs/job-queue.js';
 import type { ServiceDeps } from '../services/service-deps.js';

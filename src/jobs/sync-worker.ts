@@ -2,9 +2,9 @@ import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { connectorOfRun } from '../db/queries/runs.js';
 import { executeRun, type RunOutcome } from '../engine/execute-run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
-import { handBackRun } from './hand-back-run.js';
+import { handBackRun } from '../services/runs/hand-back-run.js';
 import { SYNC_QUEUE, syncQueueOptions } from './job-queue.js';
-import { releaseOrphanedRuns } from './release-orphaned-runs.js';
+import { releaseOrphanedRuns } from '../services/runs/release-orphaned-runs.js';
 
 export interface SyncWorkerOptions {
   /** Runs this process executes at once. */

@@ -11,7 +11,7 @@ import { pendingMigrations } from '../../db/migrate.js';
 import { openDatabase, type Database } from '../../db/open-database.js';
 import { countRows, listTables, workspaceDataSchemas } from '../../db/queries/folder-health.js';
 import { countCiphertextsByKey } from '../../db/queries/vault-ciphertexts.js';
-import { checkKeyRing } from '../../jobs/check-key-ring.js';
+import { checkKeyRing } from '../../services/keys/check-key-ring.js';
 import { readConfig, type RuntimeConfig } from '../config.js';
 import { lockDataFolder, pgdataDir, requireEmbedded } from '../data-folder.js';
 import { restoreLatest } from './restore.js';

@@ -5,7 +5,7 @@ import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { AppError } from '../../../contracts/errors.js';
 import { countsOutside } from '../../../core/reencrypt.js';
 import { insertAuditLog } from '../../../db/queries/audit-log.js';
-import { countAllByKey, reencryptVault } from '../../../jobs/reencrypt-vault.js';
+import { countAllByKey, reencryptVault } from '../../../services/keys/reencrypt-vault.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireInstallationOwner } from '../../auth.js';
 

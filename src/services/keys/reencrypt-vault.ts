@@ -1,8 +1,8 @@
-import { addCounts, countsOutside, reencryptBatch, type KeyCounts } from '../core/reencrypt.js';
-import { vaultColumns, type VaultColumn } from '../core/vault-columns.js';
-import type { Vault } from '../core/vault.js';
-import type { Db } from '../db/db.js';
-import { countCiphertextsByKey, pageCiphertextsNotUnder, swapCiphertexts } from '../db/queries/vault-ciphertexts.js';
+import { addCounts, countsOutside, reencryptBatch, type KeyCounts } from '../../core/reencrypt.js';
+import { vaultColumns, type VaultColumn } from '../../core/vault-columns.js';
+import type { Vault } from '../../core/vault.js';
+import type { Db } from '../../db/db.js';
+import { countCiphertextsByKey, pageCiphertextsNotUnder, swapCiphertexts } from '../../db/queries/vault-ciphertexts.js';
 
 export interface ReencryptReport {
   activeKey: string;

@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Db } from '../db/db.js';
-import { insertRunLog } from '../db/queries/runs.js';
-import { runLogs, runs } from '../db/schema.js';
-import { SYNC_QUEUE } from './job-queue.js';
+import type { Db } from '../../db/db.js';
+import { insertRunLog } from '../../db/queries/runs.js';
+import { runLogs, runs } from '../../db/schema.js';
+import { SYNC_QUEUE } from '../../jobs/job-queue.js';
 
 /** Whether a process of this host is still there (EPERM: it is, but belongs to someone else). */
 function processAlive(pid: number): boolean {

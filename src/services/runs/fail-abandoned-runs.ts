@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
-import type { Db } from '../db/db.js';
-import { connections, runs } from '../db/schema.js';
-import { closeRunStreams } from '../db/queries/runs.js';
+import type { Db } from '../../db/db.js';
+import { connections, runs } from '../../db/schema.js';
+import { closeRunStreams } from '../../db/queries/runs.js';
 
 /**
  * A run whose job was lost for good (its worker died on every retry, or the queue was wiped) would otherwise

@@ -1,8 +1,8 @@
-import { AppError } from '../contracts/errors.js';
-import { vaultColumns, type VaultColumn } from '../core/vault-columns.js';
-import type { Vault } from '../core/vault.js';
-import type { Db } from '../db/db.js';
-import { countCiphertextsByKey, sampleCiphertexts } from '../db/queries/vault-ciphertexts.js';
+import { AppError } from '../../contracts/errors.js';
+import { vaultColumns, type VaultColumn } from '../../core/vault-columns.js';
+import type { Vault } from '../../core/vault.js';
+import type { Db } from '../../db/db.js';
+import { countCiphertextsByKey, sampleCiphertexts } from '../../db/queries/vault-ciphertexts.js';
 
 /**
  * A wrong key ring is an error at start, not a failed sync hours later: every key id found in a vault column

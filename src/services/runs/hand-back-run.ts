@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, type DrizzleTransactionLike, type PgBoss } from 'pg-boss';
-import type { Db } from '../db/db.js';
-import { handBackRunAttempt } from '../db/queries/runs.js';
-import { SYNC_QUEUE } from './job-queue.js';
+import type { Db } from '../../db/db.js';
+import { handBackRunAttempt } from '../../db/queries/runs.js';
+import { SYNC_QUEUE } from '../../jobs/job-queue.js';
 
 /**
  * Puts a run stopped by this worker's shutdown back in the queue: PENDING again and a fresh job, in one
