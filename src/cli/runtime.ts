@@ -109,7 +109,7 @@ function checkAllowedHosts(entries: string[], connectorIds: string[]): void {
 
 /** A wrong key ring is an error at start, not a failed sync hours later: every vault column is checked. */
 async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
-  await checkKeyRing(database.db, new Vault(keyring));
+  await checkKeyRing({ db: database.db, vault: new Vault(keyring) });
 }
 
 /**

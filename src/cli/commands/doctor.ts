@@ -113,7 +113,7 @@ async function checkKeys(database: Database, config: RuntimeConfig): Promise<Che
       keyring = Keyring.parse(text.trim(), `The key file ${file}`);
       source = `the key file ${file}`;
     }
-    await checkKeyRing(database.db, new Vault(keyring));
+    await checkKeyRing({ db: database.db, vault: new Vault(keyring) });
     return { name, verdict: 'ok', detail: `${source} decrypts the stored secrets` };
   } catch (error) {
     return { name, verdict: 'FAIL', detail: errorText(error) };

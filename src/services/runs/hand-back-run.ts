@@ -1,8 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { fromDrizzle, type DrizzleTransactionLike, type PgBoss } from 'pg-boss';
-import type { Db } from '../../db/db.js';
 import { handBackRunAttempt } from '../../db/queries/runs.js';
-import { SYNC_QUEUE } from '../../jobs/job-queue.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 /**
  * Puts a run stopped by this worker's shutdown back in the queue: PENDING again and a fresh job, in one
@@ -12,9 +9,9 @@ import { SYNC_QUEUE } from '../../jobs/job-queue.js';
  *
  * `attempt` null: the run was fetched while the worker was stopping and never started here; only the job goes back.
  */
-export async function handBackRun(db: Db, boss: PgBoss, runId: string, attempt: number | null): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (attempt !== null && !(await handBackRunAttempt(tx, runId, attempt))) return;
-    await boss.send(SYNC_QUEUE, { runId }, { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql), singletonKey: runId });
+export async function handBackRun(deps: Pick<ServiceDeps, 'db' | 'runQueue'>, input: { runId: string; attempt: number | null }): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    if (input.attempt !== null && !(await handBackRunAttempt(tx, input.runId, input.attempt))) return;
+    await deps.runQueue.enqueueRun(tx, input.runId);
   });
 }
