@@ -4,7 +4,7 @@ import { newId } from '../src/core/ids.js';
 import { insertConnection, getConnectionById } from '../src/db/queries/connections.js';
 import { addRunStreamCounts, getRunById, insertRunUnlessActive, listRunStreams, upsertRunStream } from '../src/db/queries/runs.js';
 import { runs } from '../src/db/schema.js';
-import { failAbandonedRuns } from '../src/jobs/fail-abandoned-runs.js';
+import { failAbandonedRuns } from '../src/services/runs/fail-abandoned-runs.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 

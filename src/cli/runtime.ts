@@ -17,7 +17,7 @@ import { KeyStore } from '../core/key-store.js';
 import { Vault } from '../core/vault.js';
 import { openDatabase, type Database } from '../db/open-database.js';
 import { defaultEngineOptions, type EngineDeps, type EngineOptions } from '../engine/engine-deps.js';
-import { checkKeyRing } from '../jobs/check-key-ring.js';
+import { checkKeyRing } from '../services/keys/check-key-ring.js';
 import { createHostAllowlist, parseAllowedHosts } from '../http-client/index.js';
 import { SYNC_QUEUE, pgBossRunQueue, startJobQueue } from '../jobs/job-queue.js';
 import type { ServiceDeps } from '../services/service-deps.js';
@@ -109,7 +109,7 @@ function checkAllowedHosts(entries: string[], connectorIds: string[]): void {
 
 /** A wrong key ring is an error at start, not a failed sync hours later: every vault column is checked. */
 async function checkKeysCoverCredentials(database: Database, keyring: Keyring): Promise<void> {
-  await checkKeyRing(database.db, new Vault(keyring));
+  await checkKeyRing({ db: database.db, vault: new Vault(keyring) });
 }
 
 /**

@@ -54,11 +54,22 @@ export async function startJobQueue(database: Database, logger: Logger, options:
   return boss;
 }
 
-/** The services' run queue (`RunQueue`) on pg-boss: the job is sent inside the caller's transaction. */
+/** The services' run queue (`RunQueue`) on pg-boss: a run's job is sent inside the caller's transaction, keyed by the run's id. */
 export function pgBossRunQueue(boss: PgBoss): RunQueue {
   return {
     async enqueueRun(tx: Db, runId: string) {
       await boss.send(SYNC_QUEUE, { runId }, { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql), singletonKey: runId });
+    },
+    async retryRunNow(runId: string, reason: string) {
+      const jobs = (await boss.findJobs<{ runId: string }>(SYNC_QUEUE, { key: runId })).filter((job) => job.state === 'active');
+      if (jobs.length === 0) return false;
+      // Fenced to the attempt found active: if it has moved on meanwhile, nothing is failed.
+      await boss.fail(SYNC_QUEUE, jobs.map((job) => ({ id: job.id, retryCount: job.retryCount })), { message: reason });
+      // The retry delay is for a failure that may recur (a provider's outage); a dead process does not recur, so the
+      // retry may start now. Ignoring a failed update is right: it fails only when the job is no longer waiting
+      // (out of retries, or already taken), and then there is nothing to bring forward.
+      for (const job of jobs) await boss.update({ name: SYNC_QUEUE, options: { id: job.id, startAfter: new Date() } }).catch(() => undefined);
+      return true;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import { enqueueDueRuns } from '../services/runs/enqueue-due-runs.js';
 import { pgBossRunQueue } from './job-queue.js';
-import { failAbandonedRuns } from './fail-abandoned-runs.js';
+import { failAbandonedRuns } from '../services/runs/fail-abandoned-runs.js';
 
 export const TICK_QUEUE = 'tributary-schedule-tick';
 

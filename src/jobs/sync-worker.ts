@@ -2,9 +2,9 @@ import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { connectorOfRun } from '../db/queries/runs.js';
 import { executeRun, type RunOutcome } from '../engine/execute-run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
-import { handBackRun } from './hand-back-run.js';
-import { SYNC_QUEUE, syncQueueOptions } from './job-queue.js';
-import { releaseOrphanedRuns } from './release-orphaned-runs.js';
+import { handBackRun } from '../services/runs/hand-back-run.js';
+import { SYNC_QUEUE, pgBossRunQueue, syncQueueOptions } from './job-queue.js';
+import { releaseOrphanedRuns } from '../services/runs/release-orphaned-runs.js';
 
 export interface SyncWorkerOptions {
   /** Runs this process executes at once. */
@@ -24,7 +24,8 @@ export interface SyncWorkerOptions {
  */
 export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: SyncWorkerOptions): Promise<string> {
   // Runs a killed process of this host left behind resume now rather than after their heartbeat expires.
-  await releaseOrphanedRuns(boss, deps.db, deps.logger).catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, 'could not release the runs of dead workers'));
+  const runQueue = pgBossRunQueue(boss);
+  await releaseOrphanedRuns({ db: deps.db, runQueue, logger: deps.logger }).catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, 'could not release the runs of dead workers'));
   let workId = '';
   const fetchAgain = (): void => {
     for (const slot of boss.getWipData()) if (slot.workId === workId && slot.name === SYNC_QUEUE) boss.notifyWorker(slot.id);
@@ -49,7 +50,7 @@ export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: S
         await countRun(deps, job.data.runId, outcome);
       }
       // A shutdown: the run goes back to the queue at once (a fresh job), and this job completes.
-      if (outcome.status === 'HANDED_BACK') return handBackRun(deps.db, boss, outcome.runId, outcome.attempt);
+      if (outcome.status === 'HANDED_BACK') return handBackRun({ db: deps.db, runQueue }, { runId: outcome.runId, attempt: outcome.attempt });
       // Throwing hands the job back to pg-boss, which retries it with backoff; the run resumes from its checkpoints.
       if (outcome.status === 'RETRY') throw new Error(outcome.error);
       fetchAgain();

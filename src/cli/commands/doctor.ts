@@ -11,7 +11,7 @@ import { pendingMigrations } from '../../db/migrate.js';
 import { openDatabase, type Database } from '../../db/open-database.js';
 import { countRows, listTables, workspaceDataSchemas } from '../../db/queries/folder-health.js';
 import { countCiphertextsByKey } from '../../db/queries/vault-ciphertexts.js';
-import { checkKeyRing } from '../../jobs/check-key-ring.js';
+import { checkKeyRing } from '../../services/keys/check-key-ring.js';
 import { readConfig, type RuntimeConfig } from '../config.js';
 import { lockDataFolder, pgdataDir, requireEmbedded } from '../data-folder.js';
 import { restoreLatest } from './restore.js';
@@ -113,7 +113,7 @@ async function checkKeys(database: Database, config: RuntimeConfig): Promise<Che
       keyring = Keyring.parse(text.trim(), `The key file ${file}`);
       source = `the key file ${file}`;
     }
-    await checkKeyRing(database.db, new Vault(keyring));
+    await checkKeyRing({ db: database.db, vault: new Vault(keyring) });
     return { name, verdict: 'ok', detail: `${source} decrypts the stored secrets` };
   } catch (error) {
     return { name, verdict: 'FAIL', detail: errorText(error) };

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { preparedQuery, type Db } from '../db.js';
 import { connections } from '../schema.js';
 
@@ -172,4 +172,34 @@ export async function listVariantGroup(db: Db, workspaceId: string, groupId: str
     .from(connections)
     .where(and(eq(connections.workspaceId, workspaceId), eq(connections.variantGroupId, groupId)))
     .orderBy(connections.createdAt, connections.id);
+}
+
+/**
+ * Up to `limit` connections whose scheduled slot is due at `now` and that may sync, earliest slot first, locked
+ * until the caller's transaction ends with SKIP LOCKED: processes ticking at once each claim different rows.
+ */
+export async function claimDueConnections(tx: Db, now: Date, limit: number): Promise<ConnectionRow[]> {
+  return tx
+    .select()
+    .from(connections)
+    .where(and(isNotNull(connections.nextSyncAt), lte(connections.nextSyncAt, now), inArray(connections.status, ['connected', 'syncing', 'error'])))
+    .orderBy(asc(connections.nextSyncAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Moves a connection's schedule on to its next slot (null: no further slot). */
+export async function setConnectionNextSyncAt(tx: Db, id: string, next: Date | null): Promise<void> {
+  await tx.update(connections).set({ nextSyncAt: next }).where(inArray(connections.id, [id]));
+}
+
+/**
+ * The connection of a run its worker abandoned goes to `error`, but only while it still shows that sync as in
+ * progress (`syncing`): a status a user set meanwhile (disabled, …) stays.
+ */
+export async function markAbandonedSyncFailed(db: Db, id: string, error: string, now: Date): Promise<void> {
+  await db
+    .update(connections)
+    .set({ status: 'error', lastSyncStatus: 'FAILED', lastSyncError: error, updatedAt: now })
+    .where(and(eq(connections.id, id), eq(connections.status, 'syncing')));
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { connections, runLogs, runs, runStreams } from '../schema.js';
 
@@ -222,4 +222,42 @@ export async function connectorOfRun(db: Db, id: string): Promise<string | undef
     .innerJoin(connections, eq(connections.id, runs.connectionId))
     .where(eq(runs.id, id));
   return row?.connectorId;
+}
+
+/**
+ * Ends as FAILED every active run silent since `cutoff` (no heartbeat since then), or, never having
+ * heartbeated, created before `neverStartedCutoff`. Returns what the caller needs to close their streams and
+ * connections.
+ */
+export async function failSilentRuns(
+  db: Db,
+  cutoff: Date,
+  neverStartedCutoff: Date,
+  patch: { error: string; completedAt: Date },
+): Promise<Array<{ id: string; connectionId: string; streams: string[] }>> {
+  return db
+    .update(runs)
+    .set({ status: 'FAILED', error: patch.error, errorKind: 'internal', completedAt: patch.completedAt })
+    .where(and(inArray(runs.status, ['RUNNING', 'PENDING']), or(lt(runs.heartbeatAt, cutoff), and(isNull(runs.heartbeatAt), lt(runs.createdAt, neverStartedCutoff)))))
+    .returning({ id: runs.id, connectionId: runs.connectionId, streams: runs.streams });
+}
+
+/** Ids of every RUNNING run, all workspaces. */
+export async function listRunningRunIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: runs.id }).from(runs).where(eq(runs.status, 'RUNNING'));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The `data` of a run's latest "Run started" / "Resuming run" log line: each attempt logs there the process
+ * running it (`worker: "host:pid"`, see executeRun). Undefined when no attempt logged yet.
+ */
+export async function latestAttemptStartData(db: Db, runId: string): Promise<Record<string, unknown> | null | undefined> {
+  const [start] = await db
+    .select({ data: runLogs.data })
+    .from(runLogs)
+    .where(and(eq(runLogs.runId, runId), sql`${runLogs.message} ~ '^(Run started|Resuming run)'`))
+    .orderBy(desc(runLogs.id))
+    .limit(1);
+  return start?.data;
 }

@@ -1,10 +1,8 @@
-import { and, asc, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Schedule } from '../../contracts/api/connections.js';
 import { nextRunAt } from '../../core/schedule.js';
-import type { Db } from '../../db/db.js';
-import { connections } from '../../db/schema.js';
+import { claimDueConnections, setConnectionNextSyncAt } from '../../db/queries/connections.js';
 import { requestRun } from './request-run.js';
-import type { RunQueue } from './run-queue.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export interface DueRunsResult {
   triggered: number;
@@ -17,17 +15,11 @@ export interface DueRunsResult {
  * any number of processes may tick at once and each due connection is handled by exactly one of them; its next
  * slot is written in the same transaction. A connection with a run already active is skipped, not doubled.
  */
-export async function enqueueDueRuns(deps: { db: Db; runQueue: RunQueue }, catalogStreams: (connectorId: string) => string[], now = new Date()): Promise<DueRunsResult> {
+export async function enqueueDueRuns(deps: Pick<ServiceDeps, 'db' | 'runQueue'>, catalogStreams: (connectorId: string) => string[], now = new Date()): Promise<DueRunsResult> {
   const result: DueRunsResult = { triggered: 0, skipped: 0, connections: [] };
   for (;;) {
     const batch = await deps.db.transaction(async (tx) => {
-      const due = await tx
-        .select()
-        .from(connections)
-        .where(and(isNotNull(connections.nextSyncAt), lte(connections.nextSyncAt, now), inArray(connections.status, ['connected', 'syncing', 'error'])))
-        .orderBy(asc(connections.nextSyncAt))
-        .limit(50)
-        .for('update', { skipLocked: true });
+      const due = await claimDueConnections(tx, now, 50);
       for (const connection of due) {
         const next = nextRunAt(connection.schedule as Schedule | null, connection.nextSyncAt ?? now, now);
         const { existing } = await requestRun({ db: tx, runQueue: deps.runQueue }, {
@@ -37,7 +29,7 @@ export async function enqueueDueRuns(deps: { db: Db; runQueue: RunQueue }, catal
           mode: 'incremental',
           streams: catalogStreams(connection.connectorId),
         });
-        await tx.update(connections).set({ nextSyncAt: next }).where(inArray(connections.id, [connection.id]));
+        await setConnectionNextSyncAt(tx, connection.id, next);
         if (existing) result.skipped++;
         else {
           result.triggered++;

@@ -1,7 +1,6 @@
 import { newId } from '../../core/ids.js';
-import type { Db } from '../../db/db.js';
 import { insertRunUnlessActive, type RunRow } from '../../db/queries/runs.js';
-import type { RunQueue } from './run-queue.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export type RunTrigger = 'manual' | 'schedule' | 'webhook' | 'api' | 'run_all';
 
@@ -17,7 +16,7 @@ export interface RunRequest {
  * Creates a PENDING run and its job in one transaction, so a run never waits for a job that was never sent.
  * If the connection already has an active run, that run is returned instead (`existing: true`).
  */
-export async function requestRun(deps: { db: Db; runQueue: RunQueue }, request: RunRequest): Promise<{ run: RunRow; existing: boolean }> {
+export async function requestRun(deps: Pick<ServiceDeps, 'db' | 'runQueue'>, request: RunRequest): Promise<{ run: RunRow; existing: boolean }> {
   return deps.db.transaction(async (tx) => {
     const result = await insertRunUnlessActive(tx, {
       id: newId('run'),

@@ -5,7 +5,7 @@ import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { AppError } from '../../../contracts/errors.js';
 import { countsOutside } from '../../../core/reencrypt.js';
 import { insertAuditLog } from '../../../db/queries/audit-log.js';
-import { countAllByKey, reencryptVault } from '../../../jobs/reencrypt-vault.js';
+import { countAllByKey, reencryptVault } from '../../../services/keys/reencrypt-vault.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireInstallationOwner } from '../../auth.js';
 
@@ -67,7 +67,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       schema: { tags: ['access'], summary: 'Encryption key ids, which is active, and how many stored secrets use each (never the keys)', response: { 200: KeyListSchema } },
     },
     async () => {
-      const counts = await countAllByKey(db);
+      const counts = await countAllByKey({ db });
       const known = new Set(ring.keys.map((k) => k.id));
       return {
         source: keys.source,
@@ -93,7 +93,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       const auth = authOf(request);
       return keys.exclusive(async () => {
         const newKey = keys.source === 'file' ? await keys.addActiveKey() : undefined;
-        const report = await reencryptVault(db, vault, { batchSize: request.body?.batch_size ?? 100 });
+        const report = await reencryptVault({ db, vault }, { batchSize: request.body?.batch_size ?? 100 });
         request.log.info({ activeKey: report.activeKey, reencrypted: report.reencrypted, remaining: report.remaining }, 'encryption keys rotated');
         await insertAuditLog(db, {
           workspaceId: auth.workspaceId,
@@ -133,7 +133,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       const auth = authOf(request);
       const { kid } = request.params;
       return keys.exclusive(async () => {
-        const counts = await countAllByKey(db);
+        const counts = await countAllByKey({ db });
         const using = counts[kid] ?? 0;
         if (!ring.find(kid) && using === 0) throw new AppError('not_found', `No encryption key "${kid}" in the key ring.`);
         if (kid === ring.active.id || using > 0) {

@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ConnectionSchema } from '../../../contracts/api/connections.js';
-import { listConnections } from '../../../db/queries/connections.js';
-import { listRunStreams } from '../../../db/queries/runs.js';
-import { getRunById } from '../../../db/queries/runs.js';
-import { requestRun } from '../../../services/runs/request-run.js';
+import { getWorkspaceStatus } from '../../../services/runs/get-workspace-status.js';
+import { runAllConnections } from '../../../services/runs/run-all-connections.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
 import { connectionView, runView } from '../../views.js';
@@ -15,19 +13,8 @@ const StatusItemSchema = ConnectionSchema.pick({ id: true, connector: true, name
   latest_counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), deleted: z.number(), failed: z.number() }).nullable(),
 });
 
-/** Every connection of the workspace, paged through internally (status and run-all act on all of them). */
-async function allConnections(deps: AppDeps, workspaceId: string) {
-  const out = [];
-  for (let offset = 0; ; offset += 100) {
-    const { rows } = await listConnections(deps.db, workspaceId, { includeAll: true }, { limit: 100, offset });
-    out.push(...rows);
-    if (rows.length < 100) return out;
-  }
-}
-
 export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, catalog } = deps;
 
   app.post(
     '/run-all',
@@ -40,23 +27,7 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      const runIds: string[] = [];
-      let skipped = 0;
-      for (const connection of await allConnections(deps, auth.workspaceId)) {
-        const { manifest } = catalog.get(connection.connectorId);
-        // A pending connection's credentials are unproven: only a manual sync (a sync is a check) or a check runs it.
-        if (connection.status === 'disabled' || connection.status === 'pending_auth' || connection.status === 'pending' || (!connection.credentials && manifest.auth_mode !== 'none')) continue;
-        const { run, existing } = await requestRun(deps, {
-          workspaceId: auth.workspaceId,
-          connectionId: connection.id,
-          trigger: 'run_all',
-          mode: 'incremental',
-          streams: manifest.streams.map((s) => s.name),
-        });
-        if (existing) skipped++;
-        else runIds.push(run.id);
-      }
+      const { runIds, skipped } = await runAllConnections(deps, { workspaceId: authOf(request).workspaceId });
       return reply.status(202).send({
         run_ids: runIds,
         count: runIds.length,
@@ -77,13 +48,10 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
       },
     },
     async (request) => {
-      const rows = await allConnections(deps, authOf(request).workspaceId);
-      const data = [];
-      for (const row of rows) {
-        const view = connectionView(row);
-        const run = row.lastRunId ? await getRunById(db, row.lastRunId) : undefined;
-        const counts = run ? runView(run, await listRunStreams(db, [run.id])).totals : null;
-        data.push({
+      const { connections, healthy, unhealthy } = await getWorkspaceStatus(deps, { workspaceId: authOf(request).workspaceId });
+      const data = connections.map((item) => {
+        const view = connectionView(item.connection);
+        return {
           id: view.id,
           connector: view.connector,
           name: view.name,
@@ -93,12 +61,11 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
           last_sync_error: view.last_sync_error,
           product: view.product,
           company_id: view.company_id,
-          healthy: row.status === 'connected' || row.status === 'syncing',
-          latest_counts: counts,
-        });
-      }
-      const healthy = data.filter((d) => d.healthy).length;
-      return { healthy, unhealthy: data.length - healthy, data };
+          healthy: item.healthy,
+          latest_counts: item.lastRun ? runView(item.lastRun.run, item.lastRun.streams).totals : null,
+        };
+      });
+      return { healthy, unhealthy, data };
     },
   );
 }

@@ -1,15 +1,17 @@
-import { AppError } from '../contracts/errors.js';
-import { vaultColumns, type VaultColumn } from '../core/vault-columns.js';
-import type { Vault } from '../core/vault.js';
-import type { Db } from '../db/db.js';
-import { countCiphertextsByKey, sampleCiphertexts } from '../db/queries/vault-ciphertexts.js';
+import { AppError } from '../../contracts/errors.js';
+import { vaultColumns, type VaultColumn } from '../../core/vault-columns.js';
+import type { Vault } from '../../core/vault.js';
+import { countCiphertextsByKey, sampleCiphertexts } from '../../db/queries/vault-ciphertexts.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 /**
  * A wrong key ring is an error at start, not a failed sync hours later: every key id found in a vault column
  * must be in the ring (missing), and the ring's key of that id must decrypt one of its ciphertexts (wrong key
  * material under the right id, e.g. a hand-edited variable). Messages name key ids and columns, never keys.
  */
-export async function checkKeyRing(db: Db, vault: Vault, columns: readonly VaultColumn[] = vaultColumns): Promise<void> {
+export async function checkKeyRing(deps: Pick<ServiceDeps, 'db' | 'vault'>, input: { columns?: readonly VaultColumn[] } = {}): Promise<void> {
+  const { db, vault } = deps;
+  const columns = input.columns ?? vaultColumns;
   const missing = new Map<string, string[]>();
   for (const column of columns) {
     for (const keyId of Object.keys(await countCiphertextsByKey(db, column))) {
