@@ -1,7 +1,7 @@
 import type { ConnectionRow } from '../../db/queries/connections.js';
 import { getRunById, listRunStreams, type RunRow, type RunStreamRow } from '../../db/queries/runs.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { listWorkspaceConnections } from './list-workspace-connections.js';
+import { listAllWorkspaceConnections } from '../connections/list-all-workspace-connections.js';
 
 export interface ConnectionHealth {
   connection: ConnectionRow;
@@ -17,7 +17,7 @@ export async function getWorkspaceStatus(
   input: { workspaceId: string },
 ): Promise<{ connections: ConnectionHealth[]; healthy: number; unhealthy: number }> {
   const out: ConnectionHealth[] = [];
-  for (const connection of await listWorkspaceConnections(deps, input)) {
+  for (const connection of await listAllWorkspaceConnections(deps, input)) {
     const run = connection.lastRunId ? await getRunById(deps.db, connection.lastRunId) : undefined;
     out.push({
       connection,

@@ -1,5 +1,5 @@
 import type { ServiceDeps } from '../service-deps.js';
-import { listWorkspaceConnections } from './list-workspace-connections.js';
+import { listAllWorkspaceConnections } from '../connections/list-all-workspace-connections.js';
 import { readyToSync } from './ready-to-sync.js';
 import { requestRun } from './request-run.js';
 
@@ -11,7 +11,7 @@ import { requestRun } from './request-run.js';
 export async function runAllConnections(deps: Pick<ServiceDeps, 'db' | 'catalog' | 'runQueue'>, input: { workspaceId: string }): Promise<{ runIds: string[]; skipped: number }> {
   const runIds: string[] = [];
   let skipped = 0;
-  for (const connection of await listWorkspaceConnections(deps, input)) {
+  for (const connection of await listAllWorkspaceConnections(deps, input)) {
     const { manifest } = deps.catalog.get(connection.connectorId);
     if (!readyToSync(deps.catalog, connection)) continue;
     const { run, existing } = await requestRun(deps, {

@@ -2,7 +2,7 @@ import { listConnections, type ConnectionRow } from '../../db/queries/connection
 import type { ServiceDeps } from '../service-deps.js';
 
 /** Every connection of the workspace (clients' and products' too), paged through internally: status and run-all act on all of them. */
-export async function listWorkspaceConnections(deps: Pick<ServiceDeps, 'db'>, input: { workspaceId: string }): Promise<ConnectionRow[]> {
+export async function listAllWorkspaceConnections(deps: Pick<ServiceDeps, 'db'>, input: { workspaceId: string }): Promise<ConnectionRow[]> {
   const out: ConnectionRow[] = [];
   for (let offset = 0; ; offset += 100) {
     const { rows } = await listConnections(deps.db, input.workspaceId, { includeAll: true }, { limit: 100, offset });
