@@ -3,7 +3,7 @@ import type { StreamContext, StreamState } from '../../contracts/connector-kit.j
 import { isAppError } from '../../contracts/errors.js';
 import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
 import { createHttpClient, isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import { readAll, readerContext } from '../kit/sandbox/reader-harness.js';
 import { afterAuthorization } from './after-authorization.js';
 import { jira } from './index.js';
 import { cursorMinute, issuesJql } from './jql.js';

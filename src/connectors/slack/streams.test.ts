@@ -3,7 +3,7 @@ import type { StreamContext, StreamState } from '../../contracts/connector-kit.j
 import { CrmMappingListSchema } from '../../contracts/crm.js';
 import type { SyncMode } from '../../contracts/manifest.js';
 import { isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import { readAll, readerContext } from '../kit/sandbox/reader-harness.js';
 import { slack } from './index.js';
 import { manifest } from './manifest.js';
 import { createSlackSandbox, type SlackSandboxHandle } from './sandbox/index.js';

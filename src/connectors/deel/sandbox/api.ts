@@ -1,4 +1,4 @@
-import { bearerOf, type ActiveFault, type ChangeRequest, type SandboxProvider, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { bearerOf, type ActiveFault, type ChangeRequest, type SandboxProvider, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { contractStatuses, contractTypes } from '../schemas.js';
 import { contract, person } from './objects.js';
 import { deelOAuth } from './oauth-app.js';

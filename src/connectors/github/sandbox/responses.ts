@@ -1,4 +1,4 @@
-import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /** GitHub's response headers and error bodies, as its REST documentation shows them. */
 

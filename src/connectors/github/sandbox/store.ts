@@ -1,4 +1,4 @@
-import { hash32, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { hash32, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../kit/sandbox/index.js';
 import { GithubLayout, type ItemKind, type KindFilter } from './layout.js';
 
 /**

@@ -1,4 +1,4 @@
-import { businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type BusinessWorld, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type BusinessWorld, type ChangeRequest } from '../../kit/sandbox/index.js';
 import { composeId, MailboxLayout, timeOfId, type Folder } from './layout.js';
 
 /**

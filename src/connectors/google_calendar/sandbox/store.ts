@@ -5,7 +5,7 @@ import {
   SandboxClock,
   SandboxControlError,
   type ChangeRequest,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import type { CalendarWorld } from './world.js';
 
 /**

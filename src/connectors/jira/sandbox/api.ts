@@ -6,7 +6,7 @@ import {
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { AtlassianOAuth } from './atlassian-oauth.js';
 import { accessibleResources, issue, issueKey, myself } from './objects.js';
 import { searchProjects } from './projects-endpoint.js';

@@ -1,4 +1,4 @@
-import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Jira Cloud's response headers and error bodies. REST errors are `{ errorMessages: [...], errors: {} }`; a bad API

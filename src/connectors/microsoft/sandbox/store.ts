@@ -1,4 +1,4 @@
-import { hash32, hashUnit, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { hash32, hashUnit, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../kit/sandbox/index.js';
 import { Collection } from './collection.js';
 import { eventSpreadDays, MailboxWorld, type MailFolder } from './world.js';
 

@@ -8,7 +8,7 @@ import {
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { historyPage } from './history.js';
 import { decodeCursor, encodeCursor, RequestIds } from './ids.js';
 import { formatMicros, parseMicros } from './layout.js';

@@ -1,6 +1,6 @@
-import type { StreamContext, StreamLogger, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type ManifestInput, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, type HttpClientOptions } from '../../http-client/index.js';
+import type { StreamContext, StreamLogger, StreamReader, StreamState } from '../../../contracts/connector-kit.js';
+import { ManifestSchema, StreamManifestSchema, type ManifestInput, type SyncMode } from '../../../contracts/manifest.js';
+import { createHttpClient, type HttpClientOptions } from '../../../http-client/index.js';
 
 /**
  * Runs a connector's stream readers against its sandbox the way the engine would, for the connectors'
