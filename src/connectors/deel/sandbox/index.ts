@@ -1,4 +1,4 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
 import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { DeelApi, type DeelSandboxInfo } from './api.js';
 

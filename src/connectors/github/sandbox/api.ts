@@ -1,8 +1,8 @@
 import {
-  isoSeconds,
-  parseIsoSeconds,
   type ActiveFault,
   type ChangeRequest,
+  isoSeconds,
+  parseIsoSeconds,
   type RateWindowState,
   type SandboxProvider,
   type SandboxRequest,

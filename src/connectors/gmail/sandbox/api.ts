@@ -1,6 +1,6 @@
 import {
-  bearerOf,
   type ActiveFault,
+  bearerOf,
   type ChangeRequest,
   type SandboxOAuth,
   type SandboxProvider,

@@ -1,9 +1,9 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   RateLimitWindow,
   SandboxOAuth,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,

@@ -1,10 +1,10 @@
 import {
+  type ChangeRequest,
   hash32,
   hashUnit,
   Prng,
   SandboxClock,
   SandboxControlError,
-  type ChangeRequest,
 } from '../../kit/sandbox/index.js';
 import type { CalendarWorld } from './world.js';
 

@@ -1,7 +1,7 @@
 import {
+  type ActiveFault,
   basicOf,
   bearerOf,
-  type ActiveFault,
   type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,

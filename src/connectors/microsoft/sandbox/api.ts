@@ -1,9 +1,9 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   isoSeconds,
   RateLimitWindow,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,

@@ -1,8 +1,8 @@
 import {
-  bearerOf,
-  RateLimitWindow,
   type ActiveFault,
+  bearerOf,
   type ChangeRequest,
+  RateLimitWindow,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,

@@ -1,10 +1,10 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   formOf,
   isoSeconds,
   jsonOf,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,

@@ -1,10 +1,10 @@
 import {
+  type ActiveFault,
   basicOf,
   bearerOf,
+  type ChangeRequest,
   formOf,
   RateLimitWindow,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,

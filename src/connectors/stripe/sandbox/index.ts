@@ -1,4 +1,4 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
 import { startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { STRIPE_API_VERSION } from '../resources.js';
 import { StripeApi, type StripeSandboxInfo } from './api.js';
