@@ -20,7 +20,7 @@ export function formOf(req: SandboxRequest): URLSearchParams {
  * @example
  * ```ts
  * const body = jsonOf(req);
- * if (!isObject(body)) return { status: 400, body: { errorMessages: ['Invalid request payload.'] } };
+ * if (body === undefined || typeof body !== 'object' || body === null) return jiraError(400, 'The request body is not valid JSON.');
  * ```
  */
 export function jsonOf(req: SandboxRequest): unknown {
