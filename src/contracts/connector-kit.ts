@@ -11,7 +11,8 @@ import type { StreamStateSchema } from './stream-state.js';
 /**
  * A stream's cursor JSON: whatever the stream needs to resume (a timestamp, a sync token, a page token). The
  * engine stores the last one a reader yielded and hands it back as `ctx.state`; it may be an older version's,
- * or hand-set (`{ cursor }` only), so a reader reads it as untrusted JSON and falls back to a complete read.
+ * or hand-set (`{ cursor }` only), so a reader reads it as untrusted JSON and treats what it cannot read as no
+ * state.
  *
  * @example
  * ```ts
@@ -23,9 +24,9 @@ import type { StreamStateSchema } from './stream-state.js';
 export type StreamState = { [key: string]: unknown };
 
 /**
- * What a stream reader yields: pages of records, checkpoints, deletions, and a restart marker. Records are
- * committed only with the checkpoint that follows them, so a reader yields a `state` after every page it could
- * resume behind.
+ * What a stream reader yields: pages of records, checkpoints, deletions, and a restart marker. The engine
+ * commits a checkpoint together with the records before it, so a reader yields a `state` after each page it
+ * could resume behind.
  *
  * @example
  * ```ts
