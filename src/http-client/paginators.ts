@@ -68,7 +68,7 @@ async function* followUrls<T>(
 
 /**
  * RFC 8288 `Link: <...>; rel="next"` (GitHub, GitLab, Shopify...). `next` is the absolute next URL; pass it back
- * as `startUrl` to resume after that page. A next link on another origin, or the same link twice, fails.
+ * as `startUrl` to resume after that page. A next link on another origin, or the same one twice in a row, fails.
  *
  * @example
  * ```ts
@@ -91,7 +91,7 @@ export interface NextUrlOptions<T> {
 
 /**
  * A next-page URL inside the body (Microsoft Graph `@odata.nextLink`, Salesforce `nextRecordsUrl`). `options.start`
- * resumes at a saved next URL; a next URL on another origin, or the same one twice, fails.
+ * resumes at a saved next URL; a next URL on another origin, or the same one twice in a row, fails.
  *
  * @example
  * ```ts
@@ -141,7 +141,7 @@ export interface CursorOptions<T> {
 /**
  * An opaque cursor from each response (Stripe `starting_after`, Slack `next_cursor`), sent back as `cursorParam`
  * in the query (or, with `cursorIn: 'body'`, the JSON body). `next` is the cursor to resume after that page;
- * the same cursor twice fails.
+ * the same cursor twice in a row fails.
  *
  * @example
  * ```ts
