@@ -30,6 +30,26 @@ const forbidden = Object.entries(layers).map(([layer, allowed]) => ({
   },
 }));
 
+// A connector's folder (src/connectors/<id>/, its sandbox included) imports only the connector kit and its own
+// files — not even types from elsewhere: the kit re-exports every contract a connector needs. So a connector can
+// never reach services, db or another connector, and the kit is the one surface to document and keep stable.
+forbidden.push({
+  name: 'connector-imports-kit-only',
+  comment: 'src/connectors/<id>/ may import only src/connectors/kit/ and its own folder',
+  severity: 'error',
+  from: { path: '^src/connectors/([^/]+)/', pathNot: '^src/connectors/kit/' },
+  to: { path: '^src/', pathNot: ['^src/connectors/kit/', '^src/connectors/$1/'] },
+});
+
+// The kit serves every connector and depends on none of them.
+forbidden.push({
+  name: 'kit-imports-no-connector',
+  comment: 'src/connectors/kit/ may not import a connector',
+  severity: 'error',
+  from: { path: '^src/connectors/kit/' },
+  to: { path: '^src/connectors/', pathNot: '^src/connectors/kit/' },
+});
+
 forbidden.push({
   name: 'no-circular',
   severity: 'error',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
-import type { FaultRequest } from '../src/connectors/sandbox-kit/faults.js';
+import type { FaultRequest } from '../src/connectors/kit/sandbox/faults.js';
 import { newId } from '../src/core/ids.js';
 import { insertRunUnlessActive } from '../src/db/queries/runs.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';

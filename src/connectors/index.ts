@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../contracts/connector-kit.js';
+import type { ConnectorDefinition } from './kit/index.js';
 import { deel } from './deel/index.js';
 import { gmail } from './gmail/index.js';
 import { github } from './github/index.js';

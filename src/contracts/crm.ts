@@ -195,9 +195,40 @@ export const CrmMappingSchema = z
     }
   });
 export type CrmMapping = z.infer<typeof CrmMappingSchema>;
-/** What a connector folder declares: mappings written as data, checked by the catalog at start. */
+/**
+ * What a connector folder declares: mappings written as data, checked by the catalog at start. Each maps one
+ * stream's records to one canonical entity; a field's source is a path, `{ path, transform }`, `{ const }`, or a
+ * list of them (the first non-empty wins).
+ *
+ * @example
+ * ```ts
+ * export const crmMapping: CrmMappingInput[] = [
+ *   {
+ *     name: 'pull_request_activity',
+ *     stream: 'pull_requests',
+ *     entity: 'activities',
+ *     fields: {
+ *       activity_type: { const: 'pull_request' },
+ *       title: 'title',
+ *       occurred_at: { path: 'created_at', transform: 'timestamp' },
+ *       'custom.url': 'html_url',
+ *     },
+ *   },
+ * ];
+ * ```
+ */
 export type CrmMappingInput = z.input<typeof CrmMappingSchema>;
 
+/**
+ * The zod schema of a connection's (or a connector's default) mapping list: each mapping valid for its entity,
+ * at most 100, names unique. The catalog checks every connector's `crm` with it.
+ *
+ * @example
+ * ```ts
+ * const mappings = CrmMappingListSchema.parse(slack.crm);
+ * expect(mappings.map((m) => m.entity)).toContain('activities');
+ * ```
+ */
 export const CrmMappingListSchema = z
   .array(CrmMappingSchema)
   .max(100)

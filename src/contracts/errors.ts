@@ -74,6 +74,18 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; field?: string };
 }
 
+/**
+ * The error code throws: a stable `code` from `errorCatalog`, a message for the user, and optionally the
+ * `field` at fault. In a connector, throw `validation_failed` for a config value the stream cannot use: the run
+ * fails with that message.
+ *
+ * @example
+ * ```ts
+ * if (!/^\d{1,32}$/.test(realm)) {
+ *   throw new AppError('validation_failed', `realm_id: "${realm}" is not a QuickBooks company id (digits only)`, { field: 'realm_id' });
+ * }
+ * ```
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -88,6 +100,15 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Whether a caught value is an `AppError`, narrowing it to read `code` and `field`.
+ *
+ * @example
+ * ```ts
+ * const error = await readAll(issues, ctx).catch((e: unknown) => e);
+ * expect(isAppError(error) && error.field === 'config.base_url').toBe(true);
+ * ```
+ */
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }

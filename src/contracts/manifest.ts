@@ -20,6 +20,16 @@ export type AuthMode = z.infer<typeof AuthModeSchema>;
 
 export const syncModes = ['full_refresh', 'incremental'] as const;
 export const SyncModeSchema = z.enum(syncModes);
+/**
+ * How a stream is read: `full_refresh` reads everything (rows not seen are soft-deleted at the end), `incremental`
+ * reads on from the last committed state. A manifest stream lists the modes it supports; `StreamContext.mode`
+ * says which one this read uses.
+ *
+ * @example
+ * ```ts
+ * const since = ctx.mode === 'incremental' ? cursorOf(ctx.state) : null;
+ * ```
+ */
 export type SyncMode = z.infer<typeof SyncModeSchema>;
 
 export const FieldSchema = z.object({
@@ -103,6 +113,16 @@ export const StreamManifestSchema = z.object({
 });
 export type StreamManifest = z.infer<typeof StreamManifestSchema>;
 
+/**
+ * The zod schema of a connector manifest (see the file's header for templates and auth modes). The catalog
+ * parses every connector's manifest with it at start; tests parse one to reach its defaults.
+ *
+ * @example
+ * ```ts
+ * const parsed = ManifestSchema.parse(github.manifest);
+ * const issues = parsed.streams.find((s) => s.name === 'issues');
+ * ```
+ */
 export const ManifestSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
   name: z.string().min(1),
@@ -131,6 +151,27 @@ export const ManifestSchema = z.object({
   streams: z.array(StreamManifestSchema).min(1),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
+/**
+ * A manifest as a connector writes it (defaults may be left out): the type of `manifest.ts`'s export.
+ *
+ * @example
+ * ```ts
+ * export const manifest: ManifestInput = {
+ *   id: 'github',
+ *   name: 'GitHub',
+ *   description: 'Repositories, issues and pull requests from GitHub or GitHub Enterprise Server.',
+ *   category: 'developer-tools',
+ *   brand_logo: 'https://cdn.simpleicons.org/github/181717',
+ *   brand_color: '#181717',
+ *   auth_mode: 'api_key',
+ *   fields: [{ key: 'token', label: 'Personal access token', type: 'password', secret: true }],
+ *   auth: { headers: { Authorization: 'Bearer {{fields.token}}' } },
+ *   base_url: 'https://api.github.com',
+ *   allowed_hosts: ['api.github.com'],
+ *   streams: [{ name: 'issues', json_schema: issueSchema, primary_key: ['id'], cursor_field: 'updated_at', sync_modes: ['full_refresh', 'incremental'] }],
+ * };
+ * ```
+ */
 export type ManifestInput = z.input<typeof ManifestSchema>;
 
 /** The catalog list item: the manifest's identity without its schema-driven parts. */

@@ -16,7 +16,18 @@ function isIsoDate(text: string): boolean {
 
 const isoExample = 'an ISO 8601 date or date-time, e.g. 2024-01-31 or 2024-01-31T12:00:00Z';
 
-/** The cursor kinds the shipped connectors understand; each message says what was expected. */
+/**
+ * The cursor kinds the shipped connectors understand, as zod string schemas; each refusal message says what was
+ * expected. Pass one to `handSetState` for each incremental stream of `ConnectorDefinition.stateSchemas`.
+ *
+ * @example
+ * ```ts
+ * stateSchemas: {
+ *   messages: handSetState(cursorKinds.slackTsOrIsoDate),
+ *   threads: handSetState(cursorKinds.slackTsOrIsoDate),
+ * },
+ * ```
+ */
 export const cursorKinds = {
   isoDate: z.string().refine(isIsoDate, isoExample),
   /** Stripe: a Unix time in seconds (the `created` field) or a date. */
@@ -29,7 +40,19 @@ export const cursorKinds = {
   deltaLinkOrIsoDate: z.string().refine((t) => /^https:\/\/\S+$/i.test(t.trim()) || isIsoDate(t), `a Microsoft Graph delta link (https://…$deltatoken=…) or ${isoExample}`),
 } as const;
 
-/** The state a hand-set cursor of this kind writes. */
+/**
+ * The state a hand-set cursor of this kind writes: `{ cursor }`, the cursor checked by the given schema. The
+ * stream's reader must accept a state holding only `cursor` and start from there.
+ *
+ * @example
+ * ```ts
+ * export const github: ConnectorDefinition = {
+ *   manifest,
+ *   streams,
+ *   stateSchemas: { issues: handSetState(cursorKinds.isoDate), pull_requests: handSetState(cursorKinds.isoDate) },
+ * };
+ * ```
+ */
 export function handSetState(cursor: z.ZodType<string>): StreamStateSchema {
   return z.object({ cursor });
 }

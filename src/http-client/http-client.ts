@@ -27,6 +27,18 @@ type Attempt<T> =
 /**
  * The one outbound HTTP client: credentials injected, per-attempt timeouts, retries with backoff that honour
  * the provider's own wait hints, an optional rate limiter and SSRF guard, and errors that never leak secrets.
+ * A stream never builds one (the engine hands it `ctx.http`); tests and sandboxes do.
+ *
+ * @example
+ * ```ts
+ * const http = createHttpClient({
+ *   baseUrl: sandbox.url,
+ *   headers: { Authorization: `Bearer ${sandbox.token}` },
+ *   retry: { baseDelayMs: 1, maxAttempts: 2 },
+ *   secrets: [sandbox.token],
+ * });
+ * const me = await http.get<{ login: string }>('/user');
+ * ```
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const credentialOrigin = options.baseUrl === undefined ? undefined : parseUrl(options.baseUrl).origin;

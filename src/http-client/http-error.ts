@@ -28,7 +28,20 @@ export interface HttpErrorInit {
 
 /**
  * The only error the toolkit throws for a failed call (besides `AbortError`). It deliberately carries no
- * request headers, no query string and no raw cause, since any of them may hold credentials.
+ * request headers, no query string and no raw cause, since any of them may hold credentials. A connector
+ * throws one itself for an answer its API marks as failed in the body (Slack's `ok: false`, a 410 it cannot
+ * recover from); `kind` tells the engine whether the next run may succeed.
+ *
+ * @example
+ * ```ts
+ * throw new HttpError({
+ *   kind: 'provider',
+ *   code: 'invalid_response',
+ *   status: response.status,
+ *   url: response.url,
+ *   message: `invalid_response: ${method} did not answer with a JSON object`,
+ * });
+ * ```
  */
 export class HttpError extends Error {
   readonly kind: HttpErrorKind;
@@ -49,11 +62,32 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Whether a caught value is an `HttpError`, narrowing it to read `status`, `kind` and `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   return (await ctx.http.get<JiraObject>('/rest/api/3/myself', undefined, { signal: ctx.signal })).body;
+ * } catch (error) {
+ *   if (isHttpError(error) && (error.status === 403 || error.status === 404)) return null;
+ *   throw error;
+ * }
+ * ```
+ */
 export function isHttpError(value: unknown): value is HttpError {
   return value instanceof HttpError;
 }
 
-/** Origin and path: query strings, fragments and userinfo often carry tokens, so they never reach an error. */
+/**
+ * Origin and path: query strings, fragments and userinfo often carry tokens, so they never reach an error. Use
+ * it for any URL a connector puts in a message.
+ *
+ * @example
+ * ```ts
+ * redactUrl('https://graph.microsoft.com/v1.0/me/messages/delta?$deltatoken=abc'); // 'https://graph.microsoft.com/v1.0/me/messages/delta'
+ * ```
+ */
 export function redactUrl(url: string | URL): string {
   try {
     const parsed = typeof url === 'string' ? new URL(url) : url;

@@ -4,8 +4,30 @@ import type { Dispatcher } from 'undici';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
+/**
+ * A query parameter's value; `undefined` and `null` leave the parameter out.
+ *
+ * @example
+ * ```ts
+ * const query: Record<string, QueryValue> = { limit: 100, starting_after: pass.last ?? undefined };
+ * ```
+ */
 export type QueryValue = string | number | boolean | undefined | null;
 
+/**
+ * One outbound request, relative to the client's base URL unless absolute. Pass `ctx.signal` so a cancelled run
+ * stops waiting; list in `acceptStatus` the statuses the stream handles itself instead of failing.
+ *
+ * @example
+ * ```ts
+ * const request: HttpRequest = {
+ *   url: `/calendars/${encodeURIComponent(calendarId)}/events`,
+ *   query: { syncToken, maxResults: 250 },
+ *   signal: ctx.signal,
+ *   acceptStatus: [404, 410],
+ * };
+ * ```
+ */
 export interface HttpRequest {
   method?: HttpMethod;
   /** Absolute URL, or a path resolved against the client's base URL. */
@@ -22,6 +44,17 @@ export interface HttpRequest {
   acceptStatus?: number[];
 }
 
+/**
+ * A response: the status (2xx, or one the request accepted), lower-cased headers, the parsed body, and the final
+ * URL after redirects. `T` is what the caller expects; nothing checks it.
+ *
+ * @example
+ * ```ts
+ * const response: HttpResponse<GoogleList> = await ctx.http.get<GoogleList>(path, params, { signal: ctx.signal, acceptStatus: [410] });
+ * if (response.status === 410) return restartFull();
+ * const items = Array.isArray(response.body.items) ? response.body.items : [];
+ * ```
+ */
 export interface HttpResponse<T = unknown> {
   status: number;
   /** Lower-cased header names. */
@@ -38,6 +71,16 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/**
+ * What a stream reads with (`ctx.http`): already pointed at the connection's base URL, with credentials,
+ * retries, rate limits and the SSRF guard. Non-2xx answers (outside `acceptStatus`) throw `HttpError`.
+ *
+ * @example
+ * ```ts
+ * const me = await ctx.http.get<JiraObject>('/rest/api/3/myself', undefined, { signal: ctx.signal });
+ * const found = await ctx.http.request({ method: 'POST', url: '/rest/api/3/search/jql', body: { jql, maxResults: 100 }, signal: ctx.signal });
+ * ```
+ */
 export interface HttpClient {
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
   get<T = unknown>(url: string, query?: HttpRequest['query'], init?: Omit<HttpRequest, 'url' | 'query' | 'method'>): Promise<HttpResponse<T>>;
@@ -47,10 +90,30 @@ export interface HttpClient {
  * Why a call failed: `config` (credentials or settings are wrong: 401/403/404, a blocked host — retrying
  * will not help), `transient` (429/5xx/network, retries exhausted — the next run may succeed), `provider`
  * (any other answer the provider refused).
+ *
+ * @example
+ * ```ts
+ * export function slackErrorKind(error: string): HttpErrorKind {
+ *   if (configErrors.has(error)) return 'config';
+ *   if (transientErrors.has(error)) return 'transient';
+ *   return 'provider';
+ * }
+ * ```
  */
 export type HttpErrorKind = 'config' | 'transient' | 'provider';
 
-/** One page from a paginator, with where the next one starts (a URL, cursor, offset or page number). */
+/**
+ * One page from a paginator, with where the next one starts (a URL, cursor, offset or page number): `next` is
+ * what to save in a checkpoint and pass back as the paginator's start to resume after this page.
+ *
+ * @example
+ * ```ts
+ * for await (const page of pages) {
+ *   yield { type: 'records', records: listOf(page.response.body) };
+ *   yield { type: 'state', state: { pass: { starting_after: page.next } } };
+ * }
+ * ```
+ */
 export interface Page<T = unknown> {
   response: HttpResponse<T>;
   /** What to pass back to resume from the page after this one; null on the last page. */

@@ -66,7 +66,19 @@ async function* followUrls<T>(
   }
 }
 
-/** RFC 8288 `Link: <...>; rel="next"` (GitHub, GitLab, Shopify...). `next` is the absolute next URL. */
+/**
+ * RFC 8288 `Link: <...>; rel="next"` (GitHub, GitLab, Shopify...). `next` is the absolute next URL; pass it back
+ * as `startUrl` to resume after that page. A next link on another origin, or the same one twice in a row, fails.
+ *
+ * @example
+ * ```ts
+ * const pages = paginateLinkHeader<GithubObject[]>(ctx.http, { url: '/user/repos', query: { per_page: 100 }, signal: ctx.signal });
+ * for await (const page of pages) {
+ *   yield { type: 'records', records: page.response.body };
+ *   if (page.next) yield { type: 'state', state: { next: page.next } };
+ * }
+ * ```
+ */
 export function paginateLinkHeader<T = unknown>(http: HttpClient, req: HttpRequest, startUrl?: string): AsyncGenerator<Page<T>> {
   return followUrls<T>(http, req, startUrl, (response) => parseLinkHeader(response.headers['link'])['next']);
 }
@@ -77,7 +89,18 @@ export interface NextUrlOptions<T> {
   start?: string;
 }
 
-/** A next-page URL inside the body (Microsoft Graph `@odata.nextLink`, Salesforce `nextRecordsUrl`). */
+/**
+ * A next-page URL inside the body (Microsoft Graph `@odata.nextLink`, Salesforce `nextRecordsUrl`). `options.start`
+ * resumes at a saved next URL; a next URL on another origin, or the same one twice in a row, fails.
+ *
+ * @example
+ * ```ts
+ * const pages = paginateNextUrl<DeltaPage>(ctx.http, { url: '/me/messages/delta', signal: ctx.signal }, {
+ *   nextUrl: (response) => response.body['@odata.nextLink'],
+ * });
+ * for await (const page of pages) yield { type: 'records', records: page.response.body.value };
+ * ```
+ */
 export function paginateNextUrl<T = unknown>(http: HttpClient, req: HttpRequest, options: NextUrlOptions<T>): AsyncGenerator<Page<T>> {
   return followUrls<T>(http, req, options.start, options.nextUrl);
 }
@@ -115,7 +138,19 @@ export interface CursorOptions<T> {
   cursorIn?: 'query' | 'body';
 }
 
-/** An opaque cursor from each response (Stripe `starting_after`, Slack `next_cursor`). */
+/**
+ * An opaque cursor from each response (Stripe `starting_after`, Slack `next_cursor`), sent back as `cursorParam`
+ * in the query (or, with `cursorIn: 'body'`, the JSON body). `next` is the cursor to resume after that page;
+ * the same cursor twice in a row fails.
+ *
+ * @example
+ * ```ts
+ * const pages = paginateCursor<StripeList>(ctx.http, { url: '/v1/customers', query: { limit: 100 }, signal: ctx.signal }, {
+ *   cursorParam: 'starting_after',
+ *   nextCursor: (response) => (response.body.has_more ? response.body.data.at(-1)?.id : null),
+ * });
+ * ```
+ */
 export function paginateCursor<T = unknown>(http: HttpClient, req: HttpRequest, options: CursorOptions<T>): AsyncGenerator<Page<T>> {
   return followParams<T>(
     http,

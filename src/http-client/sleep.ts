@@ -1,6 +1,14 @@
 import { AbortError } from './abort-error.js';
 
-/** Waits `ms`, but rejects with `AbortError` the moment the signal aborts, so a cancelled run stops promptly. */
+/**
+ * Waits `ms`, but rejects with `AbortError` the moment the signal aborts, so a cancelled run stops promptly.
+ * For a connector's own back-off (the HTTP client already retries HTTP-level failures).
+ *
+ * @example
+ * ```ts
+ * await sleep(1000 * 2 ** attempt, ctx.signal);
+ * ```
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

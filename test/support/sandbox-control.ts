@@ -1,8 +1,8 @@
-import type { FaultRequest } from '../../src/connectors/sandbox-kit/faults.js';
-import type { StatsSnapshot } from '../../src/connectors/sandbox-kit/stats.js';
+import type { FaultRequest } from '../../src/connectors/kit/sandbox/faults.js';
+import type { StatsSnapshot } from '../../src/connectors/kit/sandbox/stats.js';
 
 /**
- * The control endpoints every sandbox serves under `/_sandbox/` (src/connectors/sandbox-kit/server.ts), over
+ * The control endpoints every sandbox serves under `/_sandbox/` (src/connectors/kit/sandbox/server.ts), over
  * HTTP as a user or a CI script would call them.
  */
 async function control<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {

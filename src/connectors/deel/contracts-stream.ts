@@ -1,6 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
-import type { HttpResponse } from '../../http-client/index.js';
-import { paginateCursor } from '../../http-client/index.js';
+import { type HttpResponse, paginateCursor, type StreamReader } from '../kit/index.js';
 import { dataOf, pageSize, type CursorEnvelope } from './stream-support.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /** Deel → the canonical CRM model: each person (contractor or employee) is a contact. */
 export const crmMapping: CrmMappingInput[] = [

@@ -1,6 +1,4 @@
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import type { HttpResponse } from '../../http-client/index.js';
-import { paginateCursor } from '../../http-client/index.js';
+import { type HttpResponse, paginateCursor, type StreamReader, type StreamState } from '../kit/index.js';
 import { dataOf, earlier, isObject, later, pageSize, timeOf, type DeelObject, type OffsetEnvelope } from './stream-support.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isObject, timeOf } from '../../http-client/index.js';
+import { isObject, timeOf } from '../kit/index.js';
 /** What the Deel streams share: page sizes, Deel's `{ data, page }` envelope, and timestamp handling. */
 
 export type DeelObject = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /**
  * GitHub → the canonical CRM model: pull requests are activities (GitHub gives no emails to link contacts by).

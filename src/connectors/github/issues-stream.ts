@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
 import {
   asArray,
   fetchPage,

@@ -1,5 +1,10 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { paginateLinkHeader } from '../../http-client/index.js';
+import {
+  paginateLinkHeader,
+  type StreamContext,
+  type StreamMessage,
+  type StreamReader,
+  type StreamState,
+} from '../kit/index.js';
 import {
   asArray,
   handSetStart,

@@ -1,5 +1,4 @@
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { paginateLinkHeader } from '../../http-client/index.js';
+import { paginateLinkHeader, type StreamReader, type StreamState } from '../kit/index.js';
 import { asArray, configuredRepositories, perPage, repoPath, type GithubObject } from './stream-support.js';
 
 /**

@@ -1,7 +1,15 @@
-import { AppError } from '../../contracts/errors.js';
-import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
-import type { HttpClient, HttpRequest, Page } from '../../http-client/index.js';
-import { paginateLinkHeader, isObject, timeOf, stringList } from '../../http-client/index.js';
+import {
+  AppError,
+  type HttpClient,
+  type HttpRequest,
+  isObject,
+  type Page,
+  paginateLinkHeader,
+  type StreamContext,
+  type StreamState,
+  stringList,
+  timeOf,
+} from '../kit/index.js';
 
 /** What the GitHub streams share: the repository list, paths, page fetching and timestamp comparison. */
 

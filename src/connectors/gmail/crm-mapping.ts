@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 const sent = { path: 'labelIds', contains: 'SENT' } as const;
 const received = { ...sent, not: true } as const;

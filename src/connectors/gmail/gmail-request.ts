@@ -1,5 +1,4 @@
-import type { StreamContext } from '../../contracts/connector-kit.js';
-import { type HttpResponse, type QueryValue, isObject } from '../../http-client/index.js';
+import { type HttpResponse, isObject, type QueryValue, type StreamContext } from '../kit/index.js';
 
 /**
  * Requests to the Gmail API. Google answers a spent per-user or per-project quota with 429, or with 403

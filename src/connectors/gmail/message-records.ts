@@ -1,4 +1,4 @@
-import type { StreamContext } from '../../contracts/connector-kit.js';
+import type { StreamContext } from '../kit/index.js';
 import { gmailGet, includeSpamTrash, isObject, mapBounded, type GmailObject } from './gmail-request.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
 import { gmailGet, includeSpamTrash, isObject, type GmailObject } from './gmail-request.js';
 import { changesOf, historyTypes } from './history-changes.js';
 import { fetchMessages } from './message-records.js';

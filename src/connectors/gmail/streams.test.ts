@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
-import { readAll, readerContext, type ReadResult } from '../sandbox-kit/reader-harness.js';
+import { ManifestSchema, type StreamReader, type StreamState, type SyncMode } from '../kit/index.js';
+import { readAll, readerContext, type ReadResult } from '../kit/sandbox/index.js';
 import { gmail } from './index.js';
 import { manifest } from './manifest.js';
 import { readMessagesState } from './messages-stream.js';

@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { gmailGet, includeSpamTrash, isObject, type GmailObject } from './gmail-request.js';
 
 /**

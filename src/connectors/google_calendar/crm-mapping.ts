@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /** Google Calendar → the canonical CRM model: each event is a `meeting` activity, each (human) attendee a contact. */
 export const crmMapping: CrmMappingInput[] = [

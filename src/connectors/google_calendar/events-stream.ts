@@ -1,5 +1,11 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { HttpError, type QueryValue } from '../../http-client/index.js';
+import {
+  HttpError,
+  type QueryValue,
+  type StreamContext,
+  type StreamMessage,
+  type StreamReader,
+  type StreamState,
+} from '../kit/index.js';
 import {
   calendarsToRead,
   errorReason,

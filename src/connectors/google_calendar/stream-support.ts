@@ -1,5 +1,4 @@
-import type { StreamContext } from '../../contracts/connector-kit.js';
-import { type QueryValue, isObject, stringList } from '../../http-client/index.js';
+import { isObject, type QueryValue, type StreamContext, stringList } from '../kit/index.js';
 
 /**
  * What the Google Calendar streams share: the calendar list, and Google's error reasons. Google's rate limits

@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { readCalendars } from './calendars-stream.js';
 import { readEvents } from './events-stream.js';
 

@@ -1,5 +1,4 @@
-import { AppError } from '../../contracts/errors.js';
-import type { AfterAuthorization } from '../../contracts/connector-kit.js';
+import { type AfterAuthorization, AppError } from '../kit/index.js';
 import { asObjects, stringList, type JiraObject } from './stream-support.js';
 
 /**

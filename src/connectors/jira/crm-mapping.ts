@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /** Jira → the canonical CRM model: each issue is an activity linked to its reporter. */
 export const crmMapping: CrmMappingInput[] = [

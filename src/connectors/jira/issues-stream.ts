@@ -1,4 +1,4 @@
-import type { StreamContext, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamReader, StreamState } from '../kit/index.js';
 import { cursorMinute, issuesJql } from './jql.js';
 import { asObjects, configuredProjects, requireSite, stringList, timeOf, userTimeZone, type JiraObject } from './stream-support.js';
 

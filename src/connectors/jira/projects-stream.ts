@@ -1,4 +1,4 @@
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamReader, StreamState } from '../kit/index.js';
 import { asObjects, configuredProjects, requireSite, type JiraObject } from './stream-support.js';
 
 /**

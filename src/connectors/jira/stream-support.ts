@@ -1,6 +1,4 @@
-import { AppError } from '../../contracts/errors.js';
-import type { StreamContext } from '../../contracts/connector-kit.js';
-import { isHttpError, isObject, timeOf, stringList } from '../../http-client/index.js';
+import { AppError, isHttpError, isObject, type StreamContext, stringList, timeOf } from '../kit/index.js';
 import { isTimeZone } from './time-zone.js';
 
 /** What the Jira streams share: configuration checks, the user's time zone, and reading Jira's values. */

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
-import { isAppError } from '../../contracts/errors.js';
-import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import {
+  createHttpClient,
+  isAppError,
+  isHttpError,
+  ManifestSchema,
+  type StreamContext,
+  type StreamState,
+  type SyncMode,
+} from '../kit/index.js';
+import { readAll, readerContext } from '../kit/sandbox/index.js';
 import { afterAuthorization } from './after-authorization.js';
 import { jira } from './index.js';
 import { cursorMinute, issuesJql } from './jql.js';

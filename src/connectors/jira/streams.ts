@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { readIssues } from './issues-stream.js';
 import { readProjects } from './projects-stream.js';
 

@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /** Microsoft 365 → the canonical CRM model: events are `meeting` activities, messages `email` activities, senders and attendees contacts. */
 export const crmMapping: CrmMappingInput[] = [

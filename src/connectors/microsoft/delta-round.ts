@@ -1,5 +1,13 @@
-import type { StreamContext, StreamMessage, StreamState } from '../../contracts/connector-kit.js';
-import { HttpError, paginateNextUrl, redactUrl, type HttpRequest, type HttpResponse } from '../../http-client/index.js';
+import {
+  HttpError,
+  type HttpRequest,
+  type HttpResponse,
+  paginateNextUrl,
+  redactUrl,
+  type StreamContext,
+  type StreamMessage,
+  type StreamState,
+} from '../kit/index.js';
 
 /**
  * One round of a Microsoft Graph delta query: the first request (a fresh round, or a saved `@odata.deltaLink`,

@@ -1,4 +1,4 @@
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamReader, StreamState } from '../kit/index.js';
 import { deltaRound, type RoundEnd } from './delta-round.js';
 import { calendarWindow, handSetCursor, readLink, readWindow, windowMoved, type CalendarWindow } from './stream-support.js';
 

@@ -1,4 +1,4 @@
-import type { StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamReader, StreamState } from '../kit/index.js';
 import { deltaRound } from './delta-round.js';
 import { handSetCursor, isObject, mailFolders, readLink } from './stream-support.js';
 

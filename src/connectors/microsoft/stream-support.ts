@@ -1,6 +1,4 @@
-import { isObject } from '../../http-client/index.js';
-import { AppError } from '../../contracts/errors.js';
-import type { StreamState } from '../../contracts/connector-kit.js';
+import { AppError, isObject, type StreamState } from '../kit/index.js';
 
 /** What the Microsoft streams share: config parsing, the calendar window, hand-set cursors. */
 

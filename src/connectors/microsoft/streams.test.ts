@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import {
+  createHttpClient,
+  isHttpError,
+  ManifestSchema,
+  type StreamContext,
+  type StreamState,
+  type SyncMode,
+} from '../kit/index.js';
+import { readAll, readerContext } from '../kit/sandbox/index.js';
 import { microsoft } from './index.js';
 import { manifest } from './manifest.js';
 import { createMicrosoftSandbox, type MicrosoftSandboxHandle } from './sandbox/index.js';

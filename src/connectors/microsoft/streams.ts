@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { readEvents } from './events-stream.js';
 import { readMessages } from './messages-stream.js';
 

@@ -1,4 +1,4 @@
-import type { AfterAuthorization } from '../../contracts/connector-kit.js';
+import type { AfterAuthorization } from '../kit/index.js';
 
 /**
  * Intuit's redirect names the company the user connected (`realmId`); every API path needs it. The token

@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /**
  * QuickBooks → the canonical CRM model. A customer is a company (its CompanyName, its email's domain) and a

@@ -1,4 +1,4 @@
-import type { ManifestInput } from '../../contracts/manifest.js';
+import type { ManifestInput } from '../kit/index.js';
 import { balanceSheetSchema, customerSchema, invoiceSchema, profitAndLossSchema } from './schemas.js';
 
 /**

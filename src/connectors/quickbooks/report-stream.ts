@@ -1,5 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
-import { AppError } from '../../contracts/errors.js';
+import { AppError, type StreamReader } from '../kit/index.js';
 import { flattenReport } from './report-rows.js';
 import { getCompany } from './stream-support.js';
 

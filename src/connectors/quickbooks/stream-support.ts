@@ -1,6 +1,13 @@
-import { AppError } from '../../contracts/errors.js';
-import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, type HttpRequest, type HttpResponse, isObject, timeOf, stringList } from '../../http-client/index.js';
+import {
+  AppError,
+  HttpError,
+  type HttpRequest,
+  type HttpResponse,
+  isObject,
+  type StreamContext,
+  stringList,
+  timeOf,
+} from '../kit/index.js';
 
 /** What the QuickBooks streams share: the company path, the minor version, and reading Intuit's envelopes. */
 

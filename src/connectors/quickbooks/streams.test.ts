@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
-import type { SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import { createHttpClient, isHttpError, type StreamContext, type StreamState, type SyncMode } from '../kit/index.js';
+import { readAll, readerContext } from '../kit/sandbox/index.js';
 import { afterAuthorization } from './after-authorization.js';
 import { manifest } from './manifest.js';
 import { createQuickBooksSandbox, type QuickBooksSandboxHandle } from './sandbox/index.js';

@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { entityReader } from './entity-stream.js';
 import { reportReader } from './report-stream.js';
 

@@ -1,4 +1,4 @@
-import type { StreamState } from '../../contracts/connector-kit.js';
+import type { StreamState } from '../kit/index.js';
 import { formatTs, laterTs, microsPerDay, parseTs } from './slack-ts.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage } from '../kit/index.js';
 import { lookbackMicros, snapshot, type ChannelMarks } from './channel-marks.js';
 import { selectedChannelIds, skippableChannelErrors } from './channel-selection.js';
 import { callSlack, objectsOf, pageSize, type SlackObject } from './slack-api.js';

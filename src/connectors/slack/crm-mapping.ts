@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /** Slack → the canonical CRM model: messages and thread replies are activities, (human) users contacts. */
 /** A message as an activity; a thread reply is one too, with its thread. */

@@ -1,5 +1,4 @@
-import type { ConnectorDefinition } from '../../contracts/connector-kit.js';
-import { cursorKinds, handSetState } from '../../contracts/stream-state.js';
+import { type ConnectorDefinition, cursorKinds, handSetState } from '../kit/index.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
 import { createSlackSandbox } from './sandbox/index.js';

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage, StreamReader } from '../kit/index.js';
 import { callSlack, nextCursorOf, objectsOf, pageSize, type SlackObject } from './slack-api.js';
 
 /**

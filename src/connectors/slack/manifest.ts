@@ -1,4 +1,4 @@
-import type { ManifestInput } from '../../contracts/manifest.js';
+import type { ManifestInput } from '../kit/index.js';
 import { channelSchema, messageSchema, threadReplySchema, userSchema } from './schemas.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
 import { channelPasses, historyPage } from './channel-passes.js';
 import { advanceMark, minusLookback, readMarks, snapshot, startMarks, type ChannelMarks } from './channel-marks.js';
 import { nextCursorOf, type SlackObject } from './slack-api.js';

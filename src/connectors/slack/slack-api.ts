@@ -1,5 +1,4 @@
-import type { StreamContext } from '../../contracts/connector-kit.js';
-import { HttpError, sleep, type HttpErrorKind, type QueryValue } from '../../http-client/index.js';
+import { HttpError, type HttpErrorKind, type QueryValue, sleep, type StreamContext } from '../kit/index.js';
 
 /**
  * Calling a Slack Web API method. Slack answers almost everything with HTTP 200 and says in the body whether it

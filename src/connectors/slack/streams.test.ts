@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamContext, StreamState } from '../../contracts/connector-kit.js';
-import { CrmMappingListSchema } from '../../contracts/crm.js';
-import type { SyncMode } from '../../contracts/manifest.js';
-import { isHttpError } from '../../http-client/index.js';
-import { readAll, readerContext } from '../sandbox-kit/reader-harness.js';
+import {
+  CrmMappingListSchema,
+  isHttpError,
+  type StreamContext,
+  type StreamState,
+  type SyncMode,
+} from '../kit/index.js';
+import { readAll, readerContext } from '../kit/sandbox/index.js';
 import { slack } from './index.js';
 import { manifest } from './manifest.js';
 import { createSlackSandbox, type SlackSandboxHandle } from './sandbox/index.js';

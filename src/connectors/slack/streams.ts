@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { channelList, listStream, userList } from './list-stream.js';
 import { readMessages } from './messages-stream.js';
 import { readThreads } from './threads-stream.js';

@@ -1,6 +1,5 @@
-import type { StreamState } from '../../contracts/connector-kit.js';
+import { isObject, type StreamState } from '../kit/index.js';
 import { readMarks, type ChannelMarks } from './channel-marks.js';
-import { isObject } from '../../http-client/index.js';
 import { parseTs } from './slack-ts.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamContext, StreamMessage, StreamReader } from '../kit/index.js';
 import { channelPasses, historyPage } from './channel-passes.js';
 import { advanceMark, minusLookback, snapshot, startMarks } from './channel-marks.js';
 import { skippableChannelErrors } from './channel-selection.js';

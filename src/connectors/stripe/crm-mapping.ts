@@ -1,4 +1,4 @@
-import type { CrmMappingInput } from '../../contracts/crm.js';
+import type { CrmMappingInput } from '../kit/index.js';
 
 /**
  * Stripe → the canonical CRM model. A customer is a contact (by email) and, through its email's domain, a

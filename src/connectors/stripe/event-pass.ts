@@ -1,5 +1,4 @@
-import type { StreamContext, StreamMessage } from '../../contracts/connector-kit.js';
-import { paginateCursor } from '../../http-client/index.js';
+import { paginateCursor, type StreamContext, type StreamMessage } from '../kit/index.js';
 import { eventFilterQuery, STRIPE_API_VERSION, type StripeResource } from './resources.js';
 import { isObject, listOf, pageSize, refusal, stateOf, stripeErrorOf, type Position, type StripeObject } from './stream-support.js';
 

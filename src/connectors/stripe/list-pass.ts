@@ -1,5 +1,4 @@
-import type { StreamContext, StreamMessage } from '../../contracts/connector-kit.js';
-import { paginateCursor } from '../../http-client/index.js';
+import { paginateCursor, type StreamContext, type StreamMessage } from '../kit/index.js';
 import type { StripeResource } from './resources.js';
 import { eventFilterQuery } from './resources.js';
 import { listOf, pageSize, serverTime, stateOf, type ListPass, type Position } from './stream-support.js';

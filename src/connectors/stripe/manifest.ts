@@ -1,4 +1,4 @@
-import type { ManifestInput } from '../../contracts/manifest.js';
+import type { ManifestInput } from '../kit/index.js';
 import { STRIPE_API_VERSION } from './resources.js';
 import { chargeSchema, customerSchema, invoiceSchema, subscriptionSchema } from './schemas.js';
 

@@ -1,5 +1,4 @@
-import type { StreamState } from '../../contracts/connector-kit.js';
-import { HttpError, isHttpError, type HttpResponse, isObject } from '../../http-client/index.js';
+import { HttpError, type HttpResponse, isHttpError, isObject, type StreamState } from '../kit/index.js';
 
 /** What the Stripe streams share: list bodies, the stream state, time and error helpers. */
 

@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamReader } from '../kit/index.js';
 import { resources, type StripeStreamName } from './resources.js';
 import { stripeStream } from './stripe-stream.js';
 

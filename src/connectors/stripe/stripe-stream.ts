@@ -1,4 +1,4 @@
-import type { StreamMessage, StreamReader } from '../../contracts/connector-kit.js';
+import type { StreamMessage, StreamReader } from '../kit/index.js';
 import { eventPass } from './event-pass.js';
 import { listPass, startPass } from './list-pass.js';
 import type { StripeResource } from './resources.js';

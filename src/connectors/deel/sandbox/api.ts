@@ -1,4 +1,11 @@
-import { bearerOf, type ActiveFault, type ChangeRequest, type SandboxProvider, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import {
+  type ActiveFault,
+  bearerOf,
+  type ChangeRequest,
+  type SandboxProvider,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../../kit/sandbox/index.js';
 import { contractStatuses, contractTypes } from '../schemas.js';
 import { contract, person } from './objects.js';
 import { deelOAuth } from './oauth-app.js';

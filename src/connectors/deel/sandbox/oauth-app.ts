@@ -1,4 +1,4 @@
-import { SandboxOAuth } from '../../sandbox-kit/index.js';
+import { SandboxOAuth } from '../../kit/sandbox/index.js';
 
 /** The sandbox's OAuth app; `tributary sandbox deel` prints them. */
 export const DEEL_SANDBOX_CLIENT_ID = 'deel-sandbox-client-00000000-0000-4000-8000-000000000001';

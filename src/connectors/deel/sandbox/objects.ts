@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 import type { DeelStore } from './store.js';
 import { hiringStatuses, jobTitles, seniorities, type DeelWorld, type HiringStatus, type HiringType } from './world.js';
 

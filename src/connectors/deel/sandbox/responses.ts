@@ -1,4 +1,4 @@
-import { hash32, type ActiveFault, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { type ActiveFault, hash32, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { uuidOf } from './world.js';
 
 /**

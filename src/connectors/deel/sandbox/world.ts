@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * The fixed parts of the simulated organization, all derived from the seed: identifiers, names, teams, legal

@@ -1,13 +1,13 @@
 import {
-  isoSeconds,
-  parseIsoSeconds,
   type ActiveFault,
   type ChangeRequest,
+  isoSeconds,
+  parseIsoSeconds,
   type RateWindowState,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { githubOAuth } from './oauth-app.js';
 import { authenticatedUser, GithubWorld, issue, pullRequest, repository } from './objects.js';
 import { commonHeaders, errorBody, faultResponse, GithubRateLimits, RequestIds } from './responses.js';

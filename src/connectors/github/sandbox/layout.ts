@@ -1,4 +1,4 @@
-import { hashUnit } from '../../sandbox-kit/index.js';
+import { hashUnit } from '../../kit/sandbox/index.js';
 
 /**
  * Where every seeded item lives, computed from `(seed, index)` alone so that a million items cost no memory.

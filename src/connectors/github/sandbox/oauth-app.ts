@@ -1,4 +1,4 @@
-import { SandboxOAuth, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { SandboxOAuth, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /** The sandbox's OAuth app; `tributary sandbox github` prints them. */
 export const GITHUB_SANDBOX_CLIENT_ID = 'Iv1.sandbox0000000001';

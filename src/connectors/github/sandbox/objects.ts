@@ -1,4 +1,4 @@
-import { hash32, isoSeconds, issueTitle, paragraphs, Prng, pullRequestTitle } from '../../sandbox-kit/index.js';
+import { hash32, isoSeconds, issueTitle, paragraphs, Prng, pullRequestTitle } from '../../kit/sandbox/index.js';
 import { labelCatalogueSize, userPoolSize, type GithubStore } from './store.js';
 
 /**

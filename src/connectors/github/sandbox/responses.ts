@@ -1,4 +1,10 @@
-import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../sandbox-kit/index.js';
+import {
+  type ActiveFault,
+  hash32,
+  RateLimitWindow,
+  type RateWindowState,
+  type SandboxResponse,
+} from '../../kit/sandbox/index.js';
 
 /** GitHub's response headers and error bodies, as its REST documentation shows them. */
 

@@ -1,4 +1,11 @@
-import { hash32, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import {
+  type ChangeRequest,
+  hash32,
+  isoSeconds,
+  Prng,
+  SandboxClock,
+  SandboxControlError,
+} from '../../kit/sandbox/index.js';
 import { GithubLayout, type ItemKind, type KindFilter } from './layout.js';
 
 /**

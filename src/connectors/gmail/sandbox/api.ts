@@ -1,12 +1,12 @@
 import {
-  bearerOf,
   type ActiveFault,
+  bearerOf,
   type ChangeRequest,
   type SandboxOAuth,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { messagePage, threadPage } from './listing.js';
 import { Mailbox, type HistoryRecord } from './mailbox.js';
 import { booleanOf, maxResultsOf, messageFilterOf } from './query.js';

@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 
 /**
  * The seeded mailbox, computed rather than stored: message `k` (0 = oldest) of `count` has its time, id,

@@ -1,4 +1,12 @@
-import { businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type BusinessWorld, type ChangeRequest } from '../../sandbox-kit/index.js';
+import {
+  businessWorld,
+  type BusinessWorld,
+  type ChangeRequest,
+  hash32,
+  Prng,
+  SandboxClock,
+  SandboxControlError,
+} from '../../kit/sandbox/index.js';
 import { composeId, MailboxLayout, timeOfId, type Folder } from './layout.js';
 
 /**

@@ -1,4 +1,4 @@
-import { SandboxOAuth } from '../../sandbox-kit/index.js';
+import { SandboxOAuth } from '../../kit/sandbox/index.js';
 
 /** The sandbox's OAuth client; `tributary sandbox gmail` prints them. Shaped like Google's client ids. */
 export const DEFAULT_GMAIL_SANDBOX_CLIENT_ID = '000000000000-sandbox0tributary.apps.googleusercontent.com';

@@ -1,4 +1,4 @@
-import { hash32, issueTitle, paragraphs, Prng } from '../../sandbox-kit/index.js';
+import { hash32, issueTitle, paragraphs, Prng } from '../../kit/sandbox/index.js';
 import type { Mailbox } from './mailbox.js';
 
 /** Gmail's JSON for messages, threads and the profile, generated from the mailbox. */

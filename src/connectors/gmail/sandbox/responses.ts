@@ -1,4 +1,4 @@
-import type { ActiveFault, SandboxResponse } from '../../sandbox-kit/index.js';
+import type { ActiveFault, SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Google's error bodies (the JSON error format of Google APIs: `{ error: { code, message, errors, status } }`)

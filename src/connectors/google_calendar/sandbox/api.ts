@@ -1,13 +1,13 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   RateLimitWindow,
   SandboxOAuth,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { listCalendars, listEvents, type ListContext } from './lists.js';
 import { calendarListEntry, cancelledEvent, event, isoMs } from './objects.js';
 import {

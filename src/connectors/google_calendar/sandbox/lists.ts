@@ -1,4 +1,4 @@
-import type { SandboxResponse } from '../../sandbox-kit/index.js';
+import type { SandboxResponse } from '../../kit/sandbox/index.js';
 import { calendarListEntry, cancelledEvent, event, isoMs } from './objects.js';
 import { badParameter, fullSyncRequired, googleError } from './responses.js';
 import type { CalendarStore } from './store.js';

@@ -1,4 +1,4 @@
-import { hash32, paragraphs, Prng } from '../../sandbox-kit/index.js';
+import { hash32, paragraphs, Prng } from '../../kit/sandbox/index.js';
 import type { CalendarStore } from './store.js';
 import type { CalendarFacts, CalendarWorld, Person } from './world.js';
 

@@ -1,4 +1,4 @@
-import type { ActiveFault, SandboxResponse } from '../../sandbox-kit/index.js';
+import type { ActiveFault, SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Google's response headers and error bodies. Google APIs answer errors with

@@ -1,11 +1,11 @@
 import {
+  type ChangeRequest,
   hash32,
   hashUnit,
   Prng,
   SandboxClock,
   SandboxControlError,
-  type ChangeRequest,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import type { CalendarWorld } from './world.js';
 
 /**

@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * Who and what the simulated account holds, from the seed alone: the signed-in user, the people they meet,

@@ -1,12 +1,12 @@
 import {
+  type ActiveFault,
   basicOf,
   bearerOf,
-  type ActiveFault,
   type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { AtlassianOAuth } from './atlassian-oauth.js';
 import { accessibleResources, issue, issueKey, myself } from './objects.js';
 import { searchProjects } from './projects-endpoint.js';

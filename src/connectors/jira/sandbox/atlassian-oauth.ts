@@ -1,4 +1,4 @@
-import { SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Atlassian's authorization server (auth.atlassian.com) on the sandbox: the shared OAuth server plus Atlassian's

@@ -1,4 +1,4 @@
-import { hashUnit } from '../../sandbox-kit/index.js';
+import { hashUnit } from '../../kit/sandbox/index.js';
 
 /**
  * Where every seeded issue lives, computed from `(seed, index)` alone so a million issues cost no memory.

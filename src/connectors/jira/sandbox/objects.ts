@@ -1,4 +1,4 @@
-import { hash32, issueTitle, paragraphs, Prng } from '../../sandbox-kit/index.js';
+import { hash32, issueTitle, paragraphs, Prng } from '../../kit/sandbox/index.js';
 import { jiraTimestamp } from '../time-zone.js';
 import type { JiraStore } from './store.js';
 import { userPoolSize, type JiraWorld, type SandboxProject } from './world.js';

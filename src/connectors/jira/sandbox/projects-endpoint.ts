@@ -1,4 +1,4 @@
-import type { SandboxRequest, SandboxResponse } from '../../sandbox-kit/index.js';
+import type { SandboxRequest, SandboxResponse } from '../../kit/sandbox/index.js';
 import { project } from './objects.js';
 import { jiraError } from './responses.js';
 import type { JiraWorld, SandboxProject } from './world.js';

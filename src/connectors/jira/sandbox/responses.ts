@@ -1,4 +1,10 @@
-import { hash32, RateLimitWindow, type ActiveFault, type RateWindowState, type SandboxResponse } from '../../sandbox-kit/index.js';
+import {
+  type ActiveFault,
+  hash32,
+  RateLimitWindow,
+  type RateWindowState,
+  type SandboxResponse,
+} from '../../kit/sandbox/index.js';
 
 /**
  * Jira Cloud's response headers and error bodies. REST errors are `{ errorMessages: [...], errors: {} }`; a bad API

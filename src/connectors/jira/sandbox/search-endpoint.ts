@@ -1,4 +1,4 @@
-import { hash32, jsonOf, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { hash32, jsonOf, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { JqlError, parseJql, passes, type ParsedJql } from './jql-parser.js';
 import { issue, nonNavigable } from './objects.js';
 import { errorBody, jiraError, messages } from './responses.js';

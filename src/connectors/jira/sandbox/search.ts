@@ -1,4 +1,4 @@
-import { FilteredSequence, ReversedSequence, lowerBound, type Sequence } from '../../sandbox-kit/index.js';
+import { FilteredSequence, lowerBound, ReversedSequence, type Sequence } from '../../kit/sandbox/index.js';
 import type { DateBound } from './jql-parser.js';
 import type { JiraStore } from './store.js';
 

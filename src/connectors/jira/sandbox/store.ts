@@ -1,4 +1,4 @@
-import { hash32, Prng, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { type ChangeRequest, hash32, Prng, SandboxControlError } from '../../kit/sandbox/index.js';
 import { JiraLayout } from './layout.js';
 
 /**

@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * Names and ids that depend on the seed only: the site, its cloud id, the signed-in user and their time zone, the

@@ -1,13 +1,13 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   isoSeconds,
   RateLimitWindow,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { DeltaEngine, defaultPageSize, maxPageSize, type DeltaOutcome, type DeltaRequest, type DeltaScope } from './delta.js';
 import { accessTokenPrefix, IdentityPlatform } from './identity.js';
 import { mailFolderObject, userObject } from './objects.js';

@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 import type { Collection } from './collection.js';
 import { eventObject, messageObject } from './objects.js';
 import type { MailboxStore, StreamName } from './store.js';

@@ -1,4 +1,4 @@
-import { SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { RequestIds, tokenErrorResponse } from './responses.js';
 
 /**

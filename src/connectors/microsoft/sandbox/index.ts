@@ -1,5 +1,5 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
+import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { calendarWindow, MicrosoftGraphApi, type MicrosoftSandboxInfo } from './api.js';
 import { DEFAULT_MICROSOFT_SANDBOX_CLIENT_ID, DEFAULT_MICROSOFT_SANDBOX_CLIENT_SECRET, IdentityPlatform } from './identity.js';
 

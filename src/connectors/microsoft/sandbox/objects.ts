@@ -1,4 +1,4 @@
-import { hash32, isoSeconds, Prng } from '../../sandbox-kit/index.js';
+import { hash32, isoSeconds, Prng } from '../../kit/sandbox/index.js';
 import type { MailboxStore } from './store.js';
 import { folderNames, guid, type MailFolder, type Person } from './world.js';
 

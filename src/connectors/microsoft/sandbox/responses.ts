@@ -1,4 +1,4 @@
-import type { ActiveFault, SandboxRequest, SandboxResponse } from '../../sandbox-kit/index.js';
+import type { ActiveFault, SandboxRequest, SandboxResponse } from '../../kit/sandbox/index.js';
 import { guid } from './world.js';
 
 /**

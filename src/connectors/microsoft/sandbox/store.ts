@@ -1,4 +1,12 @@
-import { hash32, hashUnit, isoSeconds, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import {
+  type ChangeRequest,
+  hash32,
+  hashUnit,
+  isoSeconds,
+  Prng,
+  SandboxClock,
+  SandboxControlError,
+} from '../../kit/sandbox/index.js';
 import { Collection } from './collection.js';
 import { eventSpreadDays, MailboxWorld, type MailFolder } from './world.js';
 

@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * The simulated mailbox's fixed facts, from the seed alone: its owner, the people who write to them, the two

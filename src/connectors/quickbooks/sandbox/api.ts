@@ -1,12 +1,12 @@
 import {
-  bearerOf,
-  RateLimitWindow,
   type ActiveFault,
+  bearerOf,
   type ChangeRequest,
+  RateLimitWindow,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { rowsPerColumn, balanceSheetTree, profitAndLossTree } from './chart.js';
 import { IntuitOAuth } from './intuit-oauth.js';
 import type { EntityName } from './layout.js';

@@ -1,4 +1,4 @@
-import { lowerBound, type Sequence } from '../../sandbox-kit/sequences.js';
+import { lowerBound, type Sequence } from '../../kit/sandbox/index.js';
 import type { EntityName, QuickBooksLayout } from './layout.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { hash32, oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
+import { hash32, oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { QuickBooksApi, type QuickBooksSandboxInfo } from './api.js';
 import { intuitOAuthPaths } from './intuit-oauth.js';
 

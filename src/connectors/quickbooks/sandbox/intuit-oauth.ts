@@ -1,4 +1,4 @@
-import { jsonOf, SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { jsonOf, SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Intuit's authorization server: `GET /connect/oauth2` (appcenter.intuit.com) redirects back with `code`,

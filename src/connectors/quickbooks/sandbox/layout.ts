@@ -1,4 +1,4 @@
-import { hashUnit } from '../../sandbox-kit/index.js';
+import { hashUnit } from '../../kit/sandbox/index.js';
 
 /**
  * Where every seeded customer and invoice sits in time, computed from `(seed, index)` alone so that a million

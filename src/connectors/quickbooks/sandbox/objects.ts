@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 import type { QuickBooksStore } from './store.js';
 import { qboDate, qboTime } from './time.js';
 

@@ -1,4 +1,4 @@
-import { hashUnit } from '../../sandbox-kit/index.js';
+import { hashUnit } from '../../kit/sandbox/index.js';
 import { balanceSheetTree, profitAndLossTree, type ReportNode } from './chart.js';
 import { qboTime } from './time.js';
 

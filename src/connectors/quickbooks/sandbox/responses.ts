@@ -1,4 +1,4 @@
-import { hash32, type ActiveFault, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { type ActiveFault, hash32, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { qboTime } from './time.js';
 
 /**

@@ -1,4 +1,13 @@
-import { assignWorldPeople, businessWorld, hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest, type WorldPerson } from '../../sandbox-kit/index.js';
+import {
+  assignWorldPeople,
+  businessWorld,
+  type ChangeRequest,
+  hash32,
+  Prng,
+  SandboxClock,
+  SandboxControlError,
+  type WorldPerson,
+} from '../../kit/sandbox/index.js';
 import { EntityTable } from './entity-table.js';
 import { QuickBooksLayout, type EntityName } from './layout.js';
 import { qboTime } from './time.js';

@@ -1,4 +1,4 @@
-import { isoSeconds } from '../../sandbox-kit/index.js';
+import { isoSeconds } from '../../kit/sandbox/index.js';
 
 /**
  * QuickBooks prints every timestamp in the company's own time zone with its offset

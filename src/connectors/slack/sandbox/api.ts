@@ -1,14 +1,14 @@
 import {
+  type ActiveFault,
   bearerOf,
+  type ChangeRequest,
   formOf,
   isoSeconds,
   jsonOf,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import { historyPage } from './history.js';
 import { decodeCursor, encodeCursor, RequestIds } from './ids.js';
 import { formatMicros, parseMicros } from './layout.js';

@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 
 /**
  * Slack-shaped identifiers: a type letter (T team, U user, C channel, B bot, A app) and ten upper-case base-36

@@ -1,5 +1,5 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
+import { oauthOverrides, startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { SlackApi, type SlackSandboxInfo } from './api.js';
 
 export type { SlackSandboxInfo };

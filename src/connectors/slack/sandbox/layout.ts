@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 
 /**
  * Where and when every seeded message is, from `(seed, k)` alone, so a million messages cost no memory.

@@ -1,4 +1,4 @@
-import { hash32, issueTitle, Prng, pullRequestTitle } from '../../sandbox-kit/index.js';
+import { hash32, issueTitle, Prng, pullRequestTitle } from '../../kit/sandbox/index.js';
 import { formatMicros } from './layout.js';
 import type { SlackObject, SlackWorld } from './world.js';
 

@@ -1,4 +1,4 @@
-import { bearerOf, formOf, SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { bearerOf, formOf, SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
 import { grantedScopes } from './responses.js';
 import type { SlackWorld } from './world.js';
 

@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../sandbox-kit/index.js';
+import { hash32, Prng } from '../../kit/sandbox/index.js';
 import { formatMicros } from './layout.js';
 import { chatText, uuid } from './messages.js';
 import type { Reply, ThreadSummary } from './thread-store.js';

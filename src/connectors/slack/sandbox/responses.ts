@@ -1,4 +1,4 @@
-import { RateLimitWindow, type ActiveFault, type SandboxResponse } from '../../sandbox-kit/index.js';
+import { type ActiveFault, RateLimitWindow, type SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Slack's answers: every Web API response is JSON with `ok`; a refusal is `{ ok: false, error }` with HTTP 200

@@ -1,4 +1,4 @@
-import { hash32, Prng, SandboxClock, SandboxControlError, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { type ChangeRequest, hash32, Prng, SandboxClock, SandboxControlError } from '../../kit/sandbox/index.js';
 import { formatMicros, MessageLayout } from './layout.js';
 import { kindOf, type MessageFacts } from './messages.js';
 import { seededReplyCount } from './threads.js';

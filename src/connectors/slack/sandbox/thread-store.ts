@@ -1,4 +1,4 @@
-import { hash32, lowerBound, Prng, type ChangeRequest } from '../../sandbox-kit/index.js';
+import { type ChangeRequest, hash32, lowerBound, Prng } from '../../kit/sandbox/index.js';
 import { formatMicros } from './layout.js';
 import { kindOf } from './messages.js';
 import type { SlackStore } from './store.js';

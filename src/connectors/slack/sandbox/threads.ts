@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 import { kindOf } from './messages.js';
 
 /**

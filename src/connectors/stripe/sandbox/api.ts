@@ -1,14 +1,14 @@
 import {
+  type ActiveFault,
   basicOf,
   bearerOf,
+  type ChangeRequest,
   formOf,
   RateLimitWindow,
-  type ActiveFault,
-  type ChangeRequest,
   type SandboxProvider,
   type SandboxRequest,
   type SandboxResponse,
-} from '../../sandbox-kit/index.js';
+} from '../../kit/sandbox/index.js';
 import type { StoredEvent } from './events.js';
 import { baseName, isResponse, pageOf, readListParams } from './list-params.js';
 import { commonHeaders, faultResponse, messages, stripeError } from './responses.js';

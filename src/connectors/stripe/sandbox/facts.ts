@@ -1,4 +1,4 @@
-import type { WorldPerson } from '../../sandbox-kit/index.js';
+import type { WorldPerson } from '../../kit/sandbox/index.js';
 import type { Collection } from './collection.js';
 import type { IdCodec } from './ids.js';
 

@@ -1,4 +1,4 @@
-import { hash32 } from '../../sandbox-kit/index.js';
+import { hash32 } from '../../kit/sandbox/index.js';
 
 /**
  * Stripe-looking ids that encode their object's index, so any id resolves back without a lookup table:

@@ -1,5 +1,5 @@
-import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
-import { startSandboxServer, type StatsSnapshot } from '../../sandbox-kit/index.js';
+import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
+import { startSandboxServer, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { STRIPE_API_VERSION } from '../resources.js';
 import { StripeApi, type StripeSandboxInfo } from './api.js';
 import type { Delivery, WebhookEndpoint } from './webhooks.js';

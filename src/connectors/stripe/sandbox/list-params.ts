@@ -1,4 +1,4 @@
-import type { SandboxResponse } from '../../sandbox-kit/index.js';
+import type { SandboxResponse } from '../../kit/sandbox/index.js';
 import { stripeError } from './responses.js';
 
 /**

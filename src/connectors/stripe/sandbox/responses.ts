@@ -1,4 +1,4 @@
-import type { ActiveFault, SandboxResponse } from '../../sandbox-kit/index.js';
+import type { ActiveFault, SandboxResponse } from '../../kit/sandbox/index.js';
 
 /**
  * Stripe's response headers and error bodies: `{ error: { type, code?, message, param?, doc_url? } }`, a

@@ -1,4 +1,12 @@
-import { assignWorldPeople, businessWorld, hash32, Prng, SandboxControlError, type ChangeRequest, type WorldPerson } from '../../sandbox-kit/index.js';
+import {
+  assignWorldPeople,
+  businessWorld,
+  type ChangeRequest,
+  hash32,
+  Prng,
+  SandboxControlError,
+  type WorldPerson,
+} from '../../kit/sandbox/index.js';
 import { Collection } from './collection.js';
 import type { ChargeFacts, InvoiceFacts, InvoiceStatus, ObjectSource, SubscriptionFacts, SubscriptionStatus } from './facts.js';
 import { EventLog, type StoredEvent } from './events.js';

@@ -1,6 +1,6 @@
-import type { StreamContext, StreamLogger, StreamReader, StreamState } from '../../contracts/connector-kit.js';
-import { ManifestSchema, StreamManifestSchema, type ManifestInput, type SyncMode } from '../../contracts/manifest.js';
-import { createHttpClient, type HttpClientOptions } from '../../http-client/index.js';
+import type { StreamContext, StreamLogger, StreamReader, StreamState } from '../../../contracts/connector-kit.js';
+import { ManifestSchema, StreamManifestSchema, type ManifestInput, type SyncMode } from '../../../contracts/manifest.js';
+import { createHttpClient, type HttpClientOptions } from '../../../http-client/index.js';
 
 /**
  * Runs a connector's stream readers against its sandbox the way the engine would, for the connectors'
@@ -9,6 +9,15 @@ import { createHttpClient, type HttpClientOptions } from '../../http-client/inde
  * Only tests import it; it sits in the sandbox kit because every connector's tests need it.
  */
 
+/**
+ * What `readerContext` needs: the connector's manifest, the stream, the mode and starting state, and the
+ * credential the sandbox accepts (with its base URL and config when they differ from the manifest's).
+ *
+ * @example
+ * ```ts
+ * const input: ReaderContextInput = { manifest, stream: 'issues', mode: 'incremental', state: null, baseUrl: sandbox.url, token: sandbox.token };
+ * ```
+ */
 export interface ReaderContextInput {
   manifest: ManifestInput;
   stream: string;
@@ -26,6 +35,17 @@ export interface ReaderContextInput {
   onRetry?: HttpClientOptions['onRetry'];
 }
 
+/**
+ * A `StreamContext` as the engine would build it for a connection to the sandbox: the manifest's stream entry
+ * and default headers, `Authorization: Bearer <token>` (or `authorization`), fast retries, the token scrubbed
+ * from errors, and a signal that never aborts. Throws when the manifest has no such stream.
+ *
+ * @example
+ * ```ts
+ * const ctx = readerContext({ manifest, stream: 'issues', mode: 'full_refresh', state: null, baseUrl: sandbox.url, token: sandbox.token });
+ * const { records } = await readAll(streams.issues!, ctx);
+ * ```
+ */
 export function readerContext(input: ReaderContextInput): StreamContext {
   const parsed = ManifestSchema.parse(input.manifest);
   const stream = parsed.streams.find((s) => s.name === input.stream);
@@ -48,6 +68,14 @@ export function readerContext(input: ReaderContextInput): StreamContext {
   };
 }
 
+/**
+ * How far `readAll` reads.
+ *
+ * @example
+ * ```ts
+ * const first = await readAll(reader, ctx, { stopAfterStates: 3 } satisfies ReadOptions); // "crash" after the third checkpoint
+ * ```
+ */
 export interface ReadOptions {
   /**
    * Stop right after the n-th checkpoint, as if the process died there: what follows is never pulled, and
@@ -56,6 +84,17 @@ export interface ReadOptions {
   stopAfterStates?: number;
 }
 
+/**
+ * Everything a read yielded: the records, the deleted ids, every checkpoint and the last one, and how many
+ * times the reader restarted.
+ *
+ * @example
+ * ```ts
+ * const result: ReadResult = await readAll(reader, ctx);
+ * expect(result.restarts).toBe(0);
+ * expect(result.state).toEqual({ cursor: '2024-05-01T12:00:00Z' });
+ * ```
+ */
 export interface ReadResult {
   records: Record<string, unknown>[];
   deletes: string[];
@@ -66,6 +105,17 @@ export interface ReadResult {
   restarts: number;
 }
 
+/**
+ * Runs a stream reader to its end (or to `stopAfterStates` checkpoints) and collects what it yielded, as the
+ * engine would consume it. A resumed read is `readAll` again with the previous `state` in a new context.
+ *
+ * @example
+ * ```ts
+ * const first = await readAll(streams.issues!, readerContext({ ...base, state: null }), { stopAfterStates: 2 });
+ * const rest = await readAll(streams.issues!, readerContext({ ...base, state: first.state }));
+ * expect(first.records.length + rest.records.length).toBeGreaterThanOrEqual(total);
+ * ```
+ */
 export async function readAll(reader: StreamReader, ctx: StreamContext, options: ReadOptions = {}): Promise<ReadResult> {
   const stopAfterStates = options.stopAfterStates ?? Infinity;
   const out: ReadResult = { records: [], deletes: [], states: [], state: null, restarts: 0 };

@@ -3,7 +3,17 @@
  * so a sandbox never holds its dataset in memory: `hash32(seed, i)` gives random access, `Prng` a stream.
  */
 
-/** Mixes any number of 32-bit integers into one well-distributed unsigned 32-bit value (murmur3 finaliser). */
+/**
+ * Mixes any number of 32-bit integers into one well-distributed unsigned 32-bit value (murmur3 finaliser): the
+ * random access into a sandbox's data. The same inputs always give the same value; add a distinct salt per
+ * attribute so attributes of one item do not correlate.
+ *
+ * @example
+ * ```ts
+ * const rng = new Prng(hash32(seed, index));
+ * const importance = hash32(seed, index, 0x25) % 9 === 0 ? 'high' : 'normal';
+ * ```
+ */
 export function hash32(...values: number[]): number {
   let h = 0x9e3779b9;
   for (const value of values) {
@@ -23,7 +33,14 @@ export function hash32(...values: number[]): number {
   return h >>> 0;
 }
 
-/** A uniform float in [0, 1) from the same inputs as `hash32`. */
+/**
+ * A uniform float in [0, 1) from the same inputs as `hash32`.
+ *
+ * @example
+ * ```ts
+ * const createdAt = start + k * step + Math.floor(hashUnit(seed, k, 1) * half);
+ * ```
+ */
 export function hashUnit(...values: number[]): number {
   return hash32(...values) / 0x1_0000_0000;
 }
@@ -33,8 +50,11 @@ export function hashUnit(...values: number[]): number {
  * stay independent of each other and of the order they are generated in.
  *
  * @example
+ * ```ts
  * const rng = new Prng(hash32(seed, issueIndex));
  * const title = rng.pick(titles);
+ * const labels = rng.sample(['bug', 'docs', 'ui'], rng.int(3));
+ * ```
  */
 export class Prng {
   private a: number;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamMessage, StreamReader } from '../../contracts/connector-kit.js';
-import type { ManifestInput } from '../../contracts/manifest.js';
+import type { StreamMessage, StreamReader } from '../../../contracts/connector-kit.js';
+import type { ManifestInput } from '../../../contracts/manifest.js';
 import { readAll, readerContext } from './reader-harness.js';
 
 const manifest: ManifestInput = {

@@ -6,9 +6,34 @@ import { z } from 'zod';
  * business (its headers and error body); `slow`, `truncate` and `reset` (the connection is closed before any
  * response, as a proxy or load balancer dropping it does) are the same everywhere.
  */
+/**
+ * The fault kinds `POST /_sandbox/faults` accepts (see the header above for what each does).
+ *
+ * @example
+ * ```ts
+ * if (fault.kind === 'rate_limit' || fault.kind === 'secondary_rate_limit') return rateLimited();
+ * ```
+ */
 export const faultKinds = ['rate_limit', 'secondary_rate_limit', 'server_error', 'slow', 'truncate', 'reset'] as const;
+/**
+ * One of `faultKinds`.
+ *
+ * @example
+ * ```ts
+ * const kind: FaultKind = 'server_error';
+ * ```
+ */
 export type FaultKind = (typeof faultKinds)[number];
 
+/**
+ * The body of `POST /_sandbox/faults`, checked by the sandbox server: which fault, how many requests it hits,
+ * after how many unharmed ones, and its details.
+ *
+ * @example
+ * ```ts
+ * const fault = FaultRequestSchema.parse({ kind: 'rate_limit', count: 2, retry_after: 1 });
+ * ```
+ */
 export const FaultRequestSchema = z.object({
   kind: z.enum(faultKinds),
   /** How many consecutive API requests fail this way. */
@@ -22,10 +47,29 @@ export const FaultRequestSchema = z.object({
   /** The status of a `server_error` (the provider's usual ones by default; 502, 503, 504 also make sense). */
   status: z.number().int().min(500).max(599).optional(),
 });
+/**
+ * A fault as a test or script asks for it (defaults may be left out).
+ *
+ * @example
+ * ```ts
+ * await injectFaults(sandbox.url, { kind: 'server_error', count: 3, after: 5, status: 503 } satisfies FaultRequest);
+ * ```
+ */
 export type FaultRequest = z.input<typeof FaultRequestSchema>;
 type QueuedFault = z.infer<typeof FaultRequestSchema>;
 
-/** The fault applied to one request. */
+/**
+ * The fault applied to one request, handed to the provider's `renderFault` to answer in the provider's own
+ * shape (the server itself handles `slow`, `truncate` and `reset`).
+ *
+ * @example
+ * ```ts
+ * renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse {
+ *   const status = fault.status ?? (hash32(seed, fault.occurrence) % 2 === 0 ? 500 : 503);
+ *   return { status, body: { errors: [{ message: 'Internal Server Error' }] } };
+ * }
+ * ```
+ */
 export interface ActiveFault {
   kind: FaultKind;
   retryAfterSeconds: number;
@@ -36,6 +80,17 @@ export interface ActiveFault {
   occurrence: number;
 }
 
+/**
+ * The queue of injected faults behind `/_sandbox/faults`; the sandbox server owns one and takes a fault for each
+ * API request. A provider never builds one itself.
+ *
+ * @example
+ * ```ts
+ * const faults = new FaultInjector();
+ * faults.add({ kind: 'server_error', count: 2 });
+ * faults.take(); // { kind: 'server_error', occurrence: 1, status: null, … }
+ * ```
+ */
 export class FaultInjector {
   private readonly queue: (QueuedFault & { used: number })[] = [];
 

@@ -2,6 +2,18 @@
  * A fixed-window request budget, the model behind most providers' `*-ratelimit-*` headers. When `enforce`
  * is off the window silently starts over once it is used up, so a long benchmark never waits an hour.
  */
+/**
+ * The window after a request: what a provider's rate-limit headers print, and whether the request is refused.
+ *
+ * @example
+ * ```ts
+ * const rateLimitHeaders = (state: RateWindowState) => ({
+ *   'x-ratelimit-limit': String(state.limit),
+ *   'x-ratelimit-remaining': String(state.remaining),
+ *   'x-ratelimit-reset': String(state.reset),
+ * });
+ * ```
+ */
 export interface RateWindowState {
   limit: number;
   remaining: number;
@@ -11,6 +23,17 @@ export interface RateWindowState {
   exhausted: boolean;
 }
 
+/**
+ * A fixed-window request budget of `limit` requests per `windowSeconds` (see the header above); `enforce`
+ * refuses requests once it is spent, else the window restarts.
+ *
+ * @example
+ * ```ts
+ * const core = new RateLimitWindow(5000, 3600, enforce);
+ * const rate = core.hit();
+ * if (rate.exhausted) return { status: 403, headers: rateLimitHeaders(rate), body: { message: 'API rate limit exceeded' } };
+ * ```
+ */
 export class RateLimitWindow {
   private windowStart = Number.NEGATIVE_INFINITY;
   private used = 0;

@@ -1,6 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** One request to a simulated API, as every provider's handler receives it. */
+/**
+ * One request to a simulated API, as every provider's handler receives it: the body already read, the URL parsed.
+ *
+ * @example
+ * ```ts
+ * handle(req: SandboxRequest): SandboxResponse {
+ *   if (!this.oauth.accepts(bearerOf(req))) return { status: 401, body: { message: 'Bad credentials' } };
+ *   const limit = Number(req.url.searchParams.get('limit') ?? 50);
+ *   return { status: 200, body: this.store.page(limit) };
+ * }
+ * ```
+ */
 export interface SandboxRequest {
   method: string;
   url: URL;
@@ -11,6 +22,14 @@ export interface SandboxRequest {
   body: string;
 }
 
+/**
+ * What a provider's handler answers: a status, headers, and a body (JSON unless it is a string).
+ *
+ * @example
+ * ```ts
+ * const notFound: SandboxResponse = { status: 404, headers: { 'content-type': 'application/json' }, body: { message: 'Not Found' } };
+ * ```
+ */
 export interface SandboxResponse {
   status: number;
   headers?: Record<string, string>;

@@ -11,6 +11,14 @@ import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
  * redirect, Atlassian's JSON token requests) are one option here.
  */
 
+/**
+ * The RFC 6749 token response the sandbox issues, handed to `tokenResponse` for a vendor that reshapes it.
+ *
+ * @example
+ * ```ts
+ * tokenResponse: (standard: StandardTokenResponse) => ({ ok: true, token_type: 'bot', ...standard }),
+ * ```
+ */
 export interface StandardTokenResponse {
   access_token: string;
   token_type: string;
@@ -19,8 +27,31 @@ export interface StandardTokenResponse {
   scope: string;
 }
 
+/**
+ * Which grant a token response answers: the code exchange or a refresh.
+ *
+ * @example
+ * ```ts
+ * tokenResponse: (standard, grant: OAuthGrant) => (grant === 'refresh_token' ? { ...standard, refreshed: true } : { ...standard }),
+ * ```
+ */
 export type OAuthGrant = 'authorization_code' | 'refresh_token';
 
+/**
+ * A sandbox OAuth app and its vendor's quirks: client credentials, the vendor's paths, token lifetime and
+ * prefixes, refresh-token rotation, and hooks for the vendor's success and error bodies.
+ *
+ * @example
+ * ```ts
+ * const options: SandboxOAuthOptions = {
+ *   clientId,
+ *   clientSecret,
+ *   paths: { authorize: '/login/oauth/authorize', token: '/login/oauth/access_token' },
+ *   accessTokenTtlSeconds: 0,
+ *   tokenPrefix: 'gho_',
+ * };
+ * ```
+ */
 export interface SandboxOAuthOptions {
   clientId: string;
   clientSecret: string;
@@ -65,6 +96,19 @@ interface AccessToken {
 
 const codeLifetimeMs = 10 * 60_000;
 
+/**
+ * The sandbox's authorization server (see the header above). Pass it as the provider's `oauth` so the server
+ * answers its paths first; check API calls with `accepts`, and accept the sandbox's printed token with
+ * `addStaticToken`. Subclass it for a vendor whose endpoints differ (Slack's `auth.revoke`).
+ *
+ * @example
+ * ```ts
+ * const oauth = new SandboxOAuth({ clientId, clientSecret, paths: { authorize: '/authorize', token: '/oauth/token' } });
+ * oauth.addStaticToken(token);
+ * // in handle(req):
+ * if (!oauth.accepts(bearerOf(req))) return { status: 401, body: { message: 'Unauthorized' } };
+ * ```
+ */
 export class SandboxOAuth {
   private readonly codes = new Map<string, PendingCode>();
   private readonly accessTokens = new Map<string, AccessToken>();
@@ -253,7 +297,14 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The connection config keys that send a connection's OAuth flow to a sandbox instead of the vendor. */
+/**
+ * The connection config keys that send a connection's OAuth flow to a sandbox instead of the vendor.
+ *
+ * @example
+ * ```ts
+ * connectConfig: { base_url: server.url, ...oauthOverrides(api.oauth.endpoints(server.url)) },
+ * ```
+ */
 export function oauthOverrides(endpoints: { authorization_url: string; token_url: string; revocation_url?: string }): Record<string, string> {
   return {
     authorization_url: endpoints.authorization_url,

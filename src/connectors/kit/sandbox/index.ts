@@ -27,3 +27,4 @@ export {
   type WorldDrawOptions,
 } from './business-world.js';
 export { FilteredSequence, ReversedSequence, lowerBound, type Sequence } from './sequences.js';
+export { readAll, readerContext, type ReadOptions, type ReadResult, type ReaderContextInput } from './reader-harness.js';

@@ -2,12 +2,27 @@ import type { SandboxRequest } from './sandbox-http.js';
 
 /** Readers for what a simulated endpoint receives; each provider parses the same few shapes. */
 
-/** An `application/x-www-form-urlencoded` body (token requests, Slack method calls). */
+/**
+ * An `application/x-www-form-urlencoded` body (token requests, Slack method calls).
+ *
+ * @example
+ * ```ts
+ * const token = bearerOf(req) ?? (req.method === 'POST' ? formOf(req).get('token') : null);
+ * ```
+ */
 export function formOf(req: SandboxRequest): URLSearchParams {
   return new URLSearchParams(req.body);
 }
 
-/** A JSON body, or undefined when there is none or it is not JSON (the provider then answers 400 its own way). */
+/**
+ * A JSON body, or undefined when there is none or it is not JSON (the provider then answers 400 its own way).
+ *
+ * @example
+ * ```ts
+ * const body = jsonOf(req);
+ * if (body === undefined || typeof body !== 'object' || body === null) return jiraError(400, 'The request body is not valid JSON.');
+ * ```
+ */
 export function jsonOf(req: SandboxRequest): unknown {
   if (req.body.trim() === '') return undefined;
   try {
@@ -17,14 +32,30 @@ export function jsonOf(req: SandboxRequest): unknown {
   }
 }
 
-/** The token of `Authorization: Bearer <token>`, or null. */
+/**
+ * The token of `Authorization: Bearer <token>`, or null.
+ *
+ * @example
+ * ```ts
+ * if (!this.oauth.accepts(bearerOf(req))) return invalidCredentials();
+ * ```
+ */
 export function bearerOf(req: SandboxRequest): string | null {
   const header = req.headers.authorization;
   const match = header ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1] ?? null;
 }
 
-/** The credentials of `Authorization: Basic <base64(user:password)>`, or null. */
+/**
+ * The credentials of `Authorization: Basic <base64(user:password)>`, or null; each part percent-decoded when it
+ * decodes (OAuth clients form-encode them).
+ *
+ * @example
+ * ```ts
+ * const basic = basicOf(req);
+ * if (basic?.username === this.email && basic.password === this.apiToken) return this.route(req);
+ * ```
+ */
 export function basicOf(req: SandboxRequest): { username: string; password: string } | null {
   const header = req.headers.authorization;
   const match = header ? /^basic\s+(\S+)\s*$/i.exec(header) : null;

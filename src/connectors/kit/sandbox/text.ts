@@ -33,17 +33,40 @@ const sentences = [
   'The same code path is used by the scheduled job.', 'Nothing in the changelog mentions this.',
 ] as const;
 
+/**
+ * A plausible issue title ("The CSV export drops the last page"), drawn from `rng`.
+ *
+ * @example
+ * ```ts
+ * const title = issueTitle(new Prng(hash32(seed, index)));
+ * ```
+ */
 export function issueTitle(rng: Prng): string {
   const subject = rng.pick(subjects);
   const problem = rng.pick(problems);
   return `${subject.charAt(0).toUpperCase()}${subject.slice(1)} ${problem}`;
 }
 
+/**
+ * A plausible pull-request title ("Harden the retry logic"), drawn from `rng`.
+ *
+ * @example
+ * ```ts
+ * const title = kind === 'pull' ? pullRequestTitle(rng) : issueTitle(rng);
+ * ```
+ */
 export function pullRequestTitle(rng: Prng): string {
   return `${rng.pick(verbs)} ${rng.pick(subjects)}`;
 }
 
-/** A few paragraphs of about `chars` characters in total. */
+/**
+ * A few paragraphs of about `chars` characters in total (at least `chars`; blank-line separated), drawn from `rng`.
+ *
+ * @example
+ * ```ts
+ * const body = paragraphs(rng, 100 + rng.int(150));
+ * ```
+ */
 export function paragraphs(rng: Prng, chars: number): string {
   const parts: string[] = [];
   let length = 0;

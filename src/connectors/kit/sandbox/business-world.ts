@@ -1,25 +1,25 @@
 import { hash32, Prng } from './prng.js';
 
 /**
- * One small business world that several sandboxes share, so that the same client shows up in more than one of
- * them, as it would for a real company whose customers pay through Stripe, are invoiced in QuickBooks and email
- * the team. It is generated from a `world` seed alone — never from a sandbox's own seed — so two sandboxes
- * started separately (two processes, two tests) share it as long as they share that seed (default
- * `DEFAULT_WORLD_SEED`).
- *
- * The world holds about a dozen client companies (`name`, `domain` under `.example`), one to three people at
- * each (`first.last@domain` and variants), and a few people on free-mail addresses (gmail.com, outlook.com…),
- * which never make a company. `people` is ordered by weight: every company's main contact first, then their
- * colleagues, so draws that favour the front (`pick`, `sample`) meet the key accounts most often — which is what
- * makes the same person appear in several sandboxes even when each holds only a couple of dozen records.
+ * The world seed every sandbox uses unless `SandboxOptions.world` sets another: sandboxes started separately share
+ * one world by default.
  *
  * @example
- * const world = businessWorld();
- * const rng = new Prng(hash32(seed, 0x3031d));
- * const person = world.pick(rng, { freeMail: false }); // e.g. { email: 'felix@meridian-analytics.example', company: { name: 'Meridian Analytics', … }, … }
+ * ```ts
+ * const world = businessWorld(options.world ?? DEFAULT_WORLD_SEED);
+ * ```
  */
 export const DEFAULT_WORLD_SEED = 0x7e1d;
 
+/**
+ * A client company of the world: its name, its `.example` domain, and its people (main contact first).
+ *
+ * @example
+ * ```ts
+ * const company: WorldCompany = businessWorld().companies[0]!;
+ * const customer = { name: company.name, email: company.people[0]!.email, website: `https://${company.domain}` };
+ * ```
+ */
 export interface WorldCompany {
   name: string;
   /** Lower-case, under the reserved `.example` top-level domain: `meridian-analytics.example`. */
@@ -28,6 +28,15 @@ export interface WorldCompany {
   people: WorldPerson[];
 }
 
+/**
+ * A person of the world: name parts, a lower-case email, and their company (null for a free-mail address).
+ *
+ * @example
+ * ```ts
+ * const person: WorldPerson | undefined = worldPeople.get(index);
+ * const email = person?.email ?? `customer${index}@example.com`;
+ * ```
+ */
 export interface WorldPerson {
   firstName: string;
   lastName: string;
@@ -37,6 +46,14 @@ export interface WorldPerson {
   company: WorldCompany | null;
 }
 
+/**
+ * Which people a draw may return.
+ *
+ * @example
+ * ```ts
+ * const contact = world.pick(rng, { freeMail: false } satisfies WorldDrawOptions);
+ * ```
+ */
 export interface WorldDrawOptions {
   /** Include the free-mail people (default true); false draws only people who work at a client company. */
   freeMail?: boolean;
@@ -66,6 +83,28 @@ const freeMailDomains = ['gmail.com', 'outlook.com', 'yahoo.com', 'icloud.com'] 
 const COMPANIES = 12;
 const FREE_MAIL_PEOPLE = 4;
 
+/**
+ * One small business world that several sandboxes share, so that the same client shows up in more than one of
+ * them, as it would for a real company whose customers pay through Stripe, are invoiced in QuickBooks and email
+ * the team. It is generated from a `world` seed alone — never from a sandbox's own seed — so two sandboxes
+ * started separately (two processes, two tests) share it as long as they share that seed (default
+ * `DEFAULT_WORLD_SEED`).
+ *
+ * The world holds about a dozen client companies (`name`, `domain` under `.example`), one to three people at
+ * each (`first.last@domain` and variants), and a few people on free-mail addresses (gmail.com, outlook.com…),
+ * which never make a company. `people` is ordered by weight: every company's main contact first, then their
+ * colleagues, so draws that favour the front (`pick`, `sample`) meet the key accounts most often — which is what
+ * makes the same person appear in several sandboxes even when each holds only a couple of dozen records.
+ *
+ * Build it with `businessWorld(seed)`, which keeps one per seed.
+ *
+ * @example
+ * ```ts
+ * const world = businessWorld();
+ * const rng = new Prng(hash32(seed, 0x3031d));
+ * const person = world.pick(rng, { freeMail: false }); // e.g. { email: 'felix@meridian-analytics.example', company: { name: 'Meridian Analytics', … }, … }
+ * ```
+ */
 export class BusinessWorld {
   readonly companies: readonly WorldCompany[];
   /** Everyone, heaviest first: the companies' main contacts, then their colleagues, then the free-mail people. */
@@ -123,7 +162,14 @@ export class BusinessWorld {
 
 const worlds = new Map<number, BusinessWorld>();
 
-/** The world of a seed, built once per process (it is a few dozen objects). */
+/**
+ * The world of a seed, built once per process (it is a few dozen objects).
+ *
+ * @example
+ * ```ts
+ * this.world = businessWorld(options.world); // undefined: DEFAULT_WORLD_SEED
+ * ```
+ */
 export function businessWorld(seed: number = DEFAULT_WORLD_SEED): BusinessWorld {
   let world = worlds.get(seed);
   if (!world) {
@@ -138,6 +184,12 @@ export function businessWorld(seed: number = DEFAULT_WORLD_SEED): BusinessWorld 
  * five records, `round(5 × share)` at random places (seeded by `seed` and `salt`) take the next person of a
  * front-weighted `sample`, until everyone is placed. For sandboxes where one person should be one record (Stripe
  * customers, QuickBooks customers); the map is small (at most the world's size).
+ *
+ * @example
+ * ```ts
+ * // About two in five of the first customers are the world's clients (free-mail people included).
+ * this.worldPeople = assignWorldPeople(businessWorld(world), seed, 0x5791e, customerCount, 0.4);
+ * ```
  */
 export function assignWorldPeople(world: BusinessWorld, seed: number, salt: number, limit: number, share: number, options: WorldDrawOptions = {}): Map<number, WorldPerson> {
   const rng = new Prng(hash32(seed, salt));

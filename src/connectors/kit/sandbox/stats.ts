@@ -1,10 +1,28 @@
-/** Request counts by path and status, served at `GET /_sandbox/stats` for tests and benchmarks. */
+/**
+ * Request counts by path and status, served at `GET /_sandbox/stats` for tests and benchmarks.
+ *
+ * @example
+ * ```ts
+ * const stats: StatsSnapshot = await sandboxStats(sandbox.url);
+ * expect(stats.by_status['429']).toBe(2);
+ * ```
+ */
 export interface StatsSnapshot {
   total: number;
   by_status: Record<string, number>;
   by_path: Record<string, Record<string, number>>;
 }
 
+/**
+ * The counters behind `/_sandbox/stats`; the sandbox server records every API request in it.
+ *
+ * @example
+ * ```ts
+ * const stats = new RequestStats();
+ * stats.record('/repos/acme/api/issues', 200);
+ * stats.snapshot(); // { total: 1, by_status: { '200': 1 }, by_path: { '/repos/acme/api/issues': { '200': 1 } } }
+ * ```
+ */
 export class RequestStats {
   private total = 0;
   private readonly byStatus = new Map<string, number>();

@@ -21,15 +21,43 @@ import { RequestStats } from './stats.js';
  * - `GET /_sandbox/info` what the sandbox holds (provider-defined: record counts, owner, clock…)
  */
 
+/**
+ * The body of `POST /_sandbox/changes`: how many records of `stream` to create, update and delete, checked by
+ * the server before it calls the provider's `applyChanges`.
+ *
+ * @example
+ * ```ts
+ * const change = ChangeRequestSchema.parse({ stream: 'issues', update: 5 }); // create and delete default to 0
+ * ```
+ */
 export const ChangeRequestSchema = z.object({
   stream: z.string().min(1),
   create: z.number().int().min(0).max(100_000).default(0),
   update: z.number().int().min(0).max(100_000).default(0),
   delete: z.number().int().min(0).max(100_000).default(0),
 });
+/**
+ * A parsed change request, as the provider's `applyChanges` receives it (every count present).
+ *
+ * @example
+ * ```ts
+ * applyChanges(change: ChangeRequest): ChangeResult {
+ *   if (change.stream !== 'issues') throw new SandboxControlError(400, `stream must be "issues", not "${change.stream}"`);
+ *   return this.store.applyChanges(change);
+ * }
+ * ```
+ */
 export type ChangeRequest = z.infer<typeof ChangeRequestSchema>;
 
-/** Thrown by provider hooks to answer a control request with an error. */
+/**
+ * Thrown by provider hooks (`applyChanges`, `info`) to answer a control request with an error: the server sends
+ * `status` with the message instead of a 500.
+ *
+ * @example
+ * ```ts
+ * throw new SandboxControlError(400, `stream must be "issues" or "pull_requests", not "${change.stream}"`);
+ * ```
+ */
 export class SandboxControlError extends Error {
   constructor(
     readonly status: number,
@@ -40,6 +68,20 @@ export class SandboxControlError extends Error {
   }
 }
 
+/**
+ * What a connector's simulator implements: its API (`handle`), its shape of an injected fault, its changes and
+ * info for the control endpoints, and optionally its OAuth server. `startSandboxServer` serves it.
+ *
+ * @example
+ * ```ts
+ * class DeelApi implements SandboxProvider {
+ *   handle(req: SandboxRequest): SandboxResponse { return this.route(req); }
+ *   renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse { return faultResponse(fault, req, this.requestId(), this.seed); }
+ *   applyChanges(change: ChangeRequest): ChangeResult { return this.store.applyChanges(change); }
+ *   info(): DeelSandboxInfo { return this.store.info(); }
+ * }
+ * ```
+ */
 export interface SandboxProvider {
   /** Answers one API request (anything outside `/_sandbox/`). */
   handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
@@ -51,6 +93,16 @@ export interface SandboxProvider {
   oauth?: SandboxAuthServer;
 }
 
+/**
+ * A running sandbox server: its origin URL and port, its fault queue and request counters, and `close()`. A
+ * connector's sandbox factory turns it into a `SandboxHandle`.
+ *
+ * @example
+ * ```ts
+ * const server: SandboxServer = await startSandboxServer({ port: options.port, provider: api });
+ * return { url: server.url, port: server.port, token, stats: () => server.stats.snapshot(), close: () => server.close() };
+ * ```
+ */
 export interface SandboxServer {
   url: string;
   port: number;
@@ -59,6 +111,14 @@ export interface SandboxServer {
   close(): Promise<void>;
 }
 
+/**
+ * Where to listen (port 0 picks a free one; host default 127.0.0.1) and the provider to serve.
+ *
+ * @example
+ * ```ts
+ * const options: SandboxServerOptions = { port: 0, provider: new GithubApi({ seed: 42, records: 1000, token }) };
+ * ```
+ */
 export interface SandboxServerOptions {
   port: number;
   host?: string;
@@ -67,6 +127,19 @@ export interface SandboxServerOptions {
 
 const maxBody = 1024 * 1024;
 
+/**
+ * Starts the HTTP server for a provider (see the header above for the control endpoints it adds) and resolves
+ * once it listens.
+ *
+ * @example
+ * ```ts
+ * const server = await startSandboxServer({
+ *   port: options.port,
+ *   ...(options.host === undefined ? {} : { host: options.host }),
+ *   provider: api,
+ * });
+ * ```
+ */
 export async function startSandboxServer(options: SandboxServerOptions): Promise<SandboxServer> {
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultInjector();
