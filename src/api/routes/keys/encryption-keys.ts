@@ -63,7 +63,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
   app.get(
     '/keys',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: { tags: ['access'], summary: 'Encryption key ids, which is active, and how many stored secrets use each (never the keys)', response: { 200: KeyListSchema } },
     },
     async () => {
@@ -81,7 +81,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
   app.post(
     '/keys/rotate',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: {
         tags: ['access'],
         summary: 'Key file: generate a new active key, then re-encrypt; environment: re-encrypt everything under the active (first) key',
@@ -121,7 +121,7 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
   app.post(
     '/keys/:kid/retire',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: {
         tags: ['access'],
         summary: 'Retire a key nothing uses any more (409 with counts while something does); key file: removed from it; environment: the key ids to keep',
