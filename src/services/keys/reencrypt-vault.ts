@@ -1,8 +1,7 @@
-import { addCounts, countsOutside, reencryptBatch, type KeyCounts } from '../core/reencrypt.js';
-import { vaultColumns, type VaultColumn } from '../core/vault-columns.js';
-import type { Vault } from '../core/vault.js';
-import type { Db } from '../db/db.js';
-import { countCiphertextsByKey, pageCiphertextsNotUnder, swapCiphertexts } from '../db/queries/vault-ciphertexts.js';
+import { addCounts, countsOutside, reencryptBatch, type KeyCounts } from '../../core/reencrypt.js';
+import { vaultColumns, type VaultColumn } from '../../core/vault-columns.js';
+import { countCiphertextsByKey, pageCiphertextsNotUnder, swapCiphertexts } from '../../db/queries/vault-ciphertexts.js';
+import type { ServiceDeps } from '../service-deps.js';
 
 export interface ReencryptReport {
   activeKey: string;
@@ -34,12 +33,13 @@ export interface ReencryptOptions {
  * was read. A concurrent writer therefore always wins (its value is new, so already under the active key), and
  * a row it wrote with the previous key just before a key switch is picked up by the next pass.
  */
-export async function reencryptVault(db: Db, vault: Vault, options: ReencryptOptions = {}): Promise<ReencryptReport> {
+export async function reencryptVault(deps: Pick<ServiceDeps, 'db' | 'vault'>, options: ReencryptOptions = {}): Promise<ReencryptReport> {
+  const { db, vault } = deps;
   const batchSize = options.batchSize ?? 100;
   const maxPasses = options.maxPasses ?? 3;
   const columns = options.columns ?? vaultColumns;
   const activeKey = vault.activeKeyId;
-  const before = await countAllByKey(db, columns);
+  const before = await countAllByKey(deps, { columns });
   let reencrypted = 0;
   let superseded = 0;
   let passes = 0;
@@ -67,13 +67,13 @@ export async function reencryptVault(db: Db, vault: Vault, options: ReencryptOpt
     // Done when all that is left (if anything) cannot be decrypted: another pass would not change it.
     if (candidates === undecryptable) break;
   }
-  const after = await countAllByKey(db, columns);
+  const after = await countAllByKey(deps, { columns });
   return { activeKey, before, after, reencrypted, superseded, failed, remaining: countsOutside(after, activeKey), passes };
 }
 
 /** Ciphertexts per key id over every vault column. */
-export async function countAllByKey(db: Db, columns: readonly VaultColumn[] = vaultColumns): Promise<KeyCounts> {
+export async function countAllByKey(deps: Pick<ServiceDeps, 'db'>, input: { columns?: readonly VaultColumn[] } = {}): Promise<KeyCounts> {
   const total: KeyCounts = {};
-  for (const column of columns) addCounts(total, await countCiphertextsByKey(db, column));
+  for (const column of input.columns ?? vaultColumns) addCounts(total, await countCiphertextsByKey(deps.db, column));
   return total;
 }
