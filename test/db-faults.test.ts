@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { queryRows } from '../src/db/db.js';
-import { transientDbReason } from '../src/db/transient-error.js';
+import { transientDbReason } from '../src/core/transient-error.js';
 import { SYNC_QUEUE } from '../src/jobs/job-queue.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
 import { injectDbFaults } from './support/db-fault-injector.js';

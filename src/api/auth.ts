@@ -1,17 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../contracts/errors.js';
 import { roleAtLeast, type Role } from '../contracts/roles.js';
-import { hashToken } from '../core/api-key-hash.js';
-import type { Db } from '../db/db.js';
-import { findActiveApiKeyByHash, firstWorkspaceId, touchApiKey } from '../db/queries/workspaces.js';
+import { authenticateApiKey, type ApiKeyIdentity, type LastUsedWrites } from '../services/keys/authenticate-api-key.js';
+import { checkInstallationOwner } from '../services/keys/check-installation-owner.js';
+import type { ServiceDeps } from '../services/service-deps.js';
 
-export interface AuthContext {
-  workspaceId: string;
-  /** The schema holding the workspace's record tables. */
-  dataSchema: string;
-  keyId: string;
-  role: Role;
-}
+/** Who the request's API key is (see authenticateApiKey). */
+export type AuthContext = ApiKeyIdentity;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,20 +25,13 @@ function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /** Resolves the API key on every /api/v1 request; routes then ask for a minimum role. */
-export function authenticate(db: Db) {
-  const touched = new Map<string, number>();
+export function authenticate(deps: Pick<ServiceDeps, 'db'>) {
+  // One per app: when each key's last_used_at was last written, so a busy key writes it once a minute.
+  const lastUsedWrites: LastUsedWrites = new Map();
   return async (request: FastifyRequest): Promise<void> => {
     const key = presentedKey(request);
     if (!key) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key".');
-    const row = await findActiveApiKeyByHash(db, hashToken(key));
-    if (!row) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
-    request.auth = { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role };
-    // last_used_at is informative; once a minute per key is plenty and keeps reads from writing.
-    const now = Date.now();
-    if ((touched.get(row.id) ?? 0) < now - 60_000) {
-      touched.set(row.id, now);
-      await touchApiKey(db, row.id);
-    }
+    request.auth = await authenticateApiKey(deps, { key, lastUsedWrites });
   };
 }
 
@@ -65,13 +53,11 @@ export function requireRole(minimum: Role): RoleCheck {
  * installation's first workspace, which bootstrap created for the operator. Owners of other workspaces are
  * refused, since rotating or retiring keys touches every workspace's secrets.
  */
-export function requireInstallationOwner(db: Db): RoleCheck {
+export function requireInstallationOwner(deps: Pick<ServiceDeps, 'db'>): RoleCheck {
   const owner = requireRole('owner');
   const check = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     await owner(request, reply);
-    if ((await firstWorkspaceId(db)) !== request.auth!.workspaceId) {
-      throw new AppError('forbidden', "Encryption keys belong to the whole installation: this needs an owner of the installation's first workspace.");
-    }
+    await checkInstallationOwner(deps, { workspaceId: request.auth!.workspaceId });
   };
   return Object.assign(check, { requiredRole: 'owner' as const, installationOwner: true as const });
 }

@@ -85,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => oauthCallbackRoutes(scope, deps), { prefix: '/api/v1' });
   await app.register(
     async (scope) => {
-      scope.addHook('onRequest', authenticate(deps.db));
+      scope.addHook('onRequest', authenticate(deps));
       scope.addHook('onRoute', hoistRoleCheck);
       await connectorRoutes(scope, deps);
       await connectionRoutes(scope, deps);

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorBody } from '../contracts/errors.js';
-import { isTransientDbError } from '../db/transient-error.js';
+import { isTransientDbError } from '../core/transient-error.js';
 import { fastifyErrorCode } from './fastify-error-code.js';
 import { failureLogFields } from './failure-log-fields.js';
 

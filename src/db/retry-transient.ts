@@ -1,4 +1,4 @@
-import { transientDbReason } from './transient-error.js';
+import { transientDbReason } from '../core/transient-error.js';
 
 export interface DbRetryPolicy {
   /** Attempts in all, the first included. */

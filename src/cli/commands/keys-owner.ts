@@ -17,7 +17,7 @@ export function registerOwnerKeyCommand(keys: Command): void {
       // Under the data folder's lock: with the server running, this refuses and names it.
       const { database, close } = await openCommandDatabase(readConfig(), 'keys owner', { migrate: true });
       try {
-        const issued = await issueOwnerKey(database.db, { workspaceId: flags.workspace, revokeOthers: flags.revokeOthers });
+        const issued = await issueOwnerKey({ db: database.db }, { workspaceId: flags.workspace, revokeOthers: flags.revokeOthers });
         process.stdout.write(`New owner API key for workspace ${issued.workspaceId} (shown once, store it now):\n  ${issued.apiKey}\n`);
         if (issued.revoked > 0) process.stdout.write(`Revoked ${issued.revoked} other owner key(s).\n`);
       } finally {

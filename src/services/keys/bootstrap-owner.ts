@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Role } from '../../contracts/roles.js';
 import { hashToken } from '../../core/api-key-hash.js';
-import { newId, newSecretToken } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import type { Db } from '../../db/db.js';
 import { countWorkspaces, insertApiKey, insertMember, insertWorkspace } from '../../db/queries/workspaces.js';
+import { mintApiKey } from './mint-api-key.js';
 
 export interface NewWorkspace {
   workspaceId: string;
@@ -19,19 +20,11 @@ export async function createWorkspaceWithKey(db: Db, options: { name: string; em
     const workspaceId = newId('ws', 16);
     const workspace = await insertWorkspace(tx, { id: workspaceId, name: options.name, dataSchema: workspaceId });
     const member = await insertMember(tx, { id: newId('mem'), workspaceId, email: options.email, role: options.role });
-    const apiKey = options.apiKey ?? newSecretToken('trb');
+    // A generated key's head is its public `trb_` and 4 random characters of 43; an operator's own key has no
+    // public part, so its head would be a piece of the secret: it is named by where it came from instead.
+    const { apiKey, prefix, hash } = options.apiKey === undefined ? mintApiKey() : { apiKey: options.apiKey, prefix: 'TRIBUTARY_ADMIN_KEY', hash: hashToken(options.apiKey) };
     const keyId = newId('key');
-    await insertApiKey(tx, {
-      id: keyId,
-      workspaceId,
-      memberId: member.id,
-      name: `${options.role} key`,
-      // A generated key's head is its public `trb_` and 4 random characters of 43; an operator's own key has no
-      // public part, so its head would be a piece of the secret: it is named by where it came from instead.
-      prefix: options.apiKey === undefined ? apiKey.slice(0, 8) : 'TRIBUTARY_ADMIN_KEY',
-      hash: hashToken(apiKey),
-      role: options.role,
-    });
+    await insertApiKey(tx, { id: keyId, workspaceId, memberId: member.id, name: `${options.role} key`, prefix, hash, role: options.role });
     return { workspaceId, dataSchema: workspace.dataSchema, keyId, apiKey };
   });
 }

@@ -1,8 +1,10 @@
 import { hashToken } from '../../core/api-key-hash.js';
-import { newId, newSecretToken } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import type { Db } from '../../db/db.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { findActiveApiKeyByHash, firstOwnerMember, firstWorkspaceId, getWorkspace, insertApiKey, insertMember, revokeOwnerKeys } from '../../db/queries/workspaces.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { mintApiKey } from './mint-api-key.js';
 
 export interface IssuedOwnerKey {
   workspaceId: string;
@@ -17,16 +19,16 @@ export interface IssuedOwnerKey {
  * key can ask for this: the caller proves ownership by reaching the database itself (the embedded data folder or
  * DATABASE_URL), which already grants everything. Audit-logged; `revokeOthers` ends every other owner key.
  */
-export async function issueOwnerKey(db: Db, options: { workspaceId?: string | undefined; revokeOthers?: boolean }): Promise<IssuedOwnerKey> {
-  return db.transaction(async (tx) => {
+export async function issueOwnerKey(deps: Pick<ServiceDeps, 'db'>, options: { workspaceId?: string | undefined; revokeOthers?: boolean }): Promise<IssuedOwnerKey> {
+  return deps.db.transaction(async (tx) => {
     const workspaceId = options.workspaceId ?? (await firstWorkspaceId(tx));
     if (!workspaceId || !(await getWorkspace(tx, workspaceId))) {
       throw new Error(options.workspaceId ? `No workspace "${options.workspaceId}".` : 'The database has no workspace yet: start `tributary serve` once, it creates one.');
     }
     const member = (await firstOwnerMember(tx, workspaceId)) ?? (await insertMember(tx, { id: newId('mem'), workspaceId, email: 'owner@localhost', role: 'owner' }));
-    const apiKey = newSecretToken('trb');
+    const { apiKey, prefix, hash } = mintApiKey();
     const keyId = newId('key');
-    await insertApiKey(tx, { id: keyId, workspaceId, memberId: member.id, name: 'owner key (issued by tributary keys owner)', prefix: apiKey.slice(0, 8), hash: hashToken(apiKey), role: 'owner' });
+    await insertApiKey(tx, { id: keyId, workspaceId, memberId: member.id, name: 'owner key (issued by tributary keys owner)', prefix, hash, role: 'owner' });
     const revoked = options.revokeOthers ? await revokeOwnerKeys(tx, workspaceId, keyId) : 0;
     await insertAuditLog(tx, { workspaceId, actorKeyId: null, action: 'api_key.owner_issued_locally', targetType: 'api_key', targetId: keyId, data: { revoked_other_owner_keys: revoked } });
     return { workspaceId, keyId, apiKey, revoked };

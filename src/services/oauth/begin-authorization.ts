@@ -2,7 +2,7 @@ import { newStateId, OAUTH_STATE_TTL_MS, signState } from './oauth-state.js';
 import { deleteStaleOAuthStates, insertOAuthState } from '../../db/queries/oauth-states.js';
 import { authorizeUrl, newCodeVerifier } from './authorize-url.js';
 import type { OAuthContext } from './oauth-context.js';
-import type { AppDeps } from '../../api/app-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { callbackUrl } from './callback-url.js';
 
 export interface Authorization {
@@ -16,7 +16,7 @@ export interface Authorization {
  * provider URL to open. The state names the row and is signed; it expires with the row, in ten minutes.
  */
 export async function beginAuthorization(
-  deps: AppDeps,
+  deps: Pick<ServiceDeps, 'db' | 'vault' | 'config'>,
   ctx: OAuthContext,
   input: { workspaceId: string; connectionId: string; returnUrl: string | undefined },
 ): Promise<Authorization> {

@@ -11,17 +11,19 @@ import { connectionHttp } from '../credentials/connection-http.js';
 import { checkCredentialDestinations } from '../credentials/connection-destinations.js';
 import { shareCredentials, withCredentialLock } from '../credentials/variant-credentials.js';
 import { validateConfig } from '../../core/connection-input.js';
-import type { AppDeps } from '../../api/app-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 import type { ConsumedState } from './consume-state.js';
 import { oauthAppError } from './oauth-app-error.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
+
+export type OAuthCompletionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'>;
 
 /**
  * Trades the code for tokens (once: a code is never resent), stores them in the vault and marks the connection
  * `connected`, resuming its schedule. A refused exchange leaves a pending connection in `error` with the reason.
  */
 export async function completeAuthorization(
-  deps: AppDeps,
+  deps: OAuthCompletionDeps,
   consumed: ConsumedState,
   input: { callback: URLSearchParams; pasted: boolean; actorKeyId: string | null },
 ): Promise<ConnectionRow> {
@@ -93,21 +95,21 @@ function providerParams(callback: URLSearchParams): URLSearchParams {
 }
 
 /** The provider said no (`error=access_denied`…) before any code: the connection says why. */
-export async function recordProviderDenial(deps: AppDeps, consumed: ConsumedState, error: string, description: string | undefined): Promise<ConnectionRow> {
+export async function recordProviderDenial(deps: OAuthCompletionDeps, consumed: ConsumedState, error: string, description: string | undefined): Promise<ConnectionRow> {
   const connection = await connectionOf(deps, consumed);
   const secrets: ConnectionSecrets = connection.credentials ? deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
   const message = `The provider refused the authorization: ${error}${description ? ` (${description})` : ''}.`.slice(0, 500);
   return recordFailure(deps, connection, secrets, message);
 }
 
-async function connectionOf(deps: AppDeps, consumed: ConsumedState): Promise<ConnectionRow> {
+async function connectionOf(deps: OAuthCompletionDeps, consumed: ConsumedState): Promise<ConnectionRow> {
   const connection = await getConnection(deps.db, consumed.row.workspaceId, consumed.row.connectionId);
   if (!connection) throw new AppError('invalid_state', 'The connection of this authorization no longer exists.');
   return connection;
 }
 
 /** A connection that still has working tokens keeps them and its status; one waiting for its first tokens goes to `error`. */
-async function recordFailure(deps: AppDeps, connection: ConnectionRow, secrets: ConnectionSecrets, message: string): Promise<ConnectionRow> {
+async function recordFailure(deps: OAuthCompletionDeps, connection: ConnectionRow, secrets: ConnectionSecrets, message: string): Promise<ConnectionRow> {
   if (secrets.oauth) return connection;
   const updated = await updateConnection(deps.db, connection.workspaceId, connection.id, { status: 'error', lastSyncError: message.slice(0, 500) });
   return updated ?? connection;

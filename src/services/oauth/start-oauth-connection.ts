@@ -9,7 +9,7 @@ import { insertConnection, listVariantGroup, updateConnection, type ConnectionRo
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { oauthContext, type OAuthContext } from './oauth-context.js';
 import { OAuthError } from './oauth-error.js';
-import type { AppDeps } from '../../api/app-deps.js';
+import type { ServiceDeps } from '../service-deps.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
 import { guardFor } from '../credentials/connection-http.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
@@ -46,6 +46,8 @@ export interface StartedOAuth {
   message?: string;
 }
 
+export type StartOAuthDeps = Pick<ServiceDeps, 'db' | 'vault' | 'config'>;
+
 export function supportsOAuth(manifest: Manifest): boolean {
   return manifest.oauth !== undefined || manifest.auth_mode === 'mcp_oauth';
 }
@@ -55,7 +57,7 @@ export function supportsOAuth(manifest: Manifest): boolean {
  * OAuth client or the MCP server's registered one in the vault, and starts its authorization. Everything that
  * can be refused (return URL, config, a missing OAuth app, a blocked host) is checked before anything is written.
  */
-export async function startOAuthConnection(deps: AppDeps, manifest: Manifest, input: StartOAuthInput): Promise<StartedOAuth> {
+export async function startOAuthConnection(deps: StartOAuthDeps, manifest: Manifest, input: StartOAuthInput): Promise<StartedOAuth> {
   if (!supportsOAuth(manifest)) throw new AppError('validation_failed', `Connector "${manifest.id}" does not connect through OAuth.`, { field: 'connector' });
   if (input.returnUrl !== undefined && !isAllowedReturnUrl(input.returnUrl, deps.config.oauthReturnUrls, deps.config.publicUrl)) {
     throw new AppError('validation_failed', 'return_url is not allowed: it must start with this server\'s public URL or one of TRIBUTARY_OAUTH_RETURN_URLS.', { field: 'return_url' });
@@ -118,7 +120,7 @@ function hasSecrets(secrets: ConnectionSecrets): boolean {
   return Object.keys(secrets.fields).length > 0 || secrets.oauth !== undefined || secrets.oauth_client !== undefined || secrets.oauth_server !== undefined;
 }
 
-async function insertPending(deps: AppDeps, manifest: Manifest, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {
+async function insertPending(deps: StartOAuthDeps, manifest: Manifest, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {
   const id = newId('conn');
   const webhookToken = newSecretToken('whk');
   const row = await insertConnection(deps.db, {
@@ -143,7 +145,7 @@ async function insertPending(deps: AppDeps, manifest: Manifest, secrets: Connect
   return row;
 }
 
-async function updateExisting(deps: AppDeps, row: ConnectionRow, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput, moved: boolean): Promise<ConnectionRow> {
+async function updateExisting(deps: StartOAuthDeps, row: ConnectionRow, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput, moved: boolean): Promise<ConnectionRow> {
   // A connection that works keeps syncing with its current tokens until the new ones arrive (unless a move dropped them).
   const working = !moved && (row.status === 'connected' || row.status === 'syncing' || row.status === 'disabled');
   const updated = await updateConnection(deps.db, row.workspaceId, row.id, {

@@ -1,6 +1,6 @@
 import { isAppError } from '../../contracts/errors.js';
 import { createScrubber } from '../../http-client/index.js';
-import { isTransientDbError } from '../../db/transient-error.js';
+import { isTransientDbError } from '../../core/transient-error.js';
 
 export type ErrorKind = 'config' | 'transient' | 'provider' | 'internal';
 

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
-import { AppError } from '../../../contracts/errors.js';
-import { RoleSchema, roleAtLeast } from '../../../contracts/roles.js';
-import { hashToken } from '../../../core/api-key-hash.js';
-import { newId, newSecretToken } from '../../../core/ids.js';
-import { insertAuditLog } from '../../../db/queries/audit-log.js';
-import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../../db/queries/workspaces.js';
+import { RoleSchema } from '../../../contracts/roles.js';
+import type { ApiKeyRow } from '../../../db/queries/workspaces.js';
+import { createApiKey } from '../../../services/keys/create-api-key.js';
+import { listApiKeys } from '../../../services/keys/list-api-keys.js';
+import { revokeApiKey } from '../../../services/keys/revoke-api-key.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
 
@@ -33,7 +32,6 @@ const view = (row: ApiKeyRow) => ({
 
 export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db } = deps;
 
   app.post(
     '/api-keys',
@@ -48,26 +46,16 @@ export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const auth = authOf(request);
-      if (!roleAtLeast(auth.role, request.body.role)) throw new AppError('forbidden', `A ${auth.role} cannot create a key with the ${request.body.role} role.`);
-      const key = newSecretToken('trb');
-      const row = await insertApiKey(db, {
-        id: newId('key'),
-        workspaceId: auth.workspaceId,
-        name: request.body.name,
-        prefix: key.slice(0, 8),
-        hash: hashToken(key),
-        role: request.body.role,
-      });
-      await insertAuditLog(db, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, action: 'api_key.create', targetType: 'api_key', targetId: row.id, data: { role: row.role } });
+      const { row, apiKey } = await createApiKey(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, actorRole: auth.role, name: request.body.name, role: request.body.role });
       reply.header('cache-control', 'no-store');
-      return reply.status(201).send({ ...view(row), key });
+      return reply.status(201).send({ ...view(row), key: apiKey });
     },
   );
 
   app.get(
     '/api-keys',
     { preHandler: requireRole('admin'), schema: { tags: ['access'], summary: "The workspace's API keys (never the keys themselves)", response: { 200: z.object({ data: z.array(ApiKeySchema) }) } } },
-    async (request) => ({ data: (await listApiKeys(db, authOf(request).workspaceId)).map(view) }),
+    async (request) => ({ data: (await listApiKeys(deps, { workspaceId: authOf(request).workspaceId })).map(view) }),
   );
 
   app.delete(
@@ -78,8 +66,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
     },
     async (request) => {
       const auth = authOf(request);
-      if (!(await revokeApiKey(db, auth.workspaceId, request.params.id))) throw new AppError('not_found', `No active API key "${request.params.id}".`);
-      await insertAuditLog(db, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, action: 'api_key.revoke', targetType: 'api_key', targetId: request.params.id, data: null });
+      await revokeApiKey(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, keyId: request.params.id });
       return { id: request.params.id, revoked: true as const };
     },
   );

@@ -2,10 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
-import { AppError } from '../../../contracts/errors.js';
-import { countsOutside } from '../../../core/reencrypt.js';
-import { insertAuditLog } from '../../../db/queries/audit-log.js';
-import { countAllByKey, reencryptVault } from '../../../services/keys/reencrypt-vault.js';
+import { listEncryptionKeys } from '../../../services/keys/list-encryption-keys.js';
+import { retireEncryptionKey } from '../../../services/keys/retire-encryption-key.js';
+import { rotateEncryptionKeys } from '../../../services/keys/rotate-encryption-keys.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireInstallationOwner } from '../../auth.js';
 
@@ -57,31 +56,23 @@ const KeyInUseSchema = ErrorResponseSchema.extend({ remaining: KeyCounts });
 
 export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, vault, keys } = deps;
-  const ring = keys.keyring;
 
   app.get(
     '/keys',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: { tags: ['access'], summary: 'Encryption key ids, which is active, and how many stored secrets use each (never the keys)', response: { 200: KeyListSchema } },
     },
     async () => {
-      const counts = await countAllByKey({ db });
-      const known = new Set(ring.keys.map((k) => k.id));
-      return {
-        source: keys.source,
-        active_key: ring.active.id,
-        keys: ring.keys.map((k) => ({ id: k.id, active: k.id === ring.active.id, ciphertexts: counts[k.id] ?? 0 })),
-        unknown_keys: Object.fromEntries(Object.entries(counts).filter(([id]) => !known.has(id))),
-      };
+      const list = await listEncryptionKeys(deps);
+      return { source: list.source, active_key: list.activeKey, keys: list.keys, unknown_keys: list.unknownKeys };
     },
   );
 
   app.post(
     '/keys/rotate',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: {
         tags: ['access'],
         summary: 'Key file: generate a new active key, then re-encrypt; environment: re-encrypt everything under the active (first) key',
@@ -91,37 +82,26 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
     },
     async (request) => {
       const auth = authOf(request);
-      return keys.exclusive(async () => {
-        const newKey = keys.source === 'file' ? await keys.addActiveKey() : undefined;
-        const report = await reencryptVault({ db, vault }, { batchSize: request.body?.batch_size ?? 100 });
-        request.log.info({ activeKey: report.activeKey, reencrypted: report.reencrypted, remaining: report.remaining }, 'encryption keys rotated');
-        await insertAuditLog(db, {
-          workspaceId: auth.workspaceId,
-          actorKeyId: auth.keyId,
-          action: 'encryption_key.rotate',
-          targetType: 'encryption_key',
-          targetId: report.activeKey,
-          data: { new_key: newKey !== undefined, reencrypted: report.reencrypted, remaining: report.remaining },
-        });
-        return {
-          source: keys.source,
-          active_key: report.activeKey,
-          new_key: newKey !== undefined,
-          reencrypted: report.reencrypted,
-          superseded: report.superseded,
-          remaining: report.remaining,
-          failed: report.failed,
-          before: report.before,
-          after: report.after,
-        };
-      });
+      const rotation = await rotateEncryptionKeys(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, batchSize: request.body?.batch_size ?? 100 });
+      request.log.info({ activeKey: rotation.activeKey, reencrypted: rotation.reencrypted, remaining: rotation.remaining }, 'encryption keys rotated');
+      return {
+        source: rotation.source,
+        active_key: rotation.activeKey,
+        new_key: rotation.newKey,
+        reencrypted: rotation.reencrypted,
+        superseded: rotation.superseded,
+        remaining: rotation.remaining,
+        failed: rotation.failed,
+        before: rotation.before,
+        after: rotation.after,
+      };
     },
   );
 
   app.post(
     '/keys/:kid/retire',
     {
-      preHandler: requireInstallationOwner(deps.db),
+      preHandler: requireInstallationOwner(deps),
       schema: {
         tags: ['access'],
         summary: 'Retire a key nothing uses any more (409 with counts while something does); key file: removed from it; environment: the key ids to keep',
@@ -131,27 +111,9 @@ export async function keyRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const { kid } = request.params;
-      return keys.exclusive(async () => {
-        const counts = await countAllByKey({ db });
-        const using = counts[kid] ?? 0;
-        if (!ring.find(kid) && using === 0) throw new AppError('not_found', `No encryption key "${kid}" in the key ring.`);
-        if (kid === ring.active.id || using > 0) {
-          const why = kid === ring.active.id ? `"${kid}" is the active key` : `${using} stored secret(s) still use "${kid}"`;
-          return reply.status(409).send({
-            error: { code: 'key_in_use', message: `Cannot retire encryption key "${kid}": ${why}. Run \`tributary keys rotate\` (POST /api/v1/keys/rotate) first.` },
-            remaining: countsOutside(counts, ring.active.id),
-          });
-        }
-        if (keys.source === 'file') await keys.removeKey(kid);
-        const keep = ring.keys.map((k) => k.id).filter((id) => id !== kid);
-        await insertAuditLog(db, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, action: 'encryption_key.retire', targetType: 'encryption_key', targetId: kid, data: { source: keys.source } });
-        const message =
-          keys.source === 'file'
-            ? `Encryption key "${kid}" was removed from the key file and from the running key ring.`
-            : `Nothing uses encryption key "${kid}" any more. Remove "${kid}" from TRIBUTARY_ENCRYPTION_KEYS in every process, keeping ${keep.map((id) => `"${id}"`).join(', ')} in this order, then restart them.`;
-        return { source: keys.source, retired: kid, active_key: ring.active.id, key_ids: keep, message };
-      });
+      const retirement = await retireEncryptionKey(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, kid: request.params.kid });
+      if (!retirement.retired) return reply.status(409).send({ error: { code: 'key_in_use', message: retirement.message }, remaining: retirement.remaining });
+      return { source: retirement.source, retired: retirement.kid, active_key: retirement.activeKey, key_ids: retirement.keyIds, message: retirement.message };
     },
   );
 }

@@ -4,12 +4,9 @@ import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { ConnectionSchema } from '../../../contracts/api/connections.js';
 import { AuthorizeBodySchema, AuthorizeResponseSchema, ExchangeBodySchema } from '../../../contracts/api/oauth.js';
-import { AppError } from '../../../contracts/errors.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
-import { loadConnection } from '../../../services/connections/load-connection.js';
-import { completeAuthorization } from '../../../services/oauth/complete-authorization.js';
-import { consumePendingState, consumeState } from '../../../services/oauth/consume-state.js';
+import { exchangePastedCode } from '../../../services/oauth/exchange-pasted-code.js';
 import { startOAuthConnection } from '../../../services/oauth/start-oauth-connection.js';
 import { connectionView } from '../../views.js';
 
@@ -67,13 +64,8 @@ export async function oauthAuthorizeRoutes(fastify: FastifyInstance, deps: AppDe
     },
     async (request) => {
       const auth = authOf(request);
-      const body = request.body;
-      const connection = await loadConnection(deps.db, auth.workspaceId, body.connection_id);
-      const consumed = body.state
-        ? await consumeState(deps.db, deps.vault, body.state, { workspaceId: auth.workspaceId, connectionId: connection.id })
-        : await consumePendingState(deps.db, deps.vault, auth.workspaceId, connection.id);
-      if (consumed.row.connectionId !== connection.id) throw new AppError('invalid_state', 'The OAuth state belongs to another connection.');
-      const updated = await completeAuthorization(deps, consumed, { callback: new URLSearchParams({ code: body.code }), pasted: true, actorKeyId: auth.keyId });
+      const { connection_id: connectionId, code, state } = request.body;
+      const updated = await exchangePastedCode(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, connectionId, code, state });
       return connectionView(updated);
     },
   );

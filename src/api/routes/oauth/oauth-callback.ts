@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CallbackQuerySchema } from '../../../contracts/api/oauth.js';
-import { AppError } from '../../../contracts/errors.js';
+import { finishOAuthCallback } from '../../../services/oauth/finish-oauth-callback.js';
 import type { AppDeps } from '../../app-deps.js';
-import { completeAuthorization, recordProviderDenial } from '../../../services/oauth/complete-authorization.js';
-import { consumeState } from '../../../services/oauth/consume-state.js';
 import { callbackHeaders, resultPage } from './result-page.js';
 
 /**
@@ -26,36 +24,17 @@ export async function oauthCallbackRoutes(fastify: FastifyInstance, deps: AppDep
       },
     },
     async (request, reply) => {
-      const query = request.query;
       reply.headers(callbackHeaders);
-      if (!query.state) throw new AppError('invalid_state', 'The callback has no state: start the authorization from Tributary.');
-      const consumed = await consumeState(deps.db, deps.vault, query.state);
-      const returnUrl = consumed.row.returnUrl;
-      const finish = (ok: boolean, connectionId: string, error?: string, detail?: string) => {
-        if (returnUrl) {
-          const target = new URL(returnUrl);
-          target.searchParams.set('status', ok ? 'success' : 'error');
-          target.searchParams.set('connection_id', connectionId);
-          if (error) target.searchParams.set('error', error);
-          return reply.redirect(target.href, 302);
-        }
-        return reply.status(ok ? 200 : 400).type('text/html; charset=utf-8').send(resultPage(ok, detail ?? ''));
-      };
-
-      if (query.error || !query.code) {
-        const error = query.error ?? 'invalid_request';
-        const connection = await recordProviderDenial(deps, consumed, error, query.error ? query.error_description : 'the provider sent no code');
-        return finish(false, connection.id, error, connection.lastSyncError ?? `The provider refused the authorization: ${error}.`);
+      const outcome = await finishOAuthCallback(deps, { query: request.query });
+      if (!outcome.ok && outcome.exchangeFailed) request.log.warn({ connectionId: outcome.connectionId, code: outcome.exchangeFailed }, 'OAuth callback failed');
+      if (outcome.returnUrl) {
+        const target = new URL(outcome.returnUrl);
+        target.searchParams.set('status', outcome.ok ? 'success' : 'error');
+        target.searchParams.set('connection_id', outcome.connectionId);
+        if (!outcome.ok && outcome.error) target.searchParams.set('error', outcome.error);
+        return reply.redirect(target.href, 302);
       }
-      const params = new URLSearchParams(Object.entries(query).filter(([key, value]) => key !== 'state' && typeof value === 'string') as [string, string][]);
-      try {
-        const connection = await completeAuthorization(deps, consumed, { callback: params, pasted: false, actorKeyId: null });
-        return finish(true, connection.id);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.status >= 500) throw error;
-        request.log.warn({ connectionId: consumed.row.connectionId, code: error.code }, 'OAuth callback failed');
-        return finish(false, consumed.row.connectionId, error.code, error.message);
-      }
+      return reply.status(outcome.ok ? 200 : 400).type('text/html; charset=utf-8').send(resultPage(outcome.ok, outcome.ok ? '' : outcome.detail));
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'drizzle-orm';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { databaseReachable as pingWithin } from '../../../services/health/database-reachable.js';
 import type { AppDeps } from '../../app-deps.js';
 
 /** A readiness probe must answer in time even when the database does not (a probe that hangs is no answer). */
@@ -18,19 +18,7 @@ type Ready = z.infer<typeof ReadyBody>;
 
 export async function healthRoutes(fastify: FastifyInstance, deps: Pick<AppDeps, 'db' | 'readiness'>): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const databaseReachable = async (): Promise<boolean> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), DATABASE_CHECK_MS);
-    });
-    try {
-      return await Promise.race([deps.db.execute(sql`select 1`).then(() => true as const), timeout]);
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const databaseReachable = () => pingWithin(deps, { timeoutMs: DATABASE_CHECK_MS });
   // Migrations do not un-apply: once this build's are all there, the check is not run again.
   let migrationsDone = false;
 

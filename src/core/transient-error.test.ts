@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
-import { DatabaseUnavailableError, retryTransient } from './retry-transient.js';
+import { DatabaseUnavailableError, retryTransient } from '../db/retry-transient.js';
 import { transientDbReason } from './transient-error.js';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
