@@ -23,6 +23,7 @@ import { SYNC_QUEUE, pgBossRunQueue, startJobQueue } from '../jobs/job-queue.js'
 import type { ServiceDeps } from '../services/service-deps.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { WorkerShutdown } from '../engine/worker-shutdown.js';
+import { ProviderTraffic } from '../services/credentials/provider-traffic.js';
 import type { Metrics } from '../contracts/metrics.js';
 import type { Readiness } from '../api/app-deps.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -126,6 +127,7 @@ async function stopGracefully(parts: {
   boss: PgBoss;
   database: Database;
   shutdown: WorkerShutdown;
+  providerTraffic: ProviderTraffic;
   logger: Logger;
   beginShutdown: () => void;
 }): Promise<void> {
@@ -150,6 +152,8 @@ async function stopGracefully(parts: {
   // The API has drained: nothing uses the queue's pool or the database any more.
   await boss.stop({ close: true }).catch(() => undefined);
   await database.close();
+  // Nothing sends to providers any more: their keep-alive connections (one pool per SSRF guard) close too.
+  await parts.providerTraffic.close();
 }
 
 /** Wires every part once: the only place that builds singletons. */
@@ -209,11 +213,14 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       },
     });
     const shutdown = new WorkerShutdown();
+    // Rate limiters and SSRF guards shared by the engine's runs and the services' probes and OAuth calls.
+    const providerTraffic = new ProviderTraffic();
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
+      providerTraffic,
       options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, ...options.engine },
       metrics,
       shutdown,
@@ -224,6 +231,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       vault,
       keys,
       runQueue: pgBossRunQueue(boss),
+      providerTraffic,
       logger,
       config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls },
       metrics,
@@ -275,7 +283,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
         closing ??= (async () => {
           try {
             await autoBackup?.stop();
-            await stopGracefully({ config, app, boss, database, shutdown, logger, beginShutdown: () => (shuttingDown = true) });
+            await stopGracefully({ config, app, boss, database, shutdown, providerTraffic, logger, beginShutdown: () => (shuttingDown = true) });
           } finally {
             await lock?.release();
           }

@@ -162,6 +162,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   try {
     const http = connectionHttp({
       connectionId: connection.id,
+      traffic: deps.providerTraffic,
       manifest: entry.manifest,
       config: connection.config,
       secrets,

@@ -64,7 +64,7 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
       throw new OAuthError('config', 'no_refresh_token', 'The access token has expired and the provider gave no refresh token: authorize the connection again.');
     }
     const manifest = deps.catalog.get(row.connectorId).manifest;
-    const ctx = oauthContext({ manifest, config: row.config, secrets, oauthApps: deps.options.oauthApps, allowPrivateHosts: deps.options.allowPrivateHosts, allowedHosts: deps.options.allowedHosts });
+    const ctx = oauthContext({ traffic: deps.providerTraffic, manifest, config: row.config, secrets, oauthApps: deps.options.oauthApps, allowPrivateHosts: deps.options.allowPrivateHosts, allowedHosts: deps.options.allowedHosts });
     try {
       const fresh = await refreshGrant(ctx, { ...tokens, refresh_token: tokens.refresh_token });
       const next: ConnectionSecrets = { ...secrets, oauth: fresh };

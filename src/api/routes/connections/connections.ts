@@ -25,7 +25,6 @@ import { changedDestinations, checkCredentialDestinations, credentialsForMove, w
 import { getActiveRun, listRunStreams, listRuns } from '../../../db/queries/runs.js';
 import type { AppDeps } from '../../app-deps.js';
 import { checkConfigUrls } from '../../../services/credentials/conn-string-guard.js';
-import { guardFor } from '../../../services/credentials/connection-http.js';
 import { authOf, requireRole } from '../../auth.js';
 import { checkCompanyId } from '../../../services/crm/check-company-id.js';
 import { loadConnection } from '../../../services/connections/load-connection.js';
@@ -62,7 +61,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       }
       const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, body.fields);
       const config = validateConfig(manifest, body.config);
-      checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+      checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
       await checkCompanyId(db, auth.workspaceId, body.company_id);
       checkCredentialDestinations(manifest, config, deps.config);
       const id = newId('conn');
@@ -178,7 +177,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
           else merged[key] = value;
         }
         patch.config = validateConfig(manifest, merged);
-        checkConfigUrls(manifest, patch.config, guardFor(deps.config.allowPrivateHosts));
+        checkConfigUrls(manifest, patch.config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
         const changed = changedDestinations(manifest, row.config, patch.config);
         checkCredentialDestinations(manifest, patch.config, deps.config, changed);
         const stored = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : undefined;

@@ -50,7 +50,7 @@ async function revoke(deps: AppDeps, connection: ConnectionRow): Promise<Revocat
   if (!secrets.oauth) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke at the provider: the connection holds no OAuth tokens (pasted credentials are revoked in the provider\'s settings).' };
   try {
     const { manifest } = deps.catalog.get(connection.connectorId);
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+    const ctx = oauthContext({ traffic: deps.providerTraffic, manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     return await revokeTokens(ctx, secrets.oauth);
   } catch (error) {
     // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.

@@ -13,7 +13,6 @@ import type { ConnectionSecrets } from '../../../services/credentials/connection
 import { logTributaryActivity } from '../../../services/crm/tributary-activity.js';
 import type { AppDeps } from '../../app-deps.js';
 import { checkConfigUrls } from '../../../services/credentials/conn-string-guard.js';
-import { guardFor } from '../../../services/credentials/connection-http.js';
 import { changedDestinations, checkCredentialDestinations, credentialsForMove } from '../../../services/credentials/connection-destinations.js';
 import { authOf, requireRole } from '../../auth.js';
 import { loadConnection } from '../../../services/connections/load-connection.js';
@@ -46,7 +45,7 @@ export async function variantRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
       const source = await loadConnection(db, auth.workspaceId, request.params.id);
       const { manifest } = catalog.get(source.connectorId);
       const config = validateConfig(manifest, { ...source.config, ...body.config });
-      checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+      checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
       // A variant shares its base's credentials, so it may not send them anywhere its base does not.
       const changed = changedDestinations(manifest, source.config, config);
       checkCredentialDestinations(manifest, config, deps.config, changed);

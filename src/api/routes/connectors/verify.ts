@@ -27,7 +27,7 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
     const pasted = manifest.auth_mode === 'oauth2' && hasPastedSecret(manifest, body.fields);
     const fields = manifest.auth_mode === 'api_key' || manifest.auth_mode === 'conn_string' || pasted ? validateFields(manifest, body.fields) : {};
     const config = validateConfig(manifest, body.config);
-    return probeCredentials({ connectionId: `probe_${newId('p')}`, manifest, config, secrets: { fields }, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+    return probeCredentials({ connectionId: `probe_${newId('p')}`, traffic: deps.providerTraffic, manifest, config, secrets: { fields }, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   };
 
   app.post(
@@ -90,10 +90,10 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
         try {
           // An OAuth token past its expiry is refreshed first, as a run would: the check is about the grant.
           if (secrets.oauth) {
-            const engine = { db, catalog, vault, logger: deps.logger, options: { ...defaultEngineOptions, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts, oauthApps: deps.config.oauthApps } };
+            const engine = { db, catalog, vault, logger: deps.logger, providerTraffic: deps.providerTraffic, options: { ...defaultEngineOptions, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts, oauthApps: deps.config.oauthApps } };
             secrets = await freshCredentials(engine, connection.id);
           }
-          result = await probeCredentials({ connectionId: connection.id, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+          result = await probeCredentials({ connectionId: connection.id, traffic: deps.providerTraffic, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
         } catch (error) {
           if (!(error instanceof AppError) && !(error instanceof OAuthError)) throw error;
           result = { ok: false, message: error.message };
