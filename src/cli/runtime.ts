@@ -150,7 +150,8 @@ async function stopGracefully(parts: {
     clearTimeout(hardStop);
   }
   // The API has drained: nothing uses the queue's pool or the database any more.
-  await boss.stop({ close: true }).catch(() => undefined);
+  // The last step of a stop: a failure to close the queue's pool leaves nothing behind to retry, but is said.
+  await boss.stop({ close: true }).catch((error: unknown) => parts.logger.warn({ err: error }, 'the job queue did not close cleanly'));
   await database.close();
   // Nothing sends to providers any more: their keep-alive connections (one pool per SSRF guard) close too.
   await parts.providerTraffic.close();
@@ -173,10 +174,24 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     const keyring = keys.keyring;
     checkAllowPrivateHosts(config.allowPrivateHosts);
     checkAllowedHosts(config.allowedHosts, [...allConnectors, ...(options.connectors ?? [])].map((c) => String(c.manifest.id)));
+    // Before the database and the queue, so their background errors are counted from the start. The queue depth is
+    // read at scrape time only, once the queue (below) exists.
+    const metrics = createPrometheusMetrics({
+      processMetrics: options.processMetrics ?? true,
+      queueDepth: async () => {
+        const queue = await boss.getQueue(SYNC_QUEUE);
+        if (!queue) return null;
+        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
+      },
+    });
     const database = await openDatabase({
       url: config.databaseUrl,
       dataDir: pgliteDataDir,
       ...(schema ? { schema } : {}),
+      onPoolError: (error) => {
+        logger.error({ err: error }, 'database pool: an idle connection failed; the next checkout reconnects');
+        metrics.backgroundError('db_pool');
+      },
     }).catch((error: unknown) => {
       if (!embeddedFolder) throw error;
       // PGlite on a damaged folder says only `Aborted()`: say what to do.
@@ -189,7 +204,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
-    const boss = await startJobQueue(database, logger);
+    const boss = await startJobQueue(database, logger, { metrics });
     let jobQueueRunning = true;
     let shuttingDown = false;
     boss.on('stopped', () => {
@@ -204,14 +219,6 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       },
       pendingMigrations: () => pendingMigrations(database.db, database.schema),
     };
-    const metrics = createPrometheusMetrics({
-      processMetrics: options.processMetrics ?? true,
-      queueDepth: async () => {
-        const queue = await boss.getQueue(SYNC_QUEUE);
-        if (!queue) return null;
-        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
-      },
-    });
     const shutdown = new WorkerShutdown();
     // Rate limiters and SSRF guards shared by the engine's runs and the services' probes and OAuth calls.
     const providerTraffic = new ProviderTraffic();
@@ -292,6 +299,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       },
     };
   } catch (error) {
+    // Already failing: the error above is the one to report; a half-opened database that fails to close adds nothing.
     await opened?.close().catch(() => undefined);
     await lock?.release();
     undoSignals();
