@@ -5,7 +5,7 @@ import type { Db } from '../../db/db.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { getConnectionById, lockConnectionById, updateConnectionById, type ConnectionRow } from '../../db/queries/connections.js';
 import type { ConnectionSecrets, OAuthTokens } from './connection-secrets.js';
-import type { EngineDeps } from '../../engine/engine-deps.js';
+import type { ServiceConfig, ServiceDeps } from '../service-deps.js';
 import { shareCredentials, withCredentialLock } from './variant-credentials.js';
 import { oauthContext } from '../oauth/oauth-context.js';
 import { OAuthError, toOAuthError } from '../oauth/oauth-error.js';
@@ -33,6 +33,15 @@ export interface FreshCredentialsOptions {
 type Need = 'none' | 'refresh' | 'reauthorize';
 
 /**
+ * What a refresh touches. `options` holds where OAuth calls may go and with which app: the engine passes its own
+ * options (EngineDeps fits as it is), a service its `config` (`{ ...deps, options: deps.config }`).
+ */
+export interface FreshCredentialsDeps extends Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'providerTraffic'> {
+  options: Pick<ServiceConfig, 'oauthApps' | 'allowPrivateHosts' | 'allowedHosts'>;
+  metrics?: ServiceDeps['metrics'];
+}
+
+/**
  * A connection's secrets, its OAuth access token refreshed first when less than five minutes are left (or a
  * provider just refused it). Two workers never refresh one connection at once: the refresh runs under the
  * connection row's lock (`select … for update`), and tokens are re-read once the lock is held, because the
@@ -45,7 +54,7 @@ type Need = 'none' | 'refresh' | 'reauthorize';
  * notification, until there is a notification system. A provider that is down fails the run as transient,
  * unless the current token is still valid, in which case the run goes on with it.
  */
-export async function freshCredentials(deps: EngineDeps, connectionId: string, options: FreshCredentialsOptions = {}): Promise<ConnectionSecrets> {
+export async function freshCredentials(deps: FreshCredentialsDeps, connectionId: string, options: FreshCredentialsOptions = {}): Promise<ConnectionSecrets> {
   const now = options.now ?? Date.now;
   const peek = await getConnectionById(deps.db, connectionId);
   if (!peek) throw new AppError('connection_not_found', `No connection "${connectionId}".`);
@@ -94,7 +103,7 @@ export async function freshCredentials(deps: EngineDeps, connectionId: string, o
 }
 
 /** The hook `connectionHttp` calls on a 401: refresh (or pick up another worker's refresh) once. */
-export function refreshAfterUnauthorized(deps: EngineDeps, connectionId: string, log: Log, onFresh: (secrets: ConnectionSecrets) => void): RefreshSecrets {
+export function refreshAfterUnauthorized(deps: FreshCredentialsDeps, connectionId: string, log: Log, onFresh: (secrets: ConnectionSecrets) => void): RefreshSecrets {
   return async (rejected) => {
     if (!rejected.oauth?.refresh_token) return null;
     log('warn', 'The provider refused the access token (401); refreshing it and retrying once');
@@ -104,11 +113,11 @@ export function refreshAfterUnauthorized(deps: EngineDeps, connectionId: string,
   };
 }
 
-function decrypt(deps: EngineDeps, row: ConnectionRow): ConnectionSecrets {
+function decrypt(deps: FreshCredentialsDeps, row: ConnectionRow): ConnectionSecrets {
   return row.credentials ? deps.vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : { fields: {} };
 }
 
-function need(deps: EngineDeps, row: ConnectionRow, secrets: ConnectionSecrets, options: FreshCredentialsOptions, now: number): Need {
+function need(deps: FreshCredentialsDeps, row: ConnectionRow, secrets: ConnectionSecrets, options: FreshCredentialsOptions, now: number): Need {
   const tokens = secrets.oauth;
   if (!tokens) {
     if (usesOAuth(deps.catalog.get(row.connectorId).manifest, secrets)) {
@@ -138,7 +147,7 @@ function expired(tokens: OAuthTokens, now: number): boolean {
   return tokens.expires_at !== undefined && Date.parse(tokens.expires_at) <= now;
 }
 
-async function recordAuthFailure(tx: Db, row: ConnectionRow, manifest: Manifest, secrets: ConnectionSecrets, failure: OAuthError, deps: EngineDeps): Promise<void> {
+async function recordAuthFailure(tx: Db, row: ConnectionRow, manifest: Manifest, secrets: ConnectionSecrets, failure: OAuthError, deps: FreshCredentialsDeps): Promise<void> {
   const grantLost = GRANT_LOST.has(failure.code);
   const advice = grantLost
     ? `authorize the connection again (POST /api/v1/oauth/${manifest.id}/authorize with its connection_id)`

@@ -8,7 +8,6 @@ import { newId } from '../../../core/ids.js';
 import { settleConnectionStatus, updateConnection } from '../../../db/queries/connections.js';
 import type { ConnectionSecrets } from '../../../services/credentials/connection-http.js';
 import { probeCredentials } from '../../../services/credentials/verify-probe.js';
-import { defaultEngineOptions } from '../../../engine/engine-deps.js';
 import { freshCredentials } from '../../../services/credentials/fresh-credentials.js';
 import { OAuthError } from '../../../services/oauth/oauth-error.js';
 import type { AppDeps } from '../../app-deps.js';
@@ -90,8 +89,7 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
         try {
           // An OAuth token past its expiry is refreshed first, as a run would: the check is about the grant.
           if (secrets.oauth) {
-            const engine = { db, catalog, vault, logger: deps.logger, providerTraffic: deps.providerTraffic, options: { ...defaultEngineOptions, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts, oauthApps: deps.config.oauthApps } };
-            secrets = await freshCredentials(engine, connection.id);
+            secrets = await freshCredentials({ db, catalog, vault, logger: deps.logger, providerTraffic: deps.providerTraffic, options: deps.config }, connection.id);
           }
           result = await probeCredentials({ connectionId: connection.id, traffic: deps.providerTraffic, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
         } catch (error) {
