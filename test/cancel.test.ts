@@ -9,6 +9,7 @@ import { countsOf, eventually, install, startRun, syncAndWait } from './support/
 import { clearFaults, injectFaults, sandboxChanges, sandboxStats } from './support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * Stopping a run: a running one stops within a page (the cancel aborts the request in flight), keeps what it
@@ -145,7 +146,7 @@ describe.each(databaseKinds)('cancelling runs on %s', (kind) => {
       const requestsBefore = (await sandboxStats(small.url)).total;
       await startSyncWorker(
         idle.boss,
-        { db: idle.database.db, catalog: idle.catalog, vault: idle.vault, logger: idle.logger, options: { ...defaultEngineOptions, allowPrivateHosts: [new URL(small.url).host] } },
+        { db: idle.database.db, catalog: idle.catalog, vault: idle.vault, logger: idle.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, allowPrivateHosts: [new URL(small.url).host] } },
         { concurrency: 1, pollingIntervalSeconds: 0.5 },
       );
       const job = await eventually(async () => {

@@ -11,6 +11,7 @@ import { executeRun } from '../src/engine/execute-run.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { testManifest } from './support/test-manifest.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * A provider that reports deletions itself (events, tombstones): the engine applies them in incremental runs,
@@ -83,7 +84,7 @@ describe.each(databaseKinds)('engine applies provider-reported deletions on %s',
       streams: ['items'],
     });
     const outcome = await executeRun(
-      { db: rt.database.db, catalog, vault: rt.vault, logger: rt.logger, options: { ...defaultEngineOptions, batchSize: 25 } },
+      { db: rt.database.db, catalog, vault: rt.vault, logger: rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, batchSize: 25 } },
       run.id,
       { final: true },
     );

@@ -10,6 +10,7 @@ import { executeRun } from '../src/engine/execute-run.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { testManifest } from './support/test-manifest.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * A worker that stalls past its heartbeat has its job handed to another worker while it is still alive. The
@@ -53,7 +54,7 @@ describe.each(databaseKinds)('a superseded attempt stops on %s', (kind) => {
       status: 'PENDING',
       streams: ['items'],
     });
-    const deps = { db: rt.database.db, catalog: new Catalog([slowConnector]), vault: rt.vault, logger: rt.logger, options: { ...defaultEngineOptions, batchSize: 20, heartbeatMs: 100 } };
+    const deps = { db: rt.database.db, catalog: new Catalog([slowConnector]), vault: rt.vault, logger: rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, batchSize: 20, heartbeatMs: 100 } };
     const first = executeRun(deps, run.id, { final: false });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const second = await executeRun(deps, run.id, { final: false });

@@ -11,6 +11,7 @@ import { rowCounts, rowIds } from './support/record-rows.js';
 import { countsOf, install, runLogMessages, syncAndWait } from './support/run-helpers.js';
 import { clearFaults, injectFaults, pendingFaults, sandboxStats } from './support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * Provider trouble in the middle of a sync: rate-limit storms, bursts of server errors and cut-off responses
@@ -170,6 +171,7 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
       catalog: rt.catalog,
       vault: rt.vault,
       logger: rt.logger,
+      providerTraffic: new ProviderTraffic(),
       options: { ...defaultEngineOptions, heartbeatMs: 200, allowPrivateHosts: [new URL(sandbox.url).host] },
     };
     const outcome = await executeRun(deps, pending.id, { final: true });

@@ -13,6 +13,7 @@ import { databaseKinds } from './support/databases.js';
 import { resourceConnector, startResourceServer, type ResourceServer } from './support/oauth-resource-server.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * Token refresh under faults, injected with oauth2-mock-server's hooks: short-lived tokens, `invalid_grant`,
@@ -63,7 +64,7 @@ describe.each(databaseKinds)('token refresh faults against oauth2-mock-server on
     const oauthApps = { mock_oauth: { clientId: 'mockclient', clientSecret: CLIENT_SECRET } };
     rt = await startTestRuntime(kind, { connectors: [connector], allowPrivateHosts, config: { publicUrl: PUBLIC_URL, oauthApps } });
     owner = rt.bootstrap!.apiKey;
-    deps = { db: rt.database.db, catalog: rt.catalog, vault: rt.vault, logger: rt.logger, options: { ...defaultEngineOptions, allowPrivateHosts, oauthApps } };
+    deps = { db: rt.database.db, catalog: rt.catalog, vault: rt.vault, logger: rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, allowPrivateHosts, oauthApps } };
   });
   afterAll(async () => {
     await rt?.stop();

@@ -6,6 +6,7 @@ import { freshCredentials } from '../src/services/credentials/fresh-credentials.
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
 import { APP_SECRET, BYO_SECRET, CALLBACK, SHORT_SECRET, startOidcOAuthHarness, type OidcOAuthHarness } from './support/oidc-oauth-harness.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * Tokens after the authorization, against oidc-provider (refresh tokens rotated on every use; reusing a
@@ -37,7 +38,7 @@ describe.each(databaseKinds)('OAuth tokens over time against oidc-provider on %s
     // Two workers about to run the same connection: the row lock makes the second use the first one's refresh
     // (a second refresh would present the rotated-out token, be taken for theft and revoke the grant).
     await h.store(id, { ...second, oauth: { ...second.oauth!, expires_at: new Date(Date.now() + 60_000).toISOString() } });
-    const deps: EngineDeps = { db: h.rt.database.db, catalog: h.rt.catalog, vault: h.rt.vault, logger: h.rt.logger, options: { ...defaultEngineOptions, allowPrivateHosts: [h.op.host, h.rs.host], oauthApps: h.rt.config.oauthApps } };
+    const deps: EngineDeps = { db: h.rt.database.db, catalog: h.rt.catalog, vault: h.rt.vault, logger: h.rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, allowPrivateHosts: [h.op.host, h.rs.host], oauthApps: h.rt.config.oauthApps } };
     const [a, b] = await Promise.all([freshCredentials(deps, id), freshCredentials(deps, id)]);
     expect(a.oauth!.access_token).toBe(b.oauth!.access_token);
     expect(h.op.tokenRequests['refresh_token']).toBe(before + 2);

@@ -11,6 +11,7 @@ import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
 import { updateConnectionById } from '../src/db/queries/connections.js';
+import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
  * The SSRF guard proven at the product level, through every way a user hands Tributary a host: the verify
@@ -345,7 +346,7 @@ describe.each(databaseKinds)('SSRF guard end to end on %s', (kind) => {
       streams: [{ name: 'rows', json_schema: { type: 'object' }, primary_key: ['id'], sync_modes: ['full_refresh'] }],
     });
     const probe = (dsn: string) =>
-      probeCredentials({ connectionId: 'conn_pg', manifest, config: {}, secrets: { fields: { dsn } }, allowPrivateHosts: rt.config.allowPrivateHosts.concat(['127.0.0.1:5432']), allowedHosts: [] });
+      probeCredentials({ connectionId: 'conn_pg', traffic: new ProviderTraffic(), manifest, config: {}, secrets: { fields: { dsn } }, allowPrivateHosts: rt.config.allowPrivateHosts.concat(['127.0.0.1:5432']), allowedHosts: [] });
     for (const host of ['127.0.0.1', '0x7f.1', '2130706433', '[::1]', '[::ffff:127.0.0.1]', 'localhost', '10.0.0.1', '169.254.169.254', '[fd00:ec2::254]', 'metadata.google.internal']) {
       const dsn = `postgres://u:s3cret@${host}:${trap.port}/app`;
       const error = await probe(dsn).then(() => null, (e: unknown) => e);

@@ -53,6 +53,12 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     labelNames: ['connector'] as const,
     registers: [registry],
   });
+  const backgroundErrors = new Counter({
+    name: 'tributary_background_errors_total',
+    help: 'Failures of work nobody awaits (run-log inserts, heartbeats, idle database connections, the job queue), by source; each is also logged.',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
   const apiLatency = new Histogram({
     name: 'tributary_api_request_duration_seconds',
     help: 'API request latency by method, route pattern and status.',
@@ -68,6 +74,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       labelNames: ['state'] as const,
       registers: [registry],
       async collect() {
+        // The database away at scrape time: the gauge is left out of this scrape (a scrape gap is the signal).
         const depth = await queueDepth().catch(() => null);
         this.reset();
         if (!depth) return;
@@ -96,6 +103,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       if (typeof status !== 'number' || status >= 400) providerErrors.inc({ connector, status: label });
     },
     tokenRefreshFailed: (connector) => refreshFailures.inc({ connector }),
+    backgroundError: (source) => backgroundErrors.inc({ source }),
     apiRequest(method, route, status, seconds) {
       apiLatency.observe({ method, route, status: String(status) }, seconds);
     },

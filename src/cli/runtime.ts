@@ -23,6 +23,7 @@ import { SYNC_QUEUE, pgBossRunQueue, startJobQueue } from '../jobs/job-queue.js'
 import type { ServiceDeps } from '../services/service-deps.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { WorkerShutdown } from '../engine/worker-shutdown.js';
+import { ProviderTraffic } from '../services/credentials/provider-traffic.js';
 import type { Metrics } from '../contracts/metrics.js';
 import type { Readiness } from '../api/app-deps.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -126,6 +127,7 @@ async function stopGracefully(parts: {
   boss: PgBoss;
   database: Database;
   shutdown: WorkerShutdown;
+  providerTraffic: ProviderTraffic;
   logger: Logger;
   beginShutdown: () => void;
 }): Promise<void> {
@@ -148,8 +150,11 @@ async function stopGracefully(parts: {
     clearTimeout(hardStop);
   }
   // The API has drained: nothing uses the queue's pool or the database any more.
-  await boss.stop({ close: true }).catch(() => undefined);
+  // The last step of a stop: a failure to close the queue's pool leaves nothing behind to retry, but is said.
+  await boss.stop({ close: true }).catch((error: unknown) => parts.logger.warn({ err: error }, 'the job queue did not close cleanly'));
   await database.close();
+  // Nothing sends to providers any more: their keep-alive connections (one pool per SSRF guard) close too.
+  await parts.providerTraffic.close();
 }
 
 /** Wires every part once: the only place that builds singletons. */
@@ -169,10 +174,24 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     const keyring = keys.keyring;
     checkAllowPrivateHosts(config.allowPrivateHosts);
     checkAllowedHosts(config.allowedHosts, [...allConnectors, ...(options.connectors ?? [])].map((c) => String(c.manifest.id)));
+    // Before the database and the queue, so their background errors are counted from the start. The queue depth is
+    // read at scrape time only, once the queue (below) exists.
+    const metrics = createPrometheusMetrics({
+      processMetrics: options.processMetrics ?? true,
+      queueDepth: async () => {
+        const queue = await boss.getQueue(SYNC_QUEUE);
+        if (!queue) return null;
+        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
+      },
+    });
     const database = await openDatabase({
       url: config.databaseUrl,
       dataDir: pgliteDataDir,
       ...(schema ? { schema } : {}),
+      onPoolError: (error) => {
+        logger.error({ err: error }, 'database pool: an idle connection failed; the next checkout reconnects');
+        metrics.backgroundError('db_pool');
+      },
     }).catch((error: unknown) => {
       if (!embeddedFolder) throw error;
       // PGlite on a damaged folder says only `Aborted()`: say what to do.
@@ -185,7 +204,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
     await checkKeysCoverCredentials(database, keyring);
     const vault = new Vault(keyring);
     const catalog = new Catalog([...allConnectors, ...(options.connectors ?? [])]);
-    const boss = await startJobQueue(database, logger);
+    const boss = await startJobQueue(database, logger, { metrics });
     let jobQueueRunning = true;
     let shuttingDown = false;
     boss.on('stopped', () => {
@@ -200,20 +219,15 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       },
       pendingMigrations: () => pendingMigrations(database.db, database.schema),
     };
-    const metrics = createPrometheusMetrics({
-      processMetrics: options.processMetrics ?? true,
-      queueDepth: async () => {
-        const queue = await boss.getQueue(SYNC_QUEUE);
-        if (!queue) return null;
-        return { ready: Math.max(0, queue.queuedCount - queue.deferredCount), deferred: queue.deferredCount, active: queue.activeCount };
-      },
-    });
     const shutdown = new WorkerShutdown();
+    // Rate limiters and SSRF guards shared by the engine's runs and the services' probes and OAuth calls.
+    const providerTraffic = new ProviderTraffic();
     const engine: EngineDeps = {
       db: database.db,
       catalog,
       vault,
       logger,
+      providerTraffic,
       options: { ...defaultEngineOptions, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, ...options.engine },
       metrics,
       shutdown,
@@ -224,6 +238,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       vault,
       keys,
       runQueue: pgBossRunQueue(boss),
+      providerTraffic,
       logger,
       config: { publicUrl: config.publicUrl, allowPrivateHosts: config.allowPrivateHosts, allowedHosts: config.allowedHosts, oauthApps: config.oauthApps, oauthReturnUrls: config.oauthReturnUrls },
       metrics,
@@ -275,7 +290,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
         closing ??= (async () => {
           try {
             await autoBackup?.stop();
-            await stopGracefully({ config, app, boss, database, shutdown, logger, beginShutdown: () => (shuttingDown = true) });
+            await stopGracefully({ config, app, boss, database, shutdown, providerTraffic, logger, beginShutdown: () => (shuttingDown = true) });
           } finally {
             await lock?.release();
           }
@@ -284,6 +299,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
       },
     };
   } catch (error) {
+    // Already failing: the error above is the one to report; a half-opened database that fails to close adds nothing.
     await opened?.close().catch(() => undefined);
     await lock?.release();
     undoSignals();

@@ -145,6 +145,7 @@ async function removeStale(file: string, stale: LockHolder, me: LockHolder): Pro
   if (!(await createExclusive(guard, me))) {
     // Another process is taking over right now; a guard left by a crash mid-takeover goes once its pid is dead.
     const other = parseHolder(await readFile(guard, 'utf8').catch(() => ''));
+    // Best effort: whoever removes the dead guard first wins; a failure leaves it for the next attempt.
     if (other && other.hostname === hostname() && !isAlive(other.pid)) await unlink(guard).catch(() => undefined);
     return false;
   }
@@ -157,6 +158,7 @@ async function removeStale(file: string, stale: LockHolder, me: LockHolder): Pro
     });
     return true;
   } finally {
+    // Our own guard: already gone is fine; one left behind is removed by the next takeover once our pid is dead.
     await unlink(guard).catch(() => undefined);
   }
 }
@@ -197,6 +199,7 @@ export async function acquireDataFolderLock(dir: string, command: string, option
       released = true;
       process.removeListener('exit', onExit);
       const text = await readFile(file, 'utf8').catch(() => '');
+      // At exit: a lock file left behind names a dead pid, and the next start takes it over as stale.
       if (stillOurs(text)) await unlink(file).catch(() => undefined);
     },
   };

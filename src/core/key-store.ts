@@ -28,6 +28,7 @@ export class KeyStore {
   /** Runs `task` after every key operation started before it has finished. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
+    // The queue only orders the operations: `run`'s failure goes to its caller (returned below), not to the next task.
     this.#queue = run.catch(() => undefined);
     return run;
   }

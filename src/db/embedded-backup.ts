@@ -194,6 +194,7 @@ export async function restoreBackup(file: string, dataDir: string, options: { no
       await client.waitReady;
       await client.query('select 1');
     } catch (error) {
+      // Already failing with the reason the backup does not open; a broken handle that fails to close adds nothing.
       await client.close().catch(() => undefined);
       throw new AppError('backup_invalid', `${file}: its database does not open (${(error as Error).message}).`);
     }

@@ -29,6 +29,12 @@ export interface OpenDatabaseOptions {
   /** Apply pending migrations (the default; `tributary worker` relies on `serve` or `migrate` having done it too). */
   migrate?: boolean;
   poolSize?: number;
+  /**
+   * PostgreSQL: an idle pooled connection broke (the server restarted, a network blip). The pool drops it and the
+   * next checkout reconnects; the runtime logs and counts it. Without a handler (one-shot CLI commands) it becomes
+   * a process warning on stderr.
+   */
+  onPoolError?: (error: Error) => void;
 }
 
 /** Opens either database behind the same Drizzle API, with search_path set to Tributary's schema. */
@@ -41,12 +47,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       max: options.poolSize ?? 10,
       options: `-c search_path=${schemaName}`,
     });
-    // An idle client losing its server must not crash the process; the next checkout reconnects.
-    pool.on('error', () => {});
+    // An idle client losing its server must not crash the process (an 'error' with no listener does); the next
+    // checkout reconnects. Heard, so it is reported, not swallowed.
+    const onPoolError = options.onPoolError ?? ((error: Error) => process.emitWarning(`database pool: an idle connection failed: ${error.message}`));
+    pool.on('error', (error) => onPoolError(error));
     // pg-pool listens for errors only on idle clients. A client checked out for a transaction whose backend is
     // terminated emits 'error' with nothing listening, which ends the process. Its statements fail on their own
     // (the engine retries them, see retry-transient.ts), and the pool discards the client when it comes back
-    // unqueryable, so the event itself needs no handling beyond being heard.
+    // unqueryable, so the event itself needs no handling beyond being heard: the failure is reported by the statement
+    // that was running (an idle client's error also reaches the pool's listener above, so counting here would count
+    // it twice).
     pool.on('connect', (client) => client.on('error', () => {}));
     database = {
       db: drizzlePg(pool, { schema }) as unknown as Db,

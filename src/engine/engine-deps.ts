@@ -4,6 +4,7 @@ import type { Catalog } from '../core/catalog.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
 import type { DbRetryPolicy } from '../db/retry-transient.js';
+import type { ProviderTraffic } from '../services/credentials/provider-traffic.js';
 import type { OAuthApps } from '../services/oauth/oauth-client.js';
 import type { WorkerShutdown } from './worker-shutdown.js';
 
@@ -38,6 +39,8 @@ export interface EngineDeps {
   vault: Vault;
   logger: Logger;
   options: EngineOptions;
+  /** Per-connection rate limiters and SSRF guards, the same object the services get (built in `cli/runtime.ts`). */
+  providerTraffic: ProviderTraffic;
   /** Counters for /metrics (runs, records, provider requests, refresh failures); absent in bare tests. */
   metrics?: Metrics | undefined;
   /** This process's shutdown: running runs hand themselves back when it is requested. */

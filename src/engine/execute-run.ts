@@ -67,8 +67,15 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
     const message = scrub(rawMessage);
     const data = rawData === undefined ? undefined : redactCredentialsDeep(rawData, scrub);
     logger[level]({ runId, ...data }, message);
-    // A line logged while the database is away lands once it is back (out of order by then, but not lost).
-    if (level !== 'debug') pending.push(retryTransient(() => insertRunLog(db, { runId, level, message, data: data ?? null }), deps.options.dbRetry).catch(() => undefined));
+    // A line logged while the database is away lands once it is back (out of order by then, but not lost). One
+    // that never lands is still in the process log above; its loss is logged and counted, never thrown into the run.
+    if (level !== 'debug') {
+      const stored = retryTransient(() => insertRunLog(db, { runId, level, message, data: data ?? null }), deps.options.dbRetry).catch((error: unknown) => {
+        logger.warn({ runId, err: error, lost: { level, message } }, 'could not store a run log line');
+        deps.metrics?.backgroundError('run_log');
+      });
+      pending.push(stored);
+    }
   };
 
   // Transient database failures healed by retrying in place (retry-transient.ts): each is logged, and the total
@@ -152,8 +159,15 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   };
   // A heartbeat even while a page is slow to arrive: the sweeper re-queues runs whose worker went quiet,
   // and a cancel request aborts the in-flight HTTP call instead of waiting for it.
+  // A beat that stops the run (cancel, supersede) aborts the controller: the loop sees it at its next step. Any other
+  // failure is the heartbeat itself (the database away): the next beat tries again, but a run whose beats keep
+  // failing is taken for dead by the sweeper, so each is logged and counted.
   const heartbeat = setInterval(() => {
-    checkCancel().catch(() => undefined);
+    checkCancel().catch((error: unknown) => {
+      if (controller.signal.aborted && error === controller.signal.reason) return;
+      logger.warn({ runId, attempt: run.attempts, err: error }, 'run heartbeat failed; trying again at the next beat');
+      deps.metrics?.backgroundError('heartbeat');
+    });
   }, deps.options.heartbeatMs);
   heartbeat.unref();
 
@@ -162,6 +176,7 @@ export async function executeRun(deps: EngineDeps, runId: string, attempt: { fin
   try {
     const http = connectionHttp({
       connectionId: connection.id,
+      traffic: deps.providerTraffic,
       manifest: entry.manifest,
       config: connection.config,
       secrets,

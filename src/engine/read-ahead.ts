@@ -74,7 +74,9 @@ export async function* readAhead<T>(source: AsyncIterable<T>, depth: number, tak
     stopped = true;
     wake('producer');
     if (!completed) {
-      // Closing the source runs its `finally` blocks; queued behind the item it may still be producing.
+      // Closing the source runs its `finally` blocks; queued behind the item it may still be producing. The consumer
+      // has already stopped, with its own error or a cancellation that is what gets reported; a source failing to
+      // close (its connector's cleanup) has nobody left to tell, and holds nothing of the run's.
       void pump.then(() => (failure ? undefined : iterator.return?.())).catch(() => undefined);
     }
   }

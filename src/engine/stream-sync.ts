@@ -215,7 +215,8 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
     timing.records += records.length;
     await settle();
     const pending = write(records, rejected, checkpointState, observations, typedAgainst);
-    // Observed by `settle`; this only keeps a failure from counting as unhandled meanwhile.
+    // Not swallowed: `settle` awaits this very promise before the next commit and at the end, and rethrows its
+    // failure. This only keeps the failure from counting as an unhandled rejection meanwhile.
     pending.catch(() => undefined);
     inFlight = pending;
   };
@@ -269,7 +270,10 @@ export async function syncStream(input: StreamSyncInput): Promise<void> {
     await commit();
     await settle();
   } finally {
-    // Stopped by an error or a cancellation: nothing may still be writing once the run moves on.
+    // Stopped by an error or a cancellation: nothing may still be writing once the run moves on. On the way out of
+    // the loop normally, `settle` has already rethrown this write's failure; here another error is already on its
+    // way up (and is what the run reports), and a write failing meanwhile loses nothing: the attempt that resumes
+    // starts from the last checkpoint that did commit.
     await (inFlight as Promise<void> | null)?.catch(() => undefined);
   }
   // Completion is one transaction too: deletes of a full refresh, the cursor the next run starts from, and the

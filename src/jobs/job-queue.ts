@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { Metrics } from '../contracts/metrics.js';
 import type { Db } from '../db/db.js';
 import type { Database } from '../db/open-database.js';
 import type { RunQueue } from '../services/runs/run-queue.js';
@@ -24,7 +25,7 @@ export const syncQueueOptions = {
 } as const;
 
 /** pg-boss on whichever database Tributary runs on: its own pool on PostgreSQL, the shared instance on PGlite. */
-export async function startJobQueue(database: Database, logger: Logger, options: { supervise?: boolean } = {}): Promise<PgBoss> {
+export async function startJobQueue(database: Database, logger: Logger, options: { supervise?: boolean; metrics?: Metrics | undefined } = {}): Promise<PgBoss> {
   const schema = `${database.schema}_jobs`;
   const supervise = options.supervise ?? true;
   // The supervisor's pass is what fails jobs whose heartbeat stopped (a dead worker) so they are retried.
@@ -35,7 +36,12 @@ export async function startJobQueue(database: Database, logger: Logger, options:
     database.driver.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.driver.client), backend: 'pglite', schema, ...timing })
       : new PgBoss({ connectionString: database.driver.connectionString, schema, max: 4, ...timing });
-  boss.on('error', (error: unknown) => logger.error({ err: error }, 'job queue error'));
+  // pg-boss reports the failures of its own background work (maintenance, supervision, fetches, its pool's idle
+  // connections) as this event and carries on; without a listener they would be lost (or, for the pool, crash).
+  boss.on('error', (error: unknown) => {
+    logger.error({ err: error }, 'job queue error');
+    options.metrics?.backgroundError('job_queue');
+  });
   await boss.start();
   if (!(await boss.getQueue(SYNC_QUEUE))) {
     try {

@@ -24,8 +24,12 @@ export interface SyncWorkerOptions {
  */
 export async function startSyncWorker(boss: PgBoss, deps: EngineDeps, options: SyncWorkerOptions): Promise<string> {
   // Runs a killed process of this host left behind resume now rather than after their heartbeat expires.
+  // Not fatal: those runs resume anyway once their heartbeat expires.
   const runQueue = pgBossRunQueue(boss);
-  await releaseOrphanedRuns({ db: deps.db, runQueue, logger: deps.logger }).catch((error: Error) => deps.logger.warn({ err: { message: error.message } }, 'could not release the runs of dead workers'));
+  await releaseOrphanedRuns({ db: deps.db, runQueue, logger: deps.logger }).catch((error: Error) => {
+    deps.logger.warn({ err: { message: error.message } }, 'could not release the runs of dead workers');
+    deps.metrics?.backgroundError('orphaned_runs');
+  });
   let workId = '';
   const fetchAgain = (): void => {
     for (const slot of boss.getWipData()) if (slot.workId === workId && slot.name === SYNC_QUEUE) boss.notifyWorker(slot.id);
@@ -65,6 +69,13 @@ async function countRun(deps: EngineDeps, runId: string, outcome: RunOutcome | u
   const ended = outcome && (outcome.status === 'COMPLETED' || outcome.status === 'FAILED' || outcome.status === 'CANCELLED') ? outcome : undefined;
   const final = ended?.status;
   // The run's connection came with the outcome when the run got that far; only a run ended before that asks.
-  const connector = ended ? (ended.connector ?? (await connectorOfRun(deps.db, runId).catch(() => undefined))) : undefined;
+  // A failed look-up (the database away) leaves the run uncounted by connector rather than failing its job.
+  const lookUp = () =>
+    connectorOfRun(deps.db, runId).catch((error: unknown) => {
+      deps.logger.warn({ runId, err: error }, 'could not read the connector of an ended run for its metrics');
+      metrics.backgroundError('run_metrics');
+      return undefined;
+    });
+  const connector = ended ? (ended.connector ?? (await lookUp())) : undefined;
   metrics.runStopped(connector, final);
 }

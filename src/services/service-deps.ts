@@ -4,6 +4,7 @@ import type { Catalog } from '../core/catalog.js';
 import type { KeyStore } from '../core/key-store.js';
 import type { Vault } from '../core/vault.js';
 import type { Db } from '../db/db.js';
+import type { ProviderTraffic } from './credentials/provider-traffic.js';
 import type { OAuthApps } from './oauth/oauth-client.js';
 import type { RunQueue } from './runs/run-queue.js';
 
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   keys: KeyStore;
   /** Hands runs to the job queue. */
   runQueue: RunQueue;
+  /** Per-connection rate limiters and SSRF guards shared by every outbound provider request of this process. */
+  providerTraffic: ProviderTraffic;
   logger: Logger;
   config: ServiceConfig;
   /** Counters for /metrics; absent in bare tests. */

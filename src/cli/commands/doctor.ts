@@ -47,6 +47,7 @@ async function checkDatabase(config: RuntimeConfig, checks: Check[]): Promise<vo
     checks.push({ name: 'database', verdict: 'ok', detail: `PGlite opens ${dir}` });
     await checkContents(database, config, checks);
   } finally {
+    // The checks are reported already; a read-only look that fails to close changes none of them.
     await database.close().catch(() => undefined);
   }
 }
@@ -102,6 +103,7 @@ async function checkKeys(database: Database, config: RuntimeConfig): Promise<Che
       source = 'TRIBUTARY_ENCRYPTION_KEYS';
     } else {
       const file = keyFilePath(config.dataDir);
+      // No key file (or none readable) is a finding, reported just below, not an error of the doctor.
       const text = await readFile(file, 'utf8').catch(() => undefined);
       if (text === undefined) {
         let secrets = 0;

@@ -8,7 +8,6 @@ import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { insertConnection, listVariantGroup, updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
 import { changedDestinations, checkCredentialDestinations, credentialsForMove } from '../credentials/connection-destinations.js';
-import { guardFor } from '../credentials/connection-http.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -21,7 +20,7 @@ import { loadConnection } from './load-connection.js';
  * absent and unique within the group; the creation is audit-logged with the caller's key.
  */
 export async function createVariant(
-  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>,
   input: { workspaceId: string; actorKeyId: string; sourceId: string; variant: CreateVariantBody },
 ): Promise<ConnectionRow> {
   const { db, vault } = deps;
@@ -29,7 +28,7 @@ export async function createVariant(
   const source = await loadConnection(db, workspaceId, input.sourceId);
   const { manifest } = deps.catalog.get(source.connectorId);
   const config = validateConfig(manifest, { ...source.config, ...variant.config });
-  checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+  checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
   // A variant shares its base's credentials, so it may not send them anywhere its base does not.
   const changed = changedDestinations(manifest, source.config, config);
   checkCredentialDestinations(manifest, config, deps.config, changed);

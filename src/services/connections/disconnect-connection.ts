@@ -6,7 +6,7 @@ import { stopActiveRun } from '../runs/stop-active-run.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 
-export interface DisconnectDeps extends Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'> {
+export interface DisconnectDeps extends Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'> {
   /** Where the two warnings go (the API passes its request's logger, so they carry the request id). */
   logger: Pick<ServiceDeps['logger'], 'warn'>;
 }
@@ -33,13 +33,13 @@ export async function disconnectConnection(deps: DisconnectDeps, input: { worksp
   return { connection: updated!, revocation };
 }
 
-async function revoke(deps: Pick<ServiceDeps, 'catalog' | 'vault' | 'config'>, connection: ConnectionRow): Promise<RevocationResult> {
+async function revoke(deps: Pick<ServiceDeps, 'catalog' | 'vault' | 'config' | 'providerTraffic'>, connection: ConnectionRow): Promise<RevocationResult> {
   if (!connection.credentials) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke: the connection had no credentials.' };
   const secrets = deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id);
   if (!secrets.oauth) return { outcome: 'not_needed', attempted: false, ok: true, message: 'Nothing to revoke at the provider: the connection holds no OAuth tokens (pasted credentials are revoked in the provider\'s settings).' };
   try {
     const { manifest } = deps.catalog.get(connection.connectorId);
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+    const ctx = oauthContext({ manifest, traffic: deps.providerTraffic, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     return await revokeTokens(ctx, secrets.oauth);
   } catch (error) {
     // No OAuth app any more, or a connector gone from the catalog: nothing to revoke with, but disconnect anyway.

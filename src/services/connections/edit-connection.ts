@@ -5,7 +5,6 @@ import { nextRunAt } from '../../core/schedule.js';
 import { listVariantGroup, updateConnection, type ConnectionPatch, type ConnectionRow } from '../../db/queries/connections.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
 import { changedDestinations, checkCredentialDestinations, credentialsForMove, withoutOAuth } from '../credentials/connection-destinations.js';
-import { guardFor } from '../credentials/connection-http.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { shareCredentials, withCredentialLock } from '../credentials/variant-credentials.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
@@ -20,7 +19,7 @@ import { verifyBeforeSaving } from './verify-before-saving.js';
  * new credentials that reconnect it are probed first, as at install, and reach every variant of its group.
  */
 export async function editConnection(
-  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>,
   input: { workspaceId: string; connectionId: string; changes: UpdateConnectionBody },
 ): Promise<ConnectionRow> {
   const { db, vault } = deps;
@@ -57,7 +56,7 @@ export async function editConnection(
       else merged[key] = value;
     }
     patch.config = validateConfig(manifest, merged);
-    checkConfigUrls(manifest, patch.config, guardFor(deps.config.allowPrivateHosts));
+    checkConfigUrls(manifest, patch.config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
     const changed = changedDestinations(manifest, row.config, patch.config);
     checkCredentialDestinations(manifest, patch.config, deps.config, changed);
     const stored = row.credentials ? vault.decrypt<ConnectionSecrets>(row.credentials, row.id) : undefined;

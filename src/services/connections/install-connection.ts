@@ -8,7 +8,6 @@ import { nextRunAt } from '../../core/schedule.js';
 import { insertConnection, type ConnectionRow } from '../../db/queries/connections.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
 import { checkCredentialDestinations } from '../credentials/connection-destinations.js';
-import { guardFor } from '../credentials/connection-http.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
@@ -17,7 +16,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { verifyBeforeSaving } from './verify-before-saving.js';
 
 /** What an install needs: its own parts, and whatever the OAuth path's `startOAuthConnection` asks for. */
-export type InstallConnectionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'> & Parameters<typeof startOAuthConnection>[0];
+export type InstallConnectionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'> & Parameters<typeof startOAuthConnection>[0];
 
 export interface InstalledConnection {
   connection: ConnectionRow;
@@ -46,7 +45,7 @@ export async function installConnection(deps: InstallConnectionDeps, input: { wo
   }
   const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, install.fields);
   const config = validateConfig(manifest, install.config);
-  checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+  checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
   await checkCompanyId(deps.db, workspaceId, install.company_id);
   checkCredentialDestinations(manifest, config, deps.config);
   const id = newId('conn');

@@ -19,7 +19,7 @@ export interface InstallVerdict {
  * saved `connected`, as before, and its first sync tests the credentials.
  */
 export async function verifyBeforeSaving(
-  deps: Pick<ServiceDeps, 'config'>,
+  deps: Pick<ServiceDeps, 'config' | 'providerTraffic'>,
   input: { id: string; manifest: Manifest; config: Record<string, unknown>; secrets: ConnectionSecrets; verify: boolean },
 ): Promise<InstallVerdict> {
   const { manifest } = input;
@@ -27,7 +27,7 @@ export async function verifyBeforeSaving(
   if (!input.verify) {
     return { status: 'pending', check: {}, message: 'Saved unverified: the connection stays pending until POST /api/v1/connections/:id/check or a sync succeeds.' };
   }
-  const result = await probeCredentials({ connectionId: input.id, manifest, config: input.config, secrets: input.secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+  const result = await probeCredentials({ connectionId: input.id, traffic: deps.providerTraffic, manifest, config: input.config, secrets: input.secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   if (!result.ok) {
     const unverified = 'Nothing was saved; to save the connection anyway, unverified (pending until a check passes), send "verify": false.';
     if (result.failure === 'unreachable') {

@@ -20,7 +20,7 @@ export interface ConnectionCheck {
  * provider's) are a failed check; anything else is thrown.
  */
 export async function checkConnectionCredentials(
-  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'config' | 'providerTraffic'>,
   input: { workspaceId: string; connectionId: string },
 ): Promise<ConnectionCheck> {
   const { db, catalog, vault } = deps;
@@ -33,10 +33,10 @@ export async function checkConnectionCredentials(
     try {
       if (secrets.oauth) {
         // Refreshed as a run would, without the run metrics (as the route did before).
-        const refresher = { db, catalog, vault, logger: deps.logger, options: { allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts, oauthApps: deps.config.oauthApps } };
+        const refresher = { db, catalog, vault, logger: deps.logger, providerTraffic: deps.providerTraffic, options: { allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts, oauthApps: deps.config.oauthApps } };
         secrets = await freshCredentials(refresher, connection.id);
       }
-      result = await probeCredentials({ connectionId: connection.id, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+      result = await probeCredentials({ connectionId: connection.id, traffic: deps.providerTraffic, manifest, config: connection.config, secrets, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     } catch (error) {
       if (!(error instanceof AppError) && !(error instanceof OAuthError)) throw error;
       result = { ok: false, message: error.message };

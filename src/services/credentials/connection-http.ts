@@ -1,13 +1,13 @@
 import type { Manifest } from '../../contracts/manifest.js';
 import type { Metrics } from '../../contracts/metrics.js';
 import type { HttpClient } from '../../http-client/http-types.js';
-import { paceFor } from '../../core/request-pace.js';
 import { checkConnStringHosts } from './conn-string-guard.js';
-import { createHttpClient, createRateLimiter, createSsrfGuard, resolveTemplate, templateConfig, type RateLimiter, type SsrfGuard } from '../../http-client/index.js';
+import { createHttpClient, resolveTemplate, templateConfig } from '../../http-client/index.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 import { retryAfterRefresh, type RefreshSecrets } from './retry-after-refresh.js';
 import { baseUrlOf } from './base-url-of.js';
 import { destinationsFor } from './connection-destinations.js';
+import type { ProviderTraffic } from './provider-traffic.js';
 
 export type { ConnectionSecrets } from './connection-secrets.js';
 export { baseUrlOf } from './base-url-of.js';
@@ -15,6 +15,8 @@ export { baseUrlOf } from './base-url-of.js';
 export interface ConnectionHttpOptions {
   /** Keys the per-connection rate limiter, shared by every run of the connection in this process. */
   connectionId: string;
+  /** The process's rate limiters and SSRF guards (built once in `cli/runtime.ts`). */
+  traffic: ProviderTraffic;
   manifest: Manifest;
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
@@ -30,32 +32,6 @@ export interface ConnectionHttpOptions {
   /** Counts each provider exchange by connector and HTTP status. */
   metrics?: Metrics | undefined;
 }
-
-const guards = new Map<string, SsrfGuard>();
-const limiters = new Map<string, { requestsPerSecond: number; limiter: RateLimiter }>();
-
-/** One limiter per connection; a connection whose `requests_per_second` changed gets a new one at its new pace. */
-function limiterFor(connectionId: string, manifest: Manifest, config: Record<string, unknown>): RateLimiter | undefined {
-  const pace = paceFor(manifest, config);
-  if (!pace) return undefined;
-  const current = limiters.get(connectionId);
-  if (current && current.requestsPerSecond === pace.requestsPerSecond) return current.limiter;
-  const limiter = createRateLimiter(pace);
-  limiters.set(connectionId, { requestsPerSecond: pace.requestsPerSecond, limiter });
-  return limiter;
-}
-
-/** One guard (and its connection pool) per allowlist, shared by all connections. */
-export function guardFor(allowPrivateHosts: string[]): SsrfGuard {
-  const key = allowPrivateHosts.join(',');
-  let guard = guards.get(key);
-  if (!guard) {
-    guard = createSsrfGuard({ allowPrivateHosts });
-    guards.set(key, guard);
-  }
-  return guard;
-}
-
 
 /** Every secret string of a connection, so the toolkit can scrub them from error messages. */
 export function secretValues(manifest: Manifest, secrets: ConnectionSecrets): string[] {
@@ -86,7 +62,7 @@ function templateFields(manifest: Manifest, secrets: ConnectionSecrets): Record<
 
 function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
   const { manifest, config, secrets } = options;
-  checkConnStringHosts(manifest, config, secrets, guardFor(options.allowPrivateHosts));
+  checkConnStringHosts(manifest, config, secrets, options.traffic.guardFor(options.allowPrivateHosts));
   const scope = {
     fields: templateFields(manifest, secrets),
     config: templateConfig(config),
@@ -104,12 +80,12 @@ function plainConnectionHttp(options: ConnectionHttpOptions): HttpClient {
   }
   const query: Record<string, string> = {};
   for (const [name, template] of Object.entries(manifest.auth.query)) query[name] = resolveTemplate(template, scope);
-  const limiter = limiterFor(options.connectionId, manifest, config);
+  const limiter = options.traffic.limiterFor(options.connectionId, manifest, config);
   return createHttpClient({
     baseUrl: baseUrlOf(manifest, config),
     headers,
     query,
-    guard: guardFor(options.allowPrivateHosts),
+    guard: options.traffic.guardFor(options.allowPrivateHosts),
     // A connector without credentials has nothing to protect; its base URL is judged by the SSRF guard alone.
     ...(manifest.auth_mode === 'none' ? {} : { credentialDestinations: destinationsFor(manifest, secrets, options) }),
     ...(limiter ? { rateLimiter: limiter } : {}),

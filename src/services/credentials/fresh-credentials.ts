@@ -5,7 +5,7 @@ import type { Db } from '../../db/db.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { getConnectionById, lockConnectionById, updateConnectionById, type ConnectionRow } from '../../db/queries/connections.js';
 import type { ConnectionSecrets, OAuthTokens } from './connection-secrets.js';
-import type { EngineDeps, EngineOptions } from '../../engine/engine-deps.js';
+import type { ServiceConfig, ServiceDeps } from '../service-deps.js';
 import { shareCredentials, withCredentialLock } from './variant-credentials.js';
 import { oauthContext } from '../oauth/oauth-context.js';
 import { OAuthError, toOAuthError } from '../oauth/oauth-error.js';
@@ -32,8 +32,14 @@ export interface FreshCredentialsOptions {
 
 type Need = 'none' | 'refresh' | 'reauthorize';
 
-/** What a refresh uses of the engine's dependencies: also built from ServiceDeps (a connection check refreshes first). */
-export type FreshCredentialsDeps = Pick<EngineDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'metrics'> & { options: Pick<EngineOptions, 'oauthApps' | 'allowPrivateHosts' | 'allowedHosts'> };
+/**
+ * What a refresh touches. `options` holds where OAuth calls may go and with which app: the engine passes its own
+ * options (EngineDeps fits as it is), a service its `config` (`{ ...deps, options: deps.config }`).
+ */
+export interface FreshCredentialsDeps extends Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'providerTraffic'> {
+  options: Pick<ServiceConfig, 'oauthApps' | 'allowPrivateHosts' | 'allowedHosts'>;
+  metrics?: ServiceDeps['metrics'];
+}
 
 /**
  * A connection's secrets, its OAuth access token refreshed first when less than five minutes are left (or a
@@ -67,7 +73,7 @@ export async function freshCredentials(deps: FreshCredentialsDeps, connectionId:
       throw new OAuthError('config', 'no_refresh_token', 'The access token has expired and the provider gave no refresh token: authorize the connection again.');
     }
     const manifest = deps.catalog.get(row.connectorId).manifest;
-    const ctx = oauthContext({ manifest, config: row.config, secrets, oauthApps: deps.options.oauthApps, allowPrivateHosts: deps.options.allowPrivateHosts, allowedHosts: deps.options.allowedHosts });
+    const ctx = oauthContext({ traffic: deps.providerTraffic, manifest, config: row.config, secrets, oauthApps: deps.options.oauthApps, allowPrivateHosts: deps.options.allowPrivateHosts, allowedHosts: deps.options.allowedHosts });
     try {
       const fresh = await refreshGrant(ctx, { ...tokens, refresh_token: tokens.refresh_token });
       const next: ConnectionSecrets = { ...secrets, oauth: fresh };
@@ -97,7 +103,7 @@ export async function freshCredentials(deps: FreshCredentialsDeps, connectionId:
 }
 
 /** The hook `connectionHttp` calls on a 401: refresh (or pick up another worker's refresh) once. */
-export function refreshAfterUnauthorized(deps: EngineDeps, connectionId: string, log: Log, onFresh: (secrets: ConnectionSecrets) => void): RefreshSecrets {
+export function refreshAfterUnauthorized(deps: FreshCredentialsDeps, connectionId: string, log: Log, onFresh: (secrets: ConnectionSecrets) => void): RefreshSecrets {
   return async (rejected) => {
     if (!rejected.oauth?.refresh_token) return null;
     log('warn', 'The provider refused the access token (401); refreshing it and retrying once');

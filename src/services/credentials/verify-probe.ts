@@ -3,7 +3,8 @@ import { hasPastedSecret } from '../../core/connection-input.js';
 import type { Manifest } from '../../contracts/manifest.js';
 import { boundedSnippet, isHttpError, resolveTemplate, templateConfig } from '../../http-client/index.js';
 import { findBlockedConnString } from './conn-string-guard.js';
-import { connectionHttp, guardFor, secretValues, type ConnectionSecrets } from './connection-http.js';
+import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
+import type { ProviderTraffic } from './provider-traffic.js';
 import { describeError } from '../runs/run-errors.js';
 
 export interface ProbeResult {
@@ -22,6 +23,8 @@ export interface ProbeResult {
  */
 export async function probeCredentials(input: {
   connectionId: string;
+  /** The process's rate limiters and SSRF guards. */
+  traffic: ProviderTraffic;
   manifest: Manifest;
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
@@ -32,7 +35,7 @@ export async function probeCredentials(input: {
 }): Promise<ProbeResult> {
   const { manifest } = input;
   // Before any early answer: a connection string's host is judged even when there is no request to make.
-  const blocked = findBlockedConnString(manifest, input.config, input.secrets, guardFor(input.allowPrivateHosts));
+  const blocked = findBlockedConnString(manifest, input.config, input.secrets, input.traffic.guardFor(input.allowPrivateHosts));
   if (blocked) throw new AppError('host_not_allowed', blocked.error.message, { field: blocked.field });
   // An OAuth connection has something to probe once it holds a token, authorized or pasted.
   const hasToken = input.secrets.oauth !== undefined || hasPastedSecret(manifest, input.secrets.fields);

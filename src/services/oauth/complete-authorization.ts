@@ -16,7 +16,7 @@ import type { ConsumedState } from './consume-state.js';
 import { oauthAppError } from './oauth-app-error.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
 
-export type OAuthCompletionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config'>;
+export type OAuthCompletionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>;
 
 /**
  * Trades the code for tokens (once: a code is never resent), stores them in the vault and marks the connection
@@ -32,7 +32,7 @@ export async function completeAuthorization(
   const secrets: ConnectionSecrets = connection.credentials ? deps.vault.decrypt<ConnectionSecrets>(connection.credentials, connection.id) : { fields: {} };
   let tokens;
   try {
-    const ctx = oauthContext({ manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+    const ctx = oauthContext({ traffic: deps.providerTraffic, manifest, config: connection.config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
     tokens = await exchangeCode(ctx, { callback: input.callback, redirectUri: consumed.row.redirectUri, codeVerifier: consumed.codeVerifier, pasted: input.pasted });
   } catch (error) {
     const failure = toOAuthError(error, 'Code exchange failed', []);
@@ -44,7 +44,7 @@ export async function completeAuthorization(
   if (afterAuthorization) {
     try {
       const found = await afterAuthorization({
-        http: connectionHttp({ connectionId: connection.id, manifest, config, secrets: next, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts }),
+        http: connectionHttp({ connectionId: connection.id, traffic: deps.providerTraffic, manifest, config, secrets: next, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts }),
         callback: providerParams(input.callback),
         config,
       });

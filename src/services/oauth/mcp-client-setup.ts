@@ -1,6 +1,7 @@
 import type { Manifest } from '../../contracts/manifest.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { baseUrlOf } from '../credentials/connection-http.js';
+import type { ProviderTraffic } from '../credentials/provider-traffic.js';
 import { discoverMcpAuthorization } from './mcp-discovery.js';
 import { registerClient } from './register-client.js';
 
@@ -13,13 +14,13 @@ export async function setUpMcpClient(
   manifest: Manifest,
   config: Record<string, unknown>,
   secrets: ConnectionSecrets,
-  input: { redirectUri: string; allowPrivateHosts: string[] },
+  input: { traffic: ProviderTraffic; redirectUri: string; allowPrivateHosts: string[] },
 ): Promise<ConnectionSecrets> {
   const serverUrl = baseUrlOf(manifest, config);
   const known = secrets.oauth_server;
   if (known && sameResource(known.resource, serverUrl) && secrets.oauth_client) return secrets;
-  const found = await discoverMcpAuthorization(serverUrl, input.allowPrivateHosts);
-  const client = secrets.oauth_client?.source === 'byo' ? secrets.oauth_client : await registerClient(found.metadata, input.redirectUri, input.allowPrivateHosts);
+  const found = await discoverMcpAuthorization(input.traffic, serverUrl, input.allowPrivateHosts);
+  const client = secrets.oauth_client?.source === 'byo' ? secrets.oauth_client : await registerClient(input.traffic, found.metadata, input.redirectUri, input.allowPrivateHosts);
   return { ...secrets, oauth_server: found.server, oauth_client: client };
 }
 

@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { DiscoveredServer } from '../credentials/connection-secrets.js';
+import type { ProviderTraffic } from '../credentials/provider-traffic.js';
 import { oauthFetchOptions } from './oauth-fetch-options.js';
 import { OAuthError, toOAuthError } from './oauth-error.js';
 
@@ -15,8 +16,8 @@ export interface McpAuthorization {
  * URL's path, then at the root) names the authorization server, whose RFC 8414 metadata (or OpenID Connect
  * discovery) gives its endpoints. Every request goes through the SSRF guard. PKCE S256 is required (OAuth 2.1).
  */
-export async function discoverMcpAuthorization(serverUrl: string, allowPrivateHosts: string[]): Promise<McpAuthorization> {
-  const options = oauthFetchOptions(allowPrivateHosts);
+export async function discoverMcpAuthorization(traffic: ProviderTraffic, serverUrl: string, allowPrivateHosts: string[]): Promise<McpAuthorization> {
+  const options = oauthFetchOptions(traffic, allowPrivateHosts);
   const resource = new URL(serverUrl);
   let step = 'Protected resource discovery';
   try {

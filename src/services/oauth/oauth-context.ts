@@ -2,6 +2,7 @@ import type { Manifest } from '../../contracts/manifest.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { destinationsFor } from '../credentials/connection-destinations.js';
 import { oauthClientFor, type OAuthApps, type OAuthClient } from './oauth-client.js';
+import type { ProviderTraffic } from '../credentials/provider-traffic.js';
 import { oauthFetchOptions } from './oauth-fetch-options.js';
 import { oauthServerFor, type OAuthServer } from './oauth-server.js';
 
@@ -15,6 +16,8 @@ export interface OAuthContext {
 }
 
 export interface OAuthContextInput {
+  /** The process's SSRF guards (built once in `cli/runtime.ts`). */
+  traffic: ProviderTraffic;
   manifest: Manifest;
   config: Record<string, unknown>;
   secrets: ConnectionSecrets;
@@ -32,7 +35,7 @@ export function oauthContext(input: OAuthContextInput): OAuthContext {
     client,
     // Every call made with this context carries a credential: the token, refresh and revocation endpoints
     // must be allowed destinations (a token_url edited to point elsewhere is refused here, at use).
-    fetchOptions: oauthFetchOptions(input.allowPrivateHosts, destinationsFor(input.manifest, input.secrets, input)),
+    fetchOptions: oauthFetchOptions(input.traffic, input.allowPrivateHosts, destinationsFor(input.manifest, input.secrets, input)),
     secrets: [client.secret, input.secrets.oauth?.access_token, input.secrets.oauth?.refresh_token],
   };
 }

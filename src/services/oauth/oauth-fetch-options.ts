@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { createGuardedFetch, type CredentialDestinations } from '../../http-client/index.js';
-import { guardFor } from '../credentials/connection-http.js';
+import type { ProviderTraffic } from '../credentials/provider-traffic.js';
 
 /**
  * Options for every oauth4webapi call: its HTTP goes through our SSRF guard (the same dispatcher as the
@@ -11,10 +11,11 @@ import { guardFor } from '../credentials/connection-http.js';
  * MCP server carry none and pass none.
  */
 export function oauthFetchOptions(
+  traffic: ProviderTraffic,
   allowPrivateHosts: string[],
   destinations?: CredentialDestinations,
 ): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: true } {
-  const guarded = createGuardedFetch(guardFor(allowPrivateHosts), allowPrivateHosts, destinations ? { credentialDestinations: destinations } : {}) as unknown as typeof fetch;
+  const guarded = createGuardedFetch(traffic.guardFor(allowPrivateHosts), allowPrivateHosts, destinations ? { credentialDestinations: destinations } : {}) as unknown as typeof fetch;
   return {
     [oauth.customFetch]: (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => okFalseAsOAuthError(await guarded(input, init))) as typeof fetch,
     [oauth.allowInsecureRequests]: true,

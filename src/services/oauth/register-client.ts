@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { ClientAuthMethod, OAuthClientSecrets } from '../credentials/connection-secrets.js';
+import type { ProviderTraffic } from '../credentials/provider-traffic.js';
 import { oauthFetchOptions } from './oauth-fetch-options.js';
 import { OAuthError, toOAuthError } from './oauth-error.js';
 
@@ -8,7 +9,7 @@ import { OAuthError, toOAuthError } from './oauth-error.js';
  * server, so we register a confidential client when the server allows it (its secret stays in the vault);
  * a server that only takes public clients gets `none`, and PKCE protects the code.
  */
-export async function registerClient(metadata: oauth.AuthorizationServer, redirectUri: string, allowPrivateHosts: string[]): Promise<OAuthClientSecrets> {
+export async function registerClient(traffic: ProviderTraffic, metadata: oauth.AuthorizationServer, redirectUri: string, allowPrivateHosts: string[]): Promise<OAuthClientSecrets> {
   if (!metadata.registration_endpoint) {
     throw new OAuthError('config', 'registration_unsupported', `Client registration: ${metadata.issuer} does not offer dynamic client registration.`);
   }
@@ -24,7 +25,7 @@ export async function registerClient(metadata: oauth.AuthorizationServer, redire
         response_types: ['code'],
         token_endpoint_auth_method: method,
       },
-      oauthFetchOptions(allowPrivateHosts),
+      oauthFetchOptions(traffic, allowPrivateHosts),
     );
     registered = await oauth.processDynamicClientRegistrationResponse(response);
   } catch (error) {

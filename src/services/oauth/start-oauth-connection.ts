@@ -11,7 +11,6 @@ import { oauthContext, type OAuthContext } from './oauth-context.js';
 import { OAuthError } from './oauth-error.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
-import { guardFor } from '../credentials/connection-http.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
 import { changedDestinations, checkCredentialDestinations } from '../credentials/connection-destinations.js';
 import { loadConnection } from '../connections/load-connection.js';
@@ -46,7 +45,7 @@ export interface StartedOAuth {
   message?: string;
 }
 
-export type StartOAuthDeps = Pick<ServiceDeps, 'db' | 'vault' | 'config'>;
+export type StartOAuthDeps = Pick<ServiceDeps, 'db' | 'vault' | 'config' | 'providerTraffic'>;
 
 export function supportsOAuth(manifest: Manifest): boolean {
   return manifest.oauth !== undefined || manifest.auth_mode === 'mcp_oauth';
@@ -71,7 +70,7 @@ export async function startOAuthConnection(deps: StartOAuthDeps, manifest: Manif
   }
   if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId);
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
-  checkConfigUrls(manifest, config, guardFor(deps.config.allowPrivateHosts));
+  checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
   checkCredentialDestinations(manifest, config, deps.config);
   let secrets: ConnectionSecrets = existing?.credentials ? deps.vault.decrypt<ConnectionSecrets>(existing.credentials, existing.id) : { fields: {} };
   // A reconnect that moves the connection (base URL, OAuth endpoints): its old grant is not sent to the new
@@ -99,9 +98,9 @@ export async function startOAuthConnection(deps: StartOAuthDeps, manifest: Manif
   let message: string | undefined;
   try {
     if (manifest.auth_mode === 'mcp_oauth' && !manifest.oauth) {
-      secrets = await setUpMcpClient(manifest, config, secrets, { redirectUri: callbackUrl(deps.config.publicUrl), allowPrivateHosts: deps.config.allowPrivateHosts });
+      secrets = await setUpMcpClient(manifest, config, secrets, { traffic: deps.providerTraffic, redirectUri: callbackUrl(deps.config.publicUrl), allowPrivateHosts: deps.config.allowPrivateHosts });
     }
-    ctx = oauthContext({ manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
+    ctx = oauthContext({ traffic: deps.providerTraffic, manifest, config, secrets, oauthApps: deps.config.oauthApps, allowPrivateHosts: deps.config.allowPrivateHosts, allowedHosts: deps.config.allowedHosts });
   } catch (error) {
     const refusedByUs = error instanceof OAuthError && (error.code === 'host_not_allowed' || error.code === 'credential_host_not_allowed');
     if (!(error instanceof OAuthError) || refusedByUs || !input.tolerateDiscoveryFailure) throw oauthAppError(error);
