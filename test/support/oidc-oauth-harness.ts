@@ -12,7 +12,6 @@ export const PUBLIC_URL = 'http://127.0.0.1:3000';
 export const CALLBACK = `${PUBLIC_URL}/api/v1/oauth/callback`;
 export const APP_SECRET = 'operator-app-secret-5f1c9e2a7b3d';
 export const BYO_SECRET = 'byo-app-secret-8a2d4c6e0f1b';
-export const SHORT_SECRET = 'short-app-secret-3e5a7c9b1d2f';
 export const RETURN_PREFIX = 'https://app.example.com/oauth-done';
 
 type Response = Awaited<ReturnType<TestRuntime['inject']>>;
@@ -60,8 +59,8 @@ export function oidcTestConnector(op: OidcTestProvider, rs: ResourceServer) {
 /**
  * Tributary with an OAuth test connector (`oidc_test`) in front of a real authorization server (oidc-provider on
  * loopback: PKCE required, refresh tokens rotated with reuse detection) and a resource server that checks every
- * bearer token by introspection. Clients: the operator's app, a user's own (`byo-app`), and `short-app`, whose
- * access tokens the provider ends after 2 s. Every response is kept, and every token, code and secret seen, so a
+ * bearer token by introspection. Clients: the operator's app and a user's own (`byo-app`); a test ends an access
+ * token early with `op.endAccessToken`. Every response is kept, and every token, code and secret seen, so a
  * test can check that none of them ever reached a response or a log line.
  */
 export async function startOidcOAuthHarness(kind: DatabaseKind) {
@@ -69,7 +68,6 @@ export async function startOidcOAuthHarness(kind: DatabaseKind) {
     clients: [
       oauthClient('tributary-app', APP_SECRET),
       oauthClient('byo-app', BYO_SECRET),
-      oauthClient('short-app', SHORT_SECRET),
       RESOURCE_SERVER_CLIENT,
     ],
   });
@@ -83,7 +81,7 @@ export async function startOidcOAuthHarness(kind: DatabaseKind) {
   const owner = rt.bootstrap!.apiKey;
   const member: string = (await rt.inject({ method: 'POST', url: '/api/v1/api-keys', key: owner, body: { name: 'm', role: 'member' } })).body.key;
   const responses: string[] = [];
-  const secrets = new Set<string>([APP_SECRET, BYO_SECRET, SHORT_SECRET]);
+  const secrets = new Set<string>([APP_SECRET, BYO_SECRET]);
 
   const call = async (method: string, url: string, body?: unknown, key: string | null = owner): Promise<Response> => {
     const res = await rt.inject({ method, url, ...(key ? { key } : {}), body });
