@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allConnectors } from '../../src/connectors/index.js';
 import type { ConnectorDefinition } from '../../src/contracts/connector-kit.js';
 import { ManifestSchema, type Manifest, type StreamManifest } from '../../src/contracts/manifest.js';
@@ -29,6 +29,10 @@ import type { ConnectionSecrets } from '../../src/services/credentials/connectio
  *   read writes nothing again;
  * - deletions as the provider reports them (vanishing, found by a full refresh; or reported by the read);
  * - a cursor far in the future reads nothing.
+ *
+ * Every test stands on its own, in any order (`vitest --sequence.shuffle`): each gets a new connection to the
+ * suite's sandbox and makes the syncs and changes it starts from itself. Expectations come from the sandbox's
+ * counts at the time, so the changes an earlier test made there do not matter.
  */
 
 /** A running sandbox as the suite sees it. */
@@ -147,6 +151,12 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     let validators: Map<string, ValidateFunction>;
 
     const sync = (body: { streams?: string[]; full_refresh?: boolean } = {}) => syncAndWait(rt, key, connectionId, body, runTimeout);
+    /** What a test that starts from a synced connection does first: a complete full read of its connection. */
+    const fullRead = async () => {
+      const run = await sync({ full_refresh: true });
+      expect(run.status, run.error ?? '').toBe('COMPLETED');
+      return run;
+    };
     const incrementalStreams = () => manifest.streams.filter((s) => s.sync_modes.includes('incremental')).map((s) => s.name);
 
     /** Live rows equal the sandbox's counts, stream by stream; every row has its key and fits its schema. */
@@ -181,7 +191,11 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       clientSandbox = await spec.startSandbox({ seed: 7919 });
       rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host, new URL(clientSandbox.url).host] });
       key = rt.bootstrap!.apiKey;
-      connectionId = await install(rt, key, spec.connector, { name: `${spec.connector} acceptance`, ...spec.credentials.good(sandbox) });
+    });
+    /** Each test's own connection to the sandbox: nothing synced yet. */
+    let connections = 0;
+    beforeEach(async () => {
+      connectionId = await install(rt, key, spec.connector, { name: `${spec.connector} acceptance ${++connections}`, ...spec.credentials.good(sandbox) });
     });
     afterAll(async () => {
       await rt?.stop();
@@ -228,7 +242,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       expect(run.status).toBe('FAILED');
       expect(run.error_kind).toBe('config');
       expect(run.error).toMatch(spec.credentials.badMessage);
-      expect(run.error.length).toBeLessThanOrEqual(1000);
+      expect(run.error!.length).toBeLessThanOrEqual(1000);
       for (const value of Object.values(badInput.fields)) if (value.length >= 4) expect(run.error).not.toContain(value);
       expect(run.totals).toMatchObject({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
       for (const stream of manifest.streams) expect(await rowCounts(rt, badId, stream.name), stream.name).toEqual({ live: 0, deleted: 0 });
@@ -263,6 +277,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('a second full refresh changes nothing', async () => {
+      await fullRead();
       const run = await sync({ full_refresh: true });
       expect(run.status, run.error ?? '').toBe('COMPLETED');
       expect(run.totals).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
@@ -271,6 +286,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('incremental: nothing new reads nothing; after changes exactly those; then nothing again', async () => {
+      await fullRead();
       const quiet = await sync();
       expect(quiet.status, quiet.error ?? '').toBe('COMPLETED');
       expect(quiet.mode).toBe('incremental');
@@ -296,6 +312,14 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it(`deletions: ${spec.deletions === 'vanish' ? 'a full refresh soft-deletes exactly the vanished records' : 'the provider-reported ones are soft-deleted, and a full refresh finds nothing more'}`, async () => {
+      // Synced, then changed at the provider and read incrementally (which applies reported deletions).
+      await fullRead();
+      const cursors = await sync();
+      expect(cursors.status, cursors.error ?? '').toBe('COMPLETED');
+      await applyChange(change);
+      const changed = await sync();
+      expect(changed.status, changed.error ?? '').toBe('COMPLETED');
+
       const before = await rowCounts(rt, connectionId, spec.mainStream);
       const full = await sync({ full_refresh: true });
       expect(full.status, full.error ?? '').toBe('COMPLETED');
@@ -312,6 +336,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('a cursor far in the future reads nothing', async () => {
+      await fullRead();
       const patched = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${connectionId}/state`, key, body: { stream: spec.mainStream, cursor: futureCursor } });
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
       const run = await sync({ streams: [spec.mainStream] });
@@ -327,6 +352,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('client connector: a company_id connection syncs the client\'s own account beside the workspace\'s own', async () => {
+      await fullRead();
       // company_id must name a company of the workspace: the client is a CRM company first.
       const company = await rt.inject({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector.replaceAll('_', '-')}-client.example` } });
       expect(company.status, JSON.stringify(company.body)).toBe(201);
@@ -396,7 +422,11 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       });
     }
 
-    it('never lets a credential reach a log line', () => {
+    it('never lets a credential reach a log line', async () => {
+      // Whatever ran before: at least a refused verify and a whole sync are in the logs.
+      const refused = await rt.inject({ method: 'POST', url: `/api/v1/connectors/${spec.connector}/verify`, key, body: spec.credentials.bad(sandbox) });
+      expect(refused.body.ok).toBe(false);
+      await fullRead();
       const everything = rt.logLines.join('\n');
       for (const input of [spec.credentials.good(sandbox), spec.credentials.bad(sandbox)]) {
         for (const value of Object.values(input.fields)) if (value.length >= 8) expect(everything).not.toContain(value);
