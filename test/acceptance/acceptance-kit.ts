@@ -192,7 +192,8 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       clientSandbox = await spec.startSandbox({ seed: 7919 });
       rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host, new URL(clientSandbox.url).host] });
       key = rt.bootstrap!.apiKey;
-    });
+      // Starting a runtime (migrations, pg-boss) on a machine shared by several suites can outlast the default.
+    }, 300_000);
     /** Each test's own connection to the sandbox: nothing synced yet. */
     let connections = 0;
     beforeEach(async () => {
