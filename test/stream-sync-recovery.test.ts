@@ -79,9 +79,10 @@ describe.each(databaseKinds)('the sync loop recovers on %s', (kind) => {
   let rt: TestRuntime;
   /** Each test its own workspace, so its own tables: one test's dropped column is not the next one's problem. */
   let ws: NewWorkspace;
+  // A runtime's start (migrations) can outlast the default hook timeout on a machine shared by several suites.
   beforeAll(async () => {
     rt = await startTestRuntime(kind, { worker: false });
-  });
+  }, 300_000);
   beforeEach(async () => {
     ws = await rt.workspace();
   });
