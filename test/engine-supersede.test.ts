@@ -80,7 +80,7 @@ describe.each(databaseKinds)('a superseded attempt stops on %s', (kind) => {
     const first = executeRun(deps, run.id, { final: false });
     // The first attempt has committed pages and stalls: its job is handed to a second attempt meanwhile.
     await stalled.opened;
-    await eventually(async () => (await listRunStreams(rt.database.db, [run.id]))[0]?.state?.['page'] === STALL_AFTER_PAGES, 'the first attempt to commit its last checkpoint');
+    await eventually(async () => (await listRunStreams(rt.database.db, [run.id]))[0]?.state?.['page'] === STALL_AFTER_PAGES, 'the first attempt to commit its last checkpoint', 60_000);
     const second = await executeRun(deps, run.id, { final: false });
     expect((await first).status).toBe('SKIPPED');
     expect(startPages, 'the second attempt resumed from the first one\'s checkpoint').toEqual([0, STALL_AFTER_PAGES]);
