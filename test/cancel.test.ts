@@ -20,6 +20,8 @@ const SLOW_PAGE_MS = 200;
 /** Longer than any test here may take: a request held this long only ends by being aborted. */
 const HANG_MS = 600_000;
 const HANG_COUNT = 100_000;
+/** Each test syncs thousands of records (and one starts a second runtime): more than the default on a loaded machine. */
+const TEST_TIMEOUT_MS = 180_000;
 
 describe.each(databaseKinds)('cancelling runs on %s', (kind) => {
   let large: GithubSandboxHandle;
@@ -94,7 +96,7 @@ describe.each(databaseKinds)('cancelling runs on %s', (kind) => {
     // Checked again after all of the above: nothing the cancelled run started reached the provider late.
     expect(await arrivedAfterCancel()).toBe(0);
     await clearFaults(large.url);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a cancelled full refresh never soft-deletes; the next complete one does', async () => {
     const connectionId = await install(rt, key, 'github', { name: 'small', fields: { token: TOKEN }, config: { base_url: small.url } });
@@ -139,7 +141,7 @@ describe.each(databaseKinds)('cancelling runs on %s', (kind) => {
       expect(res.body.error.code).toBe('run_not_cancellable');
     }
     expect((await getRun(full.id)).status).toBe('COMPLETED');
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('cancels a pending run at once, and a worker started later skips it', async () => {
     const idle = await startTestRuntime(kind, { worker: false, allowPrivateHosts: [new URL(small.url).host] });
@@ -174,5 +176,5 @@ describe.each(databaseKinds)('cancelling runs on %s', (kind) => {
     } finally {
       await idle.stop();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
