@@ -10,6 +10,7 @@ import { testDatabaseUrl } from './support/databases.js';
 import { sandboxIssueIds } from './support/github-sandbox-ids.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { callApi } from './support/http-api.js';
+import type { RunLogList, StartRunResponse } from './support/api-types.js';
 
 /**
  * Crash safety, with real processes and real SIGKILLs: a sync interrupted at several points by killing the
@@ -270,7 +271,7 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
     serves.push(serve);
     await serve.waitForLine(/Tributary listening/, 90_000);
   };
-  const api = (method: string, url: string, body?: unknown) => callApi(port, ADMIN_KEY, method, url, body);
+  const api = <T = unknown>(method: string, url: string, body?: unknown) => callApi<T>(port, ADMIN_KEY, method, url, body);
 
   it(
     'ends with exactly the provider records after two SIGKILLs of the whole server (at ~25%, ~65%)',
@@ -278,12 +279,12 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
       const expected = sandbox.info().counts.issues;
       expect(expected).toBe(RECORDS);
       await startServe(1);
-      const created = await api('POST', '/connections', { connector: 'github', name: 'crash', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+      const created = await api<{ id: string }>('POST', '/connections', { connector: 'github', name: 'crash', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
       expect(created.status).toBe(201);
       const connectionId: string = created.body.id;
 
       const startedAt = Date.now();
-      const started = await api('POST', `/connections/${connectionId}/runs`, { streams: ['issues'], full_refresh: true });
+      const started = await api<StartRunResponse>('POST', `/connections/${connectionId}/runs`, { streams: ['issues'], full_refresh: true });
       expect(started.status).toBe(202);
       const runId: string = started.body.run.id;
       // While the server is down (killed, or still starting) the run cannot be read: wait for it.
@@ -340,7 +341,7 @@ describe('crash and resume on the embedded database: `tributary serve` killed wi
       expect([...seen].filter((id) => !providerIds.has(id))).toEqual([]);
 
       // Each restarted server handed the run to a new attempt at once: its previous process was gone.
-      const logs = await api('GET', `/runs/${runId}/logs?limit=500`);
+      const logs = await api<RunLogList>('GET', `/runs/${runId}/logs?limit=500`);
       const released = (logs.body.data as { message: string }[]).filter((l) => /is gone; a new attempt resumes it/.test(l.message));
       expect(released.length).toBe(fractions.length);
 

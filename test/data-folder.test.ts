@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import { freePort, killAllChildren, sleep, spawnTributary, tail, type TributaryChild } from './support/child-process.js';
 import { callApi } from './support/http-api.js';
+import type { ConnectionView } from './support/api-types.js';
 
 /**
  * The embedded data folder with real `tributary` processes: one process per folder (a second is refused, a dead
@@ -55,13 +56,13 @@ describe('embedded data folder (PGlite only)', () => {
     const { code } = await child.exited;
     return { code, output: child.lines.join('\n') };
   };
-  const api = (method: string, url: string, body?: unknown, at = port) => callApi(at, ADMIN_KEY, method, url, body);
+  const api = <T = unknown>(method: string, url: string, body?: unknown, at = port) => callApi<T>(at, ADMIN_KEY, method, url, body);
   const connect = async (name: string) => {
-    const created = await api('POST', '/connections', { connector: 'github', name, fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+    const created = await api<{ id: string }>('POST', '/connections', { connector: 'github', name, fields: { token: TOKEN }, config: { base_url: sandbox.url } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return created.body.id as string;
+    return created.body.id;
   };
-  const connectionNames = async () => ((await api('GET', '/connections?limit=100')).body.data as { name: string }[]).map((c) => c.name).sort();
+  const connectionNames = async () => (await api<{ data: ConnectionView[] }>('GET', '/connections?limit=100')).body.data.map((c) => c.name).sort();
   const lockFile = () => path.join(dataDir, 'tributary.lock');
   const backups = async () => (await readdir(path.join(dataDir, 'backups'))).filter((n) => n.endsWith('.tar.gz')).sort();
 
@@ -84,7 +85,7 @@ describe('embedded data folder (PGlite only)', () => {
     expect(restore.output).toContain(`in use by pid ${first.pid}`);
 
     expect(first.isRunning(), tail(first.lines)).toBe(true);
-    const read = await api('GET', `/connections/${firstId}`);
+    const read = await api<ConnectionView>('GET', `/connections/${firstId}`);
     expect(read.status).toBe(200);
     expect(read.body.name).toBe('first');
     expect(await connectionNames()).toEqual(['first']);

@@ -15,6 +15,7 @@ import { sandboxIssueIds } from './support/github-sandbox-ids.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
 import { callApi } from './support/http-api.js';
+import type { RunLogList, StartRunResponse } from './support/api-types.js';
 
 /**
  * SIGTERM during a run (a deploy, a scale-down): the process stops taking jobs, the run stops at its next page
@@ -220,20 +221,20 @@ describe('graceful shutdown on the embedded database: `tributary serve` gets SIG
     await serve.waitForLine(/Tributary listening/, 90_000);
     return serve;
   };
-  const api = (method: string, url: string, body?: unknown) => callApi(port, ADMIN_KEY, method, url, body);
+  const api = <T = unknown>(method: string, url: string, body?: unknown) => callApi<T>(port, ADMIN_KEY, method, url, body);
 
   it(
     'exits within the grace period with the run handed back (PENDING on disk); the restarted server resumes it at once and it completes with exactly the provider records',
     async () => {
       const expected = sandbox.info().counts.issues;
       const first = await startServe('serve 1');
-      const created = await api('POST', '/connections', { connector: 'github', name: 'sigterm', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+      const created = await api<{ id: string }>('POST', '/connections', { connector: 'github', name: 'sigterm', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
       expect(created.status).toBe(201);
       const connectionId: string = created.body.id;
-      const started = await api('POST', `/connections/${connectionId}/runs`, { streams: ['issues'], full_refresh: true });
+      const started = await api<StartRunResponse>('POST', `/connections/${connectionId}/runs`, { streams: ['issues'], full_refresh: true });
       expect(started.status).toBe(202);
       const runId: string = started.body.run.id;
-      const readRun = async (): Promise<RunView> => (await api('GET', `/runs/${runId}`)).body as RunView;
+      const readRun = async (): Promise<RunView> => (await api<RunView>('GET', `/runs/${runId}`)).body;
 
       const before = await pollUntil('a quarter of the records', readRun, (run) => processed(run) >= expected / 4 || !['PENDING', 'RUNNING'].includes(run.status), 180_000);
       expect(before.status, `the run ended before the SIGTERM: ${before.error}`).toBe('RUNNING');
@@ -289,7 +290,7 @@ describe('graceful shutdown on the embedded database: `tributary serve` gets SIG
       } while (cursor);
       expect(seen).toEqual(await sandboxIssueIds(sandbox));
 
-      const logs = await api('GET', `/runs/${runId}/logs?limit=500`);
+      const logs = await api<RunLogList>('GET', `/runs/${runId}/logs?limit=500`);
       expectHandBackLogs((logs.body.data as { message: string }[]).map((l) => l.message));
 
       const last = await terminate(second);

@@ -5,7 +5,7 @@ import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps
 import { freshCredentials } from '../src/services/credentials/fresh-credentials.js';
 import { databaseKinds } from './support/databases.js';
 import { authorizeInBrowser } from './support/oauth-browser.js';
-import { APP_SECRET, BYO_SECRET, CALLBACK, SHORT_SECRET, startOidcOAuthHarness, type OidcOAuthHarness } from './support/oidc-oauth-harness.js';
+import { APP_SECRET, BYO_SECRET, CALLBACK, startOidcOAuthHarness, type OidcOAuthHarness } from './support/oidc-oauth-harness.js';
 import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 
 /**
@@ -46,13 +46,13 @@ describe.each(databaseKinds)('OAuth tokens over time against oidc-provider on %s
   });
 
   it('refreshes and retries once when the provider refuses an access token mid-run (401)', async () => {
-    const id = await h.connect({ client_id: 'short-app', client_secret: SHORT_SECRET });
+    const id = await h.connect();
     const current = await h.stored(id);
     const tokens = current.oauth!;
-    // The provider ends the token after 2 s while we believe it good for an hour (clock skew, an early revocation
-    // of access tokens only, a provider that shortens lifetimes): no refresh before the run, a 401 during it.
+    // The provider ends the token while we believe it good for an hour (clock skew, an early revocation of access
+    // tokens only, a provider that shortens lifetimes): no refresh before the run, a 401 during it.
     await h.store(id, { ...current, oauth: { ...tokens, expires_at: new Date(Date.now() + 3600_000).toISOString() } });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await h.op.endAccessToken(tokens.access_token);
     const refusedBefore = h.rs.refused;
     const run = await h.sync(id);
     expect(run.status, JSON.stringify(run)).toBe('COMPLETED');

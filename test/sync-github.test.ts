@@ -3,6 +3,7 @@ import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { waitForRun } from './support/wait-for-run.js';
+import type { ApiResponse, RecordList } from './support/api-types.js';
 
 const TOKEN = 'ghp_e2e_secret_token_value_0123456789';
 
@@ -51,7 +52,7 @@ describe.each(databaseKinds)('GitHub sync end to end on %s', (kind) => {
     const ids = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page = await rt.inject({ method: 'GET', url: `/api/v1/connections/${connectionId}/records/issues?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, key });
+      const page: ApiResponse<RecordList> = await rt.inject<RecordList>({ method: 'GET', url: `/api/v1/connections/${connectionId}/records/issues?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, key });
       expect(page.status).toBe(200);
       for (const row of page.body.data) {
         expect(ids.has(row.id)).toBe(false);

@@ -53,6 +53,8 @@ describe('readAhead', () => {
   it('closes the source when the consumer stops early, without waiting for the item in flight', async () => {
     let closed = false;
     let release: () => void = () => {};
+    let onClose: () => void = () => {};
+    const closing = new Promise<void>((resolve) => (onClose = resolve));
     async function* source() {
       try {
         yield 1;
@@ -61,6 +63,7 @@ describe('readAhead', () => {
         yield 2;
       } finally {
         closed = true;
+        onClose();
       }
     }
     const consumer = (async () => {
@@ -71,7 +74,8 @@ describe('readAhead', () => {
     await expect(consumer).rejects.toThrow('commit failed');
     expect(closed).toBe(false);
     release();
-    await tick();
+    // Closed once the item in flight is done: awaited as an event, not after a guessed delay.
+    await closing;
     expect(closed).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allConnectors } from '../../src/connectors/index.js';
 import type { ConnectorDefinition } from '../../src/contracts/connector-kit.js';
 import { ManifestSchema, type Manifest, type StreamManifest } from '../../src/contracts/manifest.js';
@@ -11,6 +11,7 @@ import { countsOf, install, syncAndWait, type InstallInput } from '../support/ru
 import { sandboxChanges } from '../support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from '../support/test-runtime.js';
 import { getConnectionById } from '../../src/db/queries/connections.js';
+import type { AuthorizeResponse, ConnectionList, ConnectionView, ErrorBody, ProbeResponse } from '../support/api-types.js';
 import type { ConnectionSecrets } from '../../src/services/credentials/connection-secrets.js';
 
 /**
@@ -29,6 +30,10 @@ import type { ConnectionSecrets } from '../../src/services/credentials/connectio
  *   read writes nothing again;
  * - deletions as the provider reports them (vanishing, found by a full refresh; or reported by the read);
  * - a cursor far in the future reads nothing.
+ *
+ * Every test stands on its own, in any order (`vitest --sequence.shuffle`): each gets a new connection to the
+ * suite's sandbox and makes the syncs and changes it starts from itself. Expectations come from the sandbox's
+ * counts at the time, so the changes an earlier test made there do not matter.
  */
 
 /** A running sandbox as the suite sees it. */
@@ -147,6 +152,12 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     let validators: Map<string, ValidateFunction>;
 
     const sync = (body: { streams?: string[]; full_refresh?: boolean } = {}) => syncAndWait(rt, key, connectionId, body, runTimeout);
+    /** What a test that starts from a synced connection does first: a complete full read of its connection. */
+    const fullRead = async () => {
+      const run = await sync({ full_refresh: true });
+      expect(run.status, run.error ?? '').toBe('COMPLETED');
+      return run;
+    };
     const incrementalStreams = () => manifest.streams.filter((s) => s.sync_modes.includes('incremental')).map((s) => s.name);
 
     /** Live rows equal the sandbox's counts, stream by stream; every row has its key and fits its schema. */
@@ -181,7 +192,12 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       clientSandbox = await spec.startSandbox({ seed: 7919 });
       rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host, new URL(clientSandbox.url).host] });
       key = rt.bootstrap!.apiKey;
-      connectionId = await install(rt, key, spec.connector, { name: `${spec.connector} acceptance`, ...spec.credentials.good(sandbox) });
+      // Starting a runtime (migrations, pg-boss) on a machine shared by several suites can outlast the default.
+    }, 300_000);
+    /** Each test's own connection to the sandbox: nothing synced yet. */
+    let connections = 0;
+    beforeEach(async () => {
+      connectionId = await install(rt, key, spec.connector, { name: `${spec.connector} acceptance ${++connections}`, ...spec.credentials.good(sandbox) });
     });
     afterAll(async () => {
       await rt?.stop();
@@ -192,7 +208,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     it('check: verify, test and check pass with good credentials and fail cleanly with bad ones', async () => {
       const good = spec.credentials.good(sandbox);
       const bad = spec.credentials.bad(sandbox);
-      const verify = (input: InstallInput) => rt.inject({ method: 'POST', url: `/api/v1/connectors/${spec.connector}/verify`, key, body: input });
+      const verify = (input: InstallInput) => rt.inject<ProbeResponse>({ method: 'POST', url: `/api/v1/connectors/${spec.connector}/verify`, key, body: input });
       const okRes = await verify(good);
       expect(okRes.status, JSON.stringify(okRes.body)).toBe(200);
       expect(okRes.body.ok).toBe(true);
@@ -203,47 +219,47 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       expect(refused.body.message.length).toBeLessThanOrEqual(500);
       for (const value of Object.values(bad.fields)) if (value.length >= 4) expect(refused.raw).not.toContain(value);
 
-      const tested = await rt.inject({ method: 'POST', url: '/api/v1/connections/test', key, body: { connector: spec.connector, ...bad } });
+      const tested = await rt.inject<ProbeResponse>({ method: 'POST', url: '/api/v1/connections/test', key, body: { connector: spec.connector, ...bad } });
       expect(tested.body).toMatchObject({ ok: false, success: false });
 
-      const checked = await rt.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/check`, key });
+      const checked = await rt.inject<ProbeResponse>({ method: 'POST', url: `/api/v1/connections/${connectionId}/check`, key });
       expect(checked.status).toBe(200);
       expect(checked.body.ok).toBe(true);
-      const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${connectionId}`, key });
+      const connection = await rt.inject<ConnectionView>({ method: 'GET', url: `/api/v1/connections/${connectionId}`, key });
       expect(connection.body).toMatchObject({ last_check_ok: true });
     });
 
     it('check: bad credentials are refused at install; saved unverified, a run with them fails cleanly (config, bounded provider message) and writes nothing', async () => {
       const badInput = spec.credentials.bad(sandbox);
-      const before = (await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total;
-      const refused = await rt.inject({ method: 'POST', url: '/api/v1/connections', key, body: { connector: spec.connector, name: 'bad credentials', ...badInput } });
+      const before = (await rt.inject<ConnectionList>({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total;
+      const refused = await rt.inject<ErrorBody>({ method: 'POST', url: '/api/v1/connections', key, body: { connector: spec.connector, name: 'bad credentials', ...badInput } });
       expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('credentials_rejected');
       expect(refused.body.error.message).toMatch(spec.credentials.badMessage);
       for (const value of Object.values(badInput.fields)) if (value.length >= 4) expect(refused.raw).not.toContain(value);
-      expect((await rt.inject({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total).toBe(before);
+      expect((await rt.inject<ConnectionList>({ method: 'GET', url: '/api/v1/connections?include_all=1&limit=100', key })).body.pagination.total).toBe(before);
 
       const badId = await install(rt, key, spec.connector, { name: 'bad credentials', ...badInput, verify: false });
       const run = await syncAndWait(rt, key, badId, {}, runTimeout);
       expect(run.status).toBe('FAILED');
       expect(run.error_kind).toBe('config');
       expect(run.error).toMatch(spec.credentials.badMessage);
-      expect(run.error.length).toBeLessThanOrEqual(1000);
+      expect(run.error!.length).toBeLessThanOrEqual(1000);
       for (const value of Object.values(badInput.fields)) if (value.length >= 4) expect(run.error).not.toContain(value);
       expect(run.totals).toMatchObject({ created: 0, updated: 0, unchanged: 0, deleted: 0 });
       for (const stream of manifest.streams) expect(await rowCounts(rt, badId, stream.name), stream.name).toEqual({ live: 0, deleted: 0 });
-      const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${badId}`, key });
+      const connection = await rt.inject<ConnectionView>({ method: 'GET', url: `/api/v1/connections/${badId}`, key });
       // Unverified credentials that a sync refused stay pending (never proven), with the provider's reason.
       expect(connection.body).toMatchObject({ status: 'pending', last_sync_status: 'FAILED' });
       expect(connection.body.last_sync_error).toMatch(spec.credentials.badMessage);
     });
 
     it('discover: the catalog serves the manifest streams with their schemas', async () => {
-      const res = await rt.inject({ method: 'GET', url: `/api/v1/connectors/${spec.connector}`, key });
+      const res = await rt.inject<{ streams: StreamManifest[] }>({ method: 'GET', url: `/api/v1/connectors/${spec.connector}`, key });
       expect(res.status).toBe(200);
-      expect(res.body.streams.map((s: StreamManifest) => s.name)).toEqual(manifest.streams.map((s) => s.name));
+      expect(res.body.streams.map((s) => s.name)).toEqual(manifest.streams.map((s) => s.name));
       for (const stream of manifest.streams) {
-        const served = res.body.streams.find((s: StreamManifest) => s.name === stream.name);
+        const served = res.body.streams.find((s) => s.name === stream.name);
         expect(served).toMatchObject({ primary_key: stream.primary_key, sync_modes: stream.sync_modes, json_schema: stream.json_schema });
       }
     });
@@ -258,11 +274,12 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
         expect(countsOf(run, stream.name), stream.name).toMatchObject({ status: 'COMPLETED', created: expected[stream.name], updated: 0, deleted: 0, failed: 0 });
       }
       await expectTablesMatchSandbox();
-      const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${connectionId}`, key });
+      const connection = await rt.inject<ConnectionView>({ method: 'GET', url: `/api/v1/connections/${connectionId}`, key });
       expect(connection.body).toMatchObject({ status: 'connected', last_sync_status: 'COMPLETED', last_sync_error: null });
     });
 
     it('a second full refresh changes nothing', async () => {
+      await fullRead();
       const run = await sync({ full_refresh: true });
       expect(run.status, run.error ?? '').toBe('COMPLETED');
       expect(run.totals).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
@@ -271,6 +288,7 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('incremental: nothing new reads nothing; after changes exactly those; then nothing again', async () => {
+      await fullRead();
       const quiet = await sync();
       expect(quiet.status, quiet.error ?? '').toBe('COMPLETED');
       expect(quiet.mode).toBe('incremental');
@@ -296,6 +314,14 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it(`deletions: ${spec.deletions === 'vanish' ? 'a full refresh soft-deletes exactly the vanished records' : 'the provider-reported ones are soft-deleted, and a full refresh finds nothing more'}`, async () => {
+      // Synced, then changed at the provider and read incrementally (which applies reported deletions).
+      await fullRead();
+      const cursors = await sync();
+      expect(cursors.status, cursors.error ?? '').toBe('COMPLETED');
+      await applyChange(change);
+      const changed = await sync();
+      expect(changed.status, changed.error ?? '').toBe('COMPLETED');
+
       const before = await rowCounts(rt, connectionId, spec.mainStream);
       const full = await sync({ full_refresh: true });
       expect(full.status, full.error ?? '').toBe('COMPLETED');
@@ -312,7 +338,8 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
     });
 
     it('a cursor far in the future reads nothing', async () => {
-      const patched = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${connectionId}/state`, key, body: { stream: spec.mainStream, cursor: futureCursor } });
+      await fullRead();
+      const patched = await rt.inject<unknown>({ method: 'PATCH', url: `/api/v1/connections/${connectionId}/state`, key, body: { stream: spec.mainStream, cursor: futureCursor } });
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
       const run = await sync({ streams: [spec.mainStream] });
       expect(run.status, run.error ?? '').toBe('COMPLETED');
@@ -320,17 +347,18 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       expect(counts.created + counts.updated + counts.unchanged, 'records read').toBe(0);
       expect(counts).toMatchObject({ deleted: 0, failed: 0 });
       // Clearing the cursors makes the next incremental run a full read again, and it still changes nothing.
-      const cleared = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${connectionId}/state`, key, body: { cursor: null } });
+      const cleared = await rt.inject<unknown>({ method: 'PATCH', url: `/api/v1/connections/${connectionId}/state`, key, body: { cursor: null } });
       expect(cleared.status).toBe(200);
       const resync = await sync({ streams: [spec.mainStream] });
       expect(countsOf(resync, spec.mainStream)).toMatchObject({ created: 0, updated: 0, unchanged: (await sandbox.counts())[spec.mainStream] });
     });
 
     it('client connector: a company_id connection syncs the client\'s own account beside the workspace\'s own', async () => {
+      await fullRead();
       // company_id must name a company of the workspace: the client is a CRM company first.
-      const company = await rt.inject({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector.replaceAll('_', '-')}-client.example` } });
+      const company = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Acceptance client', domain: `${spec.connector.replaceAll('_', '-')}-client.example` } });
       expect(company.status, JSON.stringify(company.body)).toBe(201);
-      const companyId = company.body.id as string;
+      const companyId = company.body.id;
       const clientId = await install(rt, key, spec.connector, { name: `${spec.connector} for a client`, company_id: companyId, ...spec.credentials.good(clientSandbox) });
       const run = await syncAndWait(rt, key, clientId, { full_refresh: true }, runTimeout);
       expect(run.status, run.error ?? '').toBe('COMPLETED');
@@ -349,15 +377,15 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       const mine = await payloads(connectionId);
       const theirs = await payloads(clientId);
       expect([...theirs].filter((p) => mine.has(p)).length, 'identical records in both accounts').toBeLessThan(theirs.size);
-      const listed = await rt.inject({ method: 'GET', url: `/api/v1/connections?company_id=${companyId}`, key });
+      const listed = await rt.inject<ConnectionList>({ method: 'GET', url: `/api/v1/connections?company_id=${companyId}`, key });
       expect(listed.status).toBe(200);
-      expect(listed.body.data.map((c: { id: string }) => c.id)).toEqual([clientId]);
+      expect(listed.body.data.map((c) => c.id)).toEqual([clientId]);
     });
 
     if (spec.oauth) {
       const oauthApp = spec.oauth;
       it('oauth: authorize → sandbox consent → callback → token exchange, a sync, and a refresh of an expired token', async () => {
-        const started = await rt.inject({
+        const started = await rt.inject<AuthorizeResponse>({
           method: 'POST',
           url: `/api/v1/oauth/${spec.connector}/authorize`,
           key,
@@ -369,10 +397,10 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
         const landing = new URL(consent.headers.get('location')!);
         expect(landing.searchParams.get('error'), landing.searchParams.get('error_description') ?? '').toBeNull();
         expect(`${landing.origin}${landing.pathname}`).toBe(started.body.redirect_uri);
-        const done = await rt.inject({ method: 'GET', url: `${landing.pathname}${landing.search}` });
+        const done = await rt.inject<unknown>({ method: 'GET', url: `${landing.pathname}${landing.search}` });
         expect(done.status, done.raw).toBe(200);
-        const id = started.body.connection_id as string;
-        const connection = await rt.inject({ method: 'GET', url: `/api/v1/connections/${id}`, key });
+        const id = started.body.connection_id;
+        const connection = await rt.inject<ConnectionView>({ method: 'GET', url: `/api/v1/connections/${id}`, key });
         expect(connection.body, JSON.stringify(connection.body)).toMatchObject({ status: 'connected' });
 
         const first = await syncAndWait(rt, key, id, { full_refresh: true }, runTimeout);
@@ -396,7 +424,11 @@ export function defineAcceptanceSuite(spec: AcceptanceSpec): void {
       });
     }
 
-    it('never lets a credential reach a log line', () => {
+    it('never lets a credential reach a log line', async () => {
+      // Whatever ran before: at least a refused verify and a whole sync are in the logs.
+      const refused = await rt.inject<ProbeResponse>({ method: 'POST', url: `/api/v1/connectors/${spec.connector}/verify`, key, body: spec.credentials.bad(sandbox) });
+      expect(refused.body.ok).toBe(false);
+      await fullRead();
       const everything = rt.logLines.join('\n');
       for (const input of [spec.credentials.good(sandbox), spec.credentials.bad(sandbox)]) {
         for (const value of Object.values(input.fields)) if (value.length >= 8) expect(everything).not.toContain(value);

@@ -13,7 +13,13 @@ export interface DbFault {
   /** Matched against the statement's text. */
   statement: RegExp;
   when: 'before' | 'after';
-  error: DbFaultError;
+  /** Omitted: the statement is not failed, only `run` is called at that point. */
+  error?: DbFaultError;
+  /**
+   * Called at that point (before the statement runs, or once it has run) and awaited: what another process does
+   * at exactly that moment (a column dropped by hand, counts written by a competing attempt). No timing involved.
+   */
+  run?: () => Promise<void>;
   /** Matching statements to let through first. */
   skip?: number;
 }
@@ -53,7 +59,7 @@ export function injectDbFaults(db: Db, faults: DbFault[]): DbFaultInjector {
       return null;
     }
     queue.splice(index, 1);
-    injected.push(`${fault.error} ${fault.when} ${text.replace(/\s+/g, ' ').trim().slice(0, 80)}`);
+    injected.push(`${fault.error ?? 'hook'} ${fault.when} ${text.replace(/\s+/g, ' ').trim().slice(0, 80)}`);
     return fault;
   };
   const fail = (text: string, kind: DbFaultError) => new DrizzleQueryError(text, [], driverError(kind));
@@ -69,11 +75,17 @@ export function injectDbFaults(db: Db, faults: DbFault[]): DbFaultInjector {
       const execute = prepared.execute.bind(prepared);
       prepared.execute = async (...args: unknown[]) => {
         const fault = take(query.sql);
-        if (fault?.when === 'before') throw fail(query.sql, fault.error);
+        if (fault?.when === 'before') {
+          await fault.run?.();
+          if (fault.error) throw fail(query.sql, fault.error);
+        }
         const result = await execute(...args);
         if (fault?.when === 'after') {
-          if (deferred) deferred.error ??= fail(query.sql, fault.error);
-          else throw fail(query.sql, fault.error);
+          await fault.run?.();
+          if (fault.error) {
+            if (deferred) deferred.error ??= fail(query.sql, fault.error);
+            else throw fail(query.sql, fault.error);
+          }
         }
         return result;
       };

@@ -9,6 +9,12 @@ export interface OidcTestProvider {
   provider: Provider;
   /** Token requests answered, by grant type (to count refreshes). */
   tokenRequests: Record<string, number>;
+  /**
+   * Ends one access token at the provider now, and nothing else of its grant (as a provider that shortens
+   * lifetimes or revokes access tokens only does): introspection calls it inactive from here on, while the
+   * refresh token stays good. Deterministic, where waiting out a short lifetime would race the clock.
+   */
+  endAccessToken(token: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,7 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'api:read'],
     rotateRefreshToken: true,
-    ttl: { AccessToken: (_ctx, _token, client) => (client.clientId === 'short-app' ? 2 : (options.accessTokenTtlSeconds ?? 3600)), AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 24 * 3600, Grant: 14 * 24 * 3600, Interaction: 600, Session: 3600 },
+    ttl: { AccessToken: options.accessTokenTtlSeconds ?? 3600, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 24 * 3600, Grant: 14 * 24 * 3600, Interaction: 600, Session: 3600 },
     features: {
       devInteractions: { enabled: true },
       // A client may revoke only its own tokens; any authenticated client (the resource servers) may introspect.
@@ -69,6 +75,11 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
     host: `127.0.0.1:${port}`,
     provider,
     tokenRequests,
+    async endAccessToken(token) {
+      const found = await provider.AccessToken.find(token);
+      if (!found) throw new Error('the provider does not know this access token');
+      await found.destroy();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,18 +1,10 @@
 import { expect } from 'vitest';
+import type { ApiResponse, RunLogList, RunView, StartRunResponse } from './api-types.js';
 import type { TestRuntime } from './test-runtime.js';
 import { waitForRun } from './wait-for-run.js';
 
 /** The run view's per-stream counts (GET /api/v1/runs/:id). */
-export interface StreamCounts {
-  stream: string;
-  status: string;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  error: string | null;
-}
+export type StreamCounts = RunView['streams'][number];
 
 export interface InstallInput {
   fields: Record<string, string>;
@@ -23,14 +15,14 @@ export interface InstallInput {
 
 /** POST /api/v1/connections; returns the new connection's id. */
 export async function install(rt: TestRuntime, key: string, connector: string, input: InstallInput & { name?: string; schedule?: unknown; company_id?: string; product?: string }): Promise<string> {
-  const res = await rt.inject({ method: 'POST', url: '/api/v1/connections', key, body: { connector, ...input } });
+  const res = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/connections', key, body: { connector, ...input } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.id as string;
+  return res.body.id;
 }
 
 /** POST /api/v1/connections/:id/runs (202); returns the response body `{ run, existing, message }`. */
-export async function startRun(rt: TestRuntime, key: string, connectionId: string, body: { streams?: string[]; full_refresh?: boolean } = {}): Promise<any> {
-  const res = await rt.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/runs`, key, body });
+export async function startRun(rt: TestRuntime, key: string, connectionId: string, body: { streams?: string[]; full_refresh?: boolean } = {}): Promise<StartRunResponse> {
+  const res = await rt.inject<StartRunResponse>({ method: 'POST', url: `/api/v1/connections/${connectionId}/runs`, key, body });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body;
 }
@@ -42,7 +34,7 @@ export async function syncAndWait(
   connectionId: string,
   body: { streams?: string[]; full_refresh?: boolean } = {},
   timeoutMs = 60_000,
-): Promise<any> {
+): Promise<RunView> {
   const started = await startRun(rt, key, connectionId, body);
   expect(started.existing, 'a run was already active').toBe(false);
   return waitForRun(rt, key, started.run.id, timeoutMs);
@@ -59,9 +51,9 @@ export async function runLogMessages(rt: TestRuntime, key: string, runId: string
   const messages: string[] = [];
   let after: number | null = null;
   for (;;) {
-    const res = await rt.inject({ method: 'GET', url: `/api/v1/runs/${runId}/logs?limit=500${after === null ? '' : `&after_id=${after}`}`, key });
+    const res: ApiResponse<RunLogList> = await rt.inject<RunLogList>({ method: 'GET', url: `/api/v1/runs/${runId}/logs?limit=500${after === null ? '' : `&after_id=${after}`}`, key });
     expect(res.status).toBe(200);
-    messages.push(...res.body.data.map((l: { message: string }) => l.message));
+    messages.push(...res.body.data.map((l) => l.message));
     if (res.body.next_after_id === null) return messages;
     after = res.body.next_after_id;
   }

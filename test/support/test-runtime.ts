@@ -11,6 +11,7 @@ import { Keyring } from '../../src/core/keyring.js';
 import { readConfig, type RuntimeConfig } from '../../src/cli/config.js';
 import { startRuntime, type Runtime } from '../../src/cli/runtime.js';
 import type { EngineOptions } from '../../src/engine/engine-deps.js';
+import type { ApiResponse } from './api-types.js';
 import { testDatabaseUrl, type DatabaseKind } from './databases.js';
 
 export interface TestRuntime extends Runtime {
@@ -20,9 +21,21 @@ export interface TestRuntime extends Runtime {
   /** Every log line written, for secret greps. */
   logLines: string[];
   workspace(role?: Role): Promise<NewWorkspace>;
-  inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  /**
+   * One request through the app (no socket). `T` is the body the caller expects: a response type from
+   * src/contracts/api (see api-types.ts). Without it the body is `any`, as most older call sites still read it.
+   */
+  inject<T = any>(opts: InjectOptions): Promise<ApiResponse<T>>;
   /** Closes the runtime and drops its schemas; `keepData` leaves them for a restart (the caller then drops them). */
   stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface InjectOptions {
+  method: string;
+  url: string;
+  key?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface TestRuntimeOptions {
@@ -78,7 +91,7 @@ export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeO
     schema,
     logLines,
     workspace: (role: Role = 'owner') => createWorkspaceWithKey(runtime.database.db, { name: `ws ${role}`, email: `${role}@test`, role }),
-    async inject(opts: { method: string; url: string; key?: string; body?: unknown; headers?: Record<string, string> }) {
+    async inject<T>(opts: InjectOptions): Promise<ApiResponse<T>> {
       const response = await app.inject({
         method: opts.method as 'GET',
         url: opts.url,
@@ -91,7 +104,7 @@ export async function startTestRuntime(kind: DatabaseKind, options: TestRuntimeO
       } catch {
         body = response.body;
       }
-      return { status: response.statusCode, body, headers: response.headers, raw: response.body };
+      return { status: response.statusCode, body: body as T, headers: response.headers, raw: response.body };
     },
     async stop(stopOptions: { keepData?: boolean } = {}) {
       if (stopOptions.keepData) return runtime.close();
