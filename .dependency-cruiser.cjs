@@ -50,6 +50,26 @@ forbidden.push({
   to: { path: '^src/connectors/', pathNot: '^src/connectors/kit/' },
 });
 
+// Services are what every caller shares, so they may not lean on any caller — not even for a type (a type from
+// api/ or engine/ in a service signature is how a route's or a run's shape leaks into the domain).
+forbidden.push({
+  name: 'services-know-no-caller',
+  comment: 'src/services may not import api, jobs, engine, mcp or cli, not even types',
+  severity: 'error',
+  from: { path: '^src/services/' },
+  to: { path: '^src/(api|jobs|engine|mcp|cli)/' },
+});
+
+// A route handler parses, calls a service and renders: it never reaches the database. Renderers (api/views.ts,
+// routes/**/*-views.ts) may name the row types they render.
+forbidden.push({
+  name: 'routes-reach-no-db',
+  comment: 'src/api route handlers may not import src/db, not even types (renderers may import row types)',
+  severity: 'error',
+  from: { path: '^src/api/', pathNot: ['^src/api/views\\.ts$', '^src/api/routes/.*-views\\.ts$'] },
+  to: { path: '^src/db/' },
+});
+
 forbidden.push({
   name: 'no-circular',
   severity: 'error',

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Metrics } from '../contracts/metrics.js';
-import type { Db } from '../db/db.js';
+import type { ServiceDeps } from '../services/service-deps.js';
 import type { Readiness } from './app-deps.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes } from './routes/ops/health.js';
@@ -13,7 +13,7 @@ import { metricsRoutes } from './routes/ops/metrics.js';
  * /health/ready and /metrics as `serve`, and nothing else — a worker has no API. Its probes and its counters (runs,
  * records, provider requests happen in workers) are then reachable like a server's.
  */
-export async function buildOpsApp(deps: { db: Db; logger: Logger; readiness: Readiness; metrics: Metrics; metricsToken: string | undefined }): Promise<FastifyInstance> {
+export async function buildOpsApp(deps: { db: ServiceDeps['db']; logger: Logger; readiness: Readiness; metrics: Metrics; metricsToken: string | undefined }): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

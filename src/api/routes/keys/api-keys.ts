@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { RoleSchema } from '../../../contracts/roles.js';
-import type { ApiKeyRow } from '../../../db/queries/workspaces.js';
+import { apiKeyView as view } from './api-key-views.js';
 import { createApiKey } from '../../../services/keys/create-api-key.js';
 import { listApiKeys } from '../../../services/keys/list-api-keys.js';
 import { revokeApiKey } from '../../../services/keys/revoke-api-key.js';
@@ -20,15 +20,6 @@ const ApiKeySchema = z.object({
   revoked_at: z.string().nullable(),
 });
 
-const view = (row: ApiKeyRow) => ({
-  id: row.id,
-  name: row.name,
-  prefix: row.prefix,
-  role: RoleSchema.parse(row.role),
-  created_at: new Date(row.createdAt).toISOString(),
-  last_used_at: row.lastUsedAt ? new Date(row.lastUsedAt).toISOString() : null,
-  revoked_at: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
-});
 
 export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
