@@ -24,7 +24,7 @@ import { recordRoutes } from './routes/connections/records.js';
 import { runRoutes } from './routes/runs/runs.js';
 import { stateRoutes } from './routes/connections/state.js';
 import { tableSchemaRoutes } from './routes/connections/table-schema.js';
-import { triggerRoutes } from './routes/runs/triggers.js';
+import { triggerRoutes } from './routes/webhooks/triggers.js';
 import { verifyRoutes } from './routes/connectors/verify.js';
 import { webhookUrlRoutes } from './routes/connections/webhook-url.js';
 import { workspaceRoutes } from './routes/workspace/workspace.js';
