@@ -3,8 +3,7 @@ import { hasPastedSecret } from '../../core/connection-input.js';
 import type { Manifest } from '../../contracts/manifest.js';
 import { boundedSnippet, isHttpError, resolveTemplate, templateConfig } from '../../http-client/index.js';
 import { findBlockedConnString } from './conn-string-guard.js';
-import { connectionHttp, secretValues, type ConnectionSecrets } from './connection-http.js';
-import type { ProviderTraffic } from './provider-traffic.js';
+import { connectionHttp, secretValues, type ConnectionHttpOptions } from './connection-http.js';
 import { describeError } from '../runs/run-errors.js';
 
 export interface ProbeResult {
@@ -21,18 +20,9 @@ export interface ProbeResult {
  * A provider refusing them is `{ ok: false }` with a bounded snippet of its answer — user-correctable, not an
  * error of ours; only our own refusals (a host the SSRF guard blocks) are thrown.
  */
-export async function probeCredentials(input: {
-  connectionId: string;
-  /** The process's rate limiters and SSRF guards. */
-  traffic: ProviderTraffic;
-  manifest: Manifest;
-  config: Record<string, unknown>;
-  secrets: ConnectionSecrets;
-  allowPrivateHosts: string[];
-  /** The operator's TRIBUTARY_ALLOWED_HOSTS. */
-  allowedHosts: readonly string[];
-  timeoutMs?: number;
-}): Promise<ProbeResult> {
+export async function probeCredentials(
+  input: Pick<ConnectionHttpOptions, 'connectionId' | 'traffic' | 'manifest' | 'config' | 'secrets' | 'allowPrivateHosts' | 'allowedHosts' | 'timeoutMs'>,
+): Promise<ProbeResult> {
   const { manifest } = input;
   // Before any early answer: a connection string's host is judged even when there is no request to make.
   const blocked = findBlockedConnString(manifest, input.config, input.secrets, input.traffic.guardFor(input.allowPrivateHosts));
