@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { crmEntities, type CrmEntityType, type CrmFieldType } from '../../contracts/crm.js';
-import { type Db, execute, ident, queryRows } from '../db.js';
+import { type Db, execute, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 
 /**
  * Named queries over the six CRM entity tables, generic over the entity definitions of contracts/crm.ts (the

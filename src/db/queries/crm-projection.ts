@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { crmEntities, linkKeyFields, type CrmEntityType } from '../../contracts/crm.js';
-import { type Db, execute, ident, queryRows } from '../db.js';
+import { takeAdvisoryLock } from '../advisory-locks.js';
+import { type Db, execute, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 import { sqlType } from './crm-entities.js';
 
 /**
@@ -11,7 +13,7 @@ import { sqlType } from './crm-entities.js';
 
 /** Serialises projection passes of one connection (a sync's and a mapping edit's) until the transaction ends. */
 export async function lockProjection(tx: Db, connectionId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(7263010, hashtext(${connectionId}))`);
+  await takeAdvisoryLock(tx, 'crmProjection', connectionId);
 }
 
 export async function getWatermark(tx: Db, connectionId: string, stream: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../contracts/crm.js';
-import { type Db, ident, queryRows } from '../db.js';
+import { type Db, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 
 /** Provenance reads: where an entity came from, and what a connection contributed. */
 export interface EntitySource {

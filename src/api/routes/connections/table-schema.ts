@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ErrorResponseSchema } from '../../../contracts/api/common.js';
 import { SchemaChangeListSchema, TableSchemaSchema } from '../../../contracts/api/table-schema.js';
 import { pagination, PaginationQuerySchema } from '../../../contracts/pagination.js';
-import { connectionTableName, tableExists, type RecordTable } from '../../../db/queries/records.js';
+import { connectionTableName, tableExists, type RecordTable } from '../../../db/queries/records/record-tables.js';
 import { listShapeChanges, loadTableShape } from '../../../db/queries/table-shapes.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole, type AuthContext } from '../../auth.js';

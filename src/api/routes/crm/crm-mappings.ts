@@ -5,7 +5,8 @@ import { EntityCountsSchema, MappingsResponseSchema, PutMappingsBodySchema, PutM
 import { AppError } from '../../../contracts/errors.js';
 import { entityCountsOfConnection, putConnectionMappings } from '../../../db/queries/crm-sources.js';
 import type { ConnectionRow } from '../../../db/queries/connections.js';
-import { connectionTableName, countRecords } from '../../../db/queries/records.js';
+import { countRecords } from '../../../db/queries/records/record-counts.js';
+import { connectionTableName } from '../../../db/queries/records/record-tables.js';
 import { effectiveMappings, reprojectConnection } from '../../../services/crm/crm-projection.js';
 import type { AppDeps } from '../../app-deps.js';
 import { authOf, requireRole } from '../../auth.js';
