@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db.js';
 import { qualifiedName } from '../../identifiers.js';
+import { seenBatches } from '../../schema.js';
 import { changeCountersTable } from './change-sequence.js';
 import type { RecordTable } from './record-tables.js';
 
@@ -39,20 +40,17 @@ async function softDelete(db: Db, t: RecordTable, connectionId: string, conditio
 /** End of a successful full refresh: whatever the run did not see is gone at the provider. */
 export async function softDeleteUnseen(db: Db, t: RecordTable, connectionId: string, runId: string, stream: string): Promise<number> {
   // The seen ids are a few hundred arrays: the anti-join unnests them into one hash table and scans the rows once.
-  // (seen_records, from before, holds ids only for a run that was in flight across the upgrade.)
   const deleted = await softDelete(
     db,
     t,
     connectionId,
-    sql`not exists (select 1 from seen_batches b cross join lateral unnest(b.ids) as u(id) where b.run_id = ${runId} and b.stream = ${stream} and u.id = r.id)
-        and not exists (select 1 from seen_records s where s.run_id = ${runId} and s.stream = ${stream} and s.record_id = r.id)`,
+    sql`not exists (select 1 from seen_batches b cross join lateral unnest(b.ids) as u(id) where b.run_id = ${runId} and b.stream = ${stream} and u.id = r.id)`,
   );
   await clearSeen(db, runId, stream);
   return deleted;
 }
 
+/** Forgets the ids a run saw (of one stream, or all): the run is over, or it starts its streams afresh. */
 export async function clearSeen(db: Db, runId: string, stream?: string): Promise<void> {
-  for (const table of [sql`seen_batches`, sql`seen_records`]) {
-    await db.execute(stream ? sql`delete from ${table} where run_id = ${runId} and stream = ${stream}` : sql`delete from ${table} where run_id = ${runId}`);
-  }
+  await db.delete(seenBatches).where(stream ? and(eq(seenBatches.runId, runId), eq(seenBatches.stream, stream)) : eq(seenBatches.runId, runId));
 }

@@ -31,17 +31,12 @@ export function connectionTableName(connection: { connectorId: string; config: R
   return `${base.slice(0, 60 - Math.min(suffix.length, 40))}__${suffix.slice(0, 40)}`;
 }
 
+/**
+ * Creates the stream's table (and its schema and change counter) unless it exists. Tables from before the change
+ * feed were given their `change_seq` by migration 0005.
+ */
 export async function ensureRecordTable(db: Db, t: RecordTable): Promise<void> {
-  const [found] = await queryRows<{ has_table: boolean; has_seq: boolean }>(
-    db,
-    sql`select exists (select 1 from pg_tables where schemaname = ${t.schema} and tablename = ${t.table}) as has_table,
-               exists (select 1 from information_schema.columns where table_schema = ${t.schema} and table_name = ${t.table} and column_name = 'change_seq') as has_seq`,
-  );
-  if (found?.has_table && found.has_seq) return;
-  if (found?.has_table) {
-    await addChangeSeq(db, t);
-    return;
-  }
+  if (await tableExists(db, t)) return;
   // `create … if not exists` is not safe against itself: two runs of one workspace starting together on
   // PostgreSQL both pass the check and one fails on a catalog unique index (pg_namespace, pg_type). A lock per
   // schema serialises the DDL; it is only taken while the table is missing, and the table and its index are
@@ -62,27 +57,8 @@ export async function ensureRecordTable(db: Db, t: RecordTable): Promise<void> {
     )`);
     await tx.execute(sql`create index if not exists ${ident(`${t.table}_updated`)} on ${qualifiedName(t.schema, t.table)} (connection_id, updated_at, id)`);
     await tx.execute(sql`create index if not exists ${ident(`${t.table}_changes`)} on ${qualifiedName(t.schema, t.table)} (connection_id, change_seq)`);
-    await createCounter(tx, t);
-  });
-}
-
-async function createCounter(db: Db, t: RecordTable): Promise<void> {
-  await db.execute(sql`create table if not exists ${changeCountersTable(t.schema)} (table_name text primary key, last_seq bigint not null default 0)`);
-  await db.execute(sql`insert into ${changeCountersTable(t.schema)} (table_name) values (${t.table}) on conflict do nothing`);
-}
-
-/** A table from before the change feed: number its rows in update order, then carry on from there. */
-async function addChangeSeq(db: Db, t: RecordTable): Promise<void> {
-  await db.transaction(async (tx) => {
-    await takeAdvisoryLock(tx, 'recordTableDdl', t.schema);
-    await tx.execute(sql`alter table ${qualifiedName(t.schema, t.table)} add column if not exists change_seq bigint`);
-    await tx.execute(sql`update ${qualifiedName(t.schema, t.table)} r set change_seq = n.seq
-      from (select connection_id, id, row_number() over (order by updated_at, connection_id, id) as seq from ${qualifiedName(t.schema, t.table)}) n
-      where r.connection_id = n.connection_id and r.id = n.id and r.change_seq is null`);
-    await tx.execute(sql`alter table ${qualifiedName(t.schema, t.table)} alter column change_seq set not null`);
-    await tx.execute(sql`create index if not exists ${ident(`${t.table}_changes`)} on ${qualifiedName(t.schema, t.table)} (connection_id, change_seq)`);
-    await createCounter(tx, t);
-    await tx.execute(sql`update ${changeCountersTable(t.schema)} set last_seq = (select coalesce(max(change_seq), 0) from ${qualifiedName(t.schema, t.table)}) where table_name = ${t.table}`);
+    await tx.execute(sql`create table if not exists ${changeCountersTable(t.schema)} (table_name text primary key, last_seq bigint not null default 0)`);
+    await tx.execute(sql`insert into ${changeCountersTable(t.schema)} (table_name) values (${t.table}) on conflict do nothing`);
   });
 }
 
