@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../contracts/crm.js';
 import { type Db, queryRows } from '../db.js';
 import { ident } from '../identifiers.js';
+import { crmFieldMappings } from '../schema.js';
 
 /** Provenance reads: where an entity came from, and what a connection contributed. */
 export interface EntitySource {
@@ -43,15 +44,21 @@ export async function entityCountsOfConnection(db: Db, connectionId: string): Pr
 }
 
 export async function getConnectionMappings(db: Db, connectionId: string): Promise<{ mappings: unknown[]; updated_at: Date | string } | undefined> {
-  const [row] = await queryRows<{ mappings: unknown[]; updated_at: Date | string }>(db, sql`select mappings, updated_at from crm_field_mappings where connection_id = ${connectionId}`);
+  const [row] = await db
+    .select({ mappings: crmFieldMappings.mappings, updated_at: crmFieldMappings.updatedAt })
+    .from(crmFieldMappings)
+    .where(eq(crmFieldMappings.connectionId, connectionId));
   return row;
 }
 
+/** Replaces the connection's own mappings; `null` deletes them, so the connector's defaults apply again. */
 export async function putConnectionMappings(db: Db, workspaceId: string, connectionId: string, mappings: unknown[] | null): Promise<void> {
   if (mappings === null) {
-    await db.execute(sql`delete from crm_field_mappings where connection_id = ${connectionId}`);
+    await db.delete(crmFieldMappings).where(eq(crmFieldMappings.connectionId, connectionId));
     return;
   }
-  await db.execute(sql`insert into crm_field_mappings (connection_id, workspace_id, mappings, updated_at) values (${connectionId}, ${workspaceId}, ${JSON.stringify(mappings)}::jsonb, now())
-    on conflict (connection_id) do update set mappings = excluded.mappings, updated_at = excluded.updated_at`);
+  await db
+    .insert(crmFieldMappings)
+    .values({ connectionId, workspaceId, mappings, updatedAt: sql`now()` })
+    .onConflictDoUpdate({ target: crmFieldMappings.connectionId, set: { mappings, updatedAt: sql`now()` } });
 }
