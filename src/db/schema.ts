@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { connectionStatuses } from '../contracts/api/connections.js';
 import { syncModes } from '../contracts/manifest.js';
+import { quoteLiteral } from './identifiers.js';
 
 /**
  * Tributary's own tables. They are unqualified on purpose: the connection's `search_path` picks the schema
@@ -37,7 +38,7 @@ export const runStreamStatuses = [...runStatuses, 'SKIPPED'] as const;
 export const lastSyncStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 
 /** `column in ('a', 'b', …)`: the values are constants of ours, written as literals (DDL takes no parameters). */
-const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map(quoteLiteral).join(', ')})`);
 
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),

@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../contracts/crm.js';
 import { type Db, queryRows } from '../db.js';
 import { ident } from '../identifiers.js';
-import { crmFieldMappings } from '../schema.js';
+import { connections, crmFieldMappings, crmSources } from '../schema.js';
 
 /** Provenance reads: where an entity came from, and what a connection contributed. */
 export interface EntitySource {
@@ -19,15 +19,26 @@ export interface EntitySource {
 
 /** The first `limit` sources of an entity (a contact seen in thousands of emails has thousands), and how many there are. */
 export async function sourcesOfEntity(db: Db, type: CrmEntityType, id: string, limit = 100): Promise<{ rows: EntitySource[]; total: number }> {
-  const rows = await queryRows<EntitySource>(
-    db,
-    sql`select s.connection_id, c.connector_id, c.name as connection_name, s.stream, s.record_id, s.source_key, s.fields, s.first_seen_at, s.last_seen_at
-        from crm_sources s left join connections c on c.id = s.connection_id
-        where s.entity_type = ${type} and s.entity_id = ${id}
-        order by s.first_seen_at, s.connection_id, s.stream, s.record_id limit ${limit}`,
-  );
-  const [count] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from crm_sources where entity_type = ${type} and entity_id = ${id}`);
-  return { rows, total: Number(count?.n ?? 0) };
+  const ofEntity = and(eq(crmSources.entityType, type), eq(crmSources.entityId, id));
+  const rows = await db
+    .select({
+      connection_id: crmSources.connectionId,
+      connector_id: connections.connectorId,
+      connection_name: connections.name,
+      stream: crmSources.stream,
+      record_id: crmSources.recordId,
+      source_key: crmSources.sourceKey,
+      fields: crmSources.fields,
+      first_seen_at: crmSources.firstSeenAt,
+      last_seen_at: crmSources.lastSeenAt,
+    })
+    .from(crmSources)
+    .leftJoin(connections, eq(connections.id, crmSources.connectionId))
+    .where(ofEntity)
+    .orderBy(crmSources.firstSeenAt, crmSources.connectionId, crmSources.stream, crmSources.recordId)
+    .limit(limit);
+  const [total] = await db.select({ n: count() }).from(crmSources).where(ofEntity);
+  return { rows, total: total?.n ?? 0 };
 }
 
 /** Live entities of each type that at least one record of the connection supports. */
