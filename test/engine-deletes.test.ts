@@ -3,7 +3,7 @@ import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connec
 import { Catalog } from '../src/core/catalog.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
-import { changeKinds, listRecords } from '../src/db/queries/records.js';
+import { changeKinds, listRecords } from '../src/db/queries/records/change-feed.js';
 import { insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
 import { getStreamState } from '../src/db/queries/stream-states.js';
 import { defaultEngineOptions } from '../src/engine/engine-deps.js';

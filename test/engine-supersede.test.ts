@@ -3,7 +3,7 @@ import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connec
 import { Catalog } from '../src/core/catalog.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
-import { countRecords } from '../src/db/queries/records.js';
+import { countRecords } from '../src/db/queries/records/record-counts.js';
 import { getRunById, insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
 import { defaultEngineOptions } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';

@@ -21,7 +21,7 @@ import { defaultFlattenDepth, defaultMaxColumns, emptyObservations, planShape, R
 import { declaredColumns } from '../../src/core/typed-columns/schema-columns.js';
 import { TableShape, type TypedColumn } from '../../src/core/typed-columns/table-shape.js';
 import { manifest } from '../../src/connectors/github/manifest.js';
-import { contentHash } from '../../src/db/queries/records.js';
+import { contentHash } from '../../src/db/queries/records/commit-batch.js';
 import { cpuByCommand } from './processes.js';
 
 const { values } = parseArgs({
@@ -121,7 +121,7 @@ const schema = values.schema!;
 const table = `"${schema}"."github_issues"`;
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-// The engine's DDL (src/db/queries/records.ts, ensureRecordTable; typed columns from db/queries/table-shapes.ts).
+// The engine's DDL (src/db/queries/records/record-tables.ts, ensureRecordTable; typed columns from db/queries/table-shapes.ts).
 await loader.exec(`drop schema if exists "${schema}" cascade; create schema "${schema}";
   create table ${table} (
     connection_id text not null, id text not null, data jsonb not null, hash text not null,

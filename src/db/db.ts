@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema.js';
 
@@ -21,8 +21,23 @@ export async function execute(db: Db, query: SQL): Promise<number> {
   return result.rowCount ?? result.affectedRows ?? 0;
 }
 
-export function ident(name: string): ReturnType<typeof sql.identifier> {
-  return sql.identifier(name);
+/**
+ * A statement whose text and parameters are already built, run through Drizzle's `execute` like any other. Only
+ * for the hot path, where building a Drizzle template costs more than the statement (docs/contributing/sql.md):
+ * the caller numbers its own `$n` parameters and quotes identifiers with `quoteIdent` (identifiers.ts).
+ */
+class PrebuiltSql extends SQL {
+  constructor(private readonly query: { sql: string; params: unknown[] }) {
+    super([]);
+  }
+
+  override toQuery(): { sql: string; params: unknown[] } {
+    return this.query;
+  }
+}
+
+export function prebuilt(text: string, params: unknown[]): SQL {
+  return new PrebuiltSql({ sql: text, params });
 }
 
 /** The SQLSTATE of a database error, through Drizzle's wrapper if there is one. */

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { type Db, ident, queryRows } from './db.js';
+import { takeAdvisoryLock } from './advisory-locks.js';
+import { type Db, queryRows } from './db.js';
+import { ident } from './identifiers.js';
 
 /**
  * Applies the SQL that drizzle-kit generates from schema.ts (`npx drizzle-kit generate`). We run it ourselves
@@ -42,7 +44,7 @@ export async function migrate(db: Db, schema: string): Promise<{ applied: string
       .filter(Boolean);
     await db.transaction(async (tx) => {
       // Several processes may start at once against one PostgreSQL: the lock makes the others wait, then skip.
-      await tx.execute(sql`select pg_advisory_xact_lock(7263001)`);
+      await takeAdvisoryLock(tx, 'migrate');
       const done = await queryRows(tx, sql`select 1 from ${table} where tag = ${entry.tag}`);
       if (done.length > 0) return;
       await tx.execute(sql`set local search_path to ${ident(schema)}`);

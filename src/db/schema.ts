@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -13,6 +14,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { connectionStatuses } from '../contracts/api/connections.js';
+import { syncModes } from '../contracts/manifest.js';
+import { quoteLiteral } from './identifiers.js';
 
 /**
  * Tributary's own tables. They are unqualified on purpose: the connection's `search_path` picks the schema
@@ -20,6 +24,21 @@ import {
  * Each stream's records live in tables created at run time in the workspace's own schema (see records-table).
  */
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * The values a status column may hold, each list enforced by a CHECK constraint on a text column. Checks rather
+ * than pg enums: a new value is a generated drop-and-add of the constraint, where an enum needs `ALTER TYPE … ADD
+ * VALUE`, which PostgreSQL will not let a migration's transaction use right away. Adding a value: extend the list
+ * (here or in contracts), then `npx drizzle-kit generate --name <why>`.
+ */
+export const runStatuses = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+/** A stream of a run: a run's statuses, plus SKIPPED for a requested stream the run ended before reaching. */
+export const runStreamStatuses = [...runStatuses, 'SKIPPED'] as const;
+/** How the connection's last run ended (null before its first). */
+export const lastSyncStatuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+/** `column in ('a', 'b', …)`: the values are constants of ours, written as literals (DDL takes no parameters). */
+const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map(quoteLiteral).join(', ')})`);
 
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
@@ -106,6 +125,8 @@ export const connections = pgTable(
   (t) => [
     index('connections_workspace').on(t.workspaceId, t.createdAt),
     index('connections_due').on(t.nextSyncAt).where(sql`next_sync_at is not null`),
+    check('connections_status_check', oneOf('status', connectionStatuses)),
+    check('connections_last_sync_status_check', oneOf('last_sync_status', lastSyncStatuses)),
   ],
 );
 
@@ -135,6 +156,8 @@ export const runs = pgTable(
     uniqueIndex('runs_one_active_per_connection')
       .on(t.connectionId)
       .where(sql`status in ('PENDING', 'RUNNING')`),
+    check('runs_status_check', oneOf('status', runStatuses)),
+    check('runs_mode_check', oneOf('mode', syncModes)),
   ],
 );
 
@@ -155,7 +178,7 @@ export const runStreams = pgTable(
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.stream] })],
+  (t) => [primaryKey({ columns: [t.runId, t.stream] }), check('run_streams_status_check', oneOf('status', runStreamStatuses))],
 );
 
 export const runLogs = pgTable(
@@ -182,38 +205,11 @@ export const streamStates = pgTable(
   (t) => [primaryKey({ columns: [t.connectionId, t.stream] })],
 );
 
-/** Record tables created so far, so a run knows a stream's table without asking the catalog each batch. */
-export const recordTables = pgTable(
-  'record_tables',
-  {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    connectorId: text('connector_id').notNull(),
-    stream: text('stream').notNull(),
-    tableName: text('table_name').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.connectorId, t.stream] })],
-);
-
 /**
- * Ids a full refresh has seen so far, per run and stream, committed with each batch. At the end of a successful
- * full refresh, rows not listed here are soft-deleted; a narrow insert is much cheaper than touching every
- * unchanged record row, and it survives a crash mid-run like everything else in the batch.
- */
-export const seenRecords = pgTable(
-  'seen_records',
-  {
-    runId: text('run_id').notNull().references(() => runs.id, { onDelete: 'cascade' }),
-    stream: text('stream').notNull(),
-    recordId: text('record_id').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.runId, t.stream, t.recordId] })],
-);
-
-/**
- * What replaced `seen_records`: the ids of one committed batch as one array row, so a full refresh pays one
- * narrow insert per batch instead of one index entry per record. `seen_records` is still read (and cleared) so
- * a run in flight across the upgrade keeps what it saw.
+ * Ids a full refresh has seen so far, per run and stream: the ids of one committed batch as one array row, written
+ * in the batch's own statement, so it survives a crash mid-run like everything else in the batch. At the end of a
+ * successful full refresh, rows not listed here are soft-deleted; one narrow insert per batch is much cheaper than
+ * touching every unchanged record row (or one index entry per id, as `seen_records` did until migration 0005).
  */
 export const seenBatches = pgTable(
   'seen_batches',

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { StreamState } from '../contracts/connector-kit.js';
 import type { SyncMode } from '../contracts/manifest.js';
 import { getConnectionById, settleConnectionStatus } from '../db/queries/connections.js';
-import { ensureRecordTable, clearSeen, connectionTableName } from '../db/queries/records.js';
+import { clearSeen } from '../db/queries/records/record-deletes.js';
+import { ensureRecordTable, connectionTableName } from '../db/queries/records/record-tables.js';
 import {
   closeRunStreams,
   finishRunStream,

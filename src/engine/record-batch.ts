@@ -1,5 +1,5 @@
 import { emptyObservations, type RecordTyper, type ShapeObservations } from '../core/typed-columns/record-typer.js';
-import { contentHash, type RecordInput } from '../db/queries/records.js';
+import { contentHash, type RecordInput } from '../db/queries/records/commit-batch.js';
 
 /** Reads a dotted path (`fields.id`, already split) out of a record. */
 function pick(record: Record<string, unknown>, path: readonly string[]): unknown {

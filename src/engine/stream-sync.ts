@@ -1,7 +1,9 @@
 import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../contracts/connector-kit.js';
 import type { StreamManifest, SyncMode } from '../contracts/manifest.js';
 import { sqlState, type Db } from '../db/db.js';
-import { analyzeIfStale, commitBatch, softDeleteRecords, softDeleteUnseen, type BatchCommit, type RecordInput, type RecordTable, type WriteCounts } from '../db/queries/records.js';
+import { commitBatch, type BatchCommit, type RecordInput, type WriteCounts } from '../db/queries/records/commit-batch.js';
+import { softDeleteRecords, softDeleteUnseen } from '../db/queries/records/record-deletes.js';
+import { analyzeIfStale, type RecordTable } from '../db/queries/records/record-tables.js';
 import type { ShapeObservations } from '../core/typed-columns/record-typer.js';
 import { addRunStreamCounts, finishRunStream, listRunStreams } from '../db/queries/runs.js';
 import { retryTransient } from '../db/retry-transient.js';

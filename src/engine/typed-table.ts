@@ -12,7 +12,8 @@ import {
 import { declaredColumns } from '../core/typed-columns/schema-columns.js';
 import type { TableShape, TypedColumn } from '../core/typed-columns/table-shape.js';
 import type { Db } from '../db/db.js';
-import type { RecordInput, RecordTable } from '../db/queries/records.js';
+import type { RecordInput } from '../db/queries/records/commit-batch.js';
+import type { RecordTable } from '../db/queries/records/record-tables.js';
 import { applyTableShape, insertShapeEvents, loadTableShape, type ShapeEvent } from '../db/queries/table-shapes.js';
 
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;

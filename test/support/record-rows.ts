@@ -1,4 +1,6 @@
-import { changeKinds, countRecords, listRecords, connectionTableName, type RecordTable, type StoredRecord } from '../../src/db/queries/records.js';
+import { changeKinds, listRecords, type StoredRecord } from '../../src/db/queries/records/change-feed.js';
+import { countRecords } from '../../src/db/queries/records/record-counts.js';
+import { connectionTableName, type RecordTable } from '../../src/db/queries/records/record-tables.js';
 import { getConnectionById } from '../../src/db/queries/connections.js';
 import { getWorkspace } from '../../src/db/queries/workspaces.js';
 import type { TestRuntime } from './test-runtime.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Columns every record table has, with their types (the DDL is in db/queries/records.ts and table-shapes.ts). */
+/** Columns every record table has, with their types (the DDL is in db/queries/records/record-tables.ts and table-shapes.ts). */
 export const systemColumnTypes: readonly { name: string; type: string }[] = [
   { name: 'connection_id', type: 'text' },
   { name: 'id', type: 'text' },

@@ -149,13 +149,6 @@ export async function rotateWebhookToken(
   return row;
 }
 
-export async function listWorkspaceConnectionsWithoutClient(db: Db, workspaceId: string): Promise<ConnectionRow[]> {
-  return db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.workspaceId, workspaceId), isNull(connections.companyId)));
-}
-
 /**
  * The row, locked until the caller's transaction ends (`select … for update`): token refreshes take it so two
  * workers never refresh one connection at once; the second one waits, then reads the tokens the first stored.

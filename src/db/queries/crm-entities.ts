@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { crmEntities, type CrmEntityType, type CrmFieldType } from '../../contracts/crm.js';
-import { type Db, execute, ident, queryRows } from '../db.js';
+import { type Db, execute, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 
 /**
  * Named queries over the six CRM entity tables, generic over the entity definitions of contracts/crm.ts (the
@@ -25,7 +26,7 @@ export function sqlType(type: CrmFieldType): string {
 }
 
 /** A value as a typed parameter: JSON goes as text and is cast, so objects and arrays survive either driver. */
-export function typedParam(type: CrmFieldType, value: unknown): SQL {
+function typedParam(type: CrmFieldType, value: unknown): SQL {
   if (value === null || value === undefined) return sql`null::${sql.raw(sqlType(type))}`;
   if (type === 'json') return sql`${JSON.stringify(value)}::jsonb`;
   return sql`${value}::${sql.raw(sqlType(type))}`;

@@ -1,6 +1,9 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { crmEntities, linkKeyFields, type CrmEntityType } from '../../contracts/crm.js';
-import { type Db, execute, ident, queryRows } from '../db.js';
+import { takeAdvisoryLock } from '../advisory-locks.js';
+import { type Db, execute, queryRows } from '../db.js';
+import { ident, quoteIdent, quoteLiteral } from '../identifiers.js';
+import { crmWatermarks } from '../schema.js';
 import { sqlType } from './crm-entities.js';
 
 /**
@@ -11,21 +14,26 @@ import { sqlType } from './crm-entities.js';
 
 /** Serialises projection passes of one connection (a sync's and a mapping edit's) until the transaction ends. */
 export async function lockProjection(tx: Db, connectionId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(7263010, hashtext(${connectionId}))`);
+  await takeAdvisoryLock(tx, 'crmProjection', connectionId);
 }
 
 export async function getWatermark(tx: Db, connectionId: string, stream: string): Promise<number> {
-  const [row] = await queryRows<{ last_seq: number | string }>(tx, sql`select last_seq from crm_watermarks where connection_id = ${connectionId} and stream = ${stream}`);
-  return Number(row?.last_seq ?? 0);
+  const [row] = await tx
+    .select({ lastSeq: crmWatermarks.lastSeq })
+    .from(crmWatermarks)
+    .where(and(eq(crmWatermarks.connectionId, connectionId), eq(crmWatermarks.stream, stream)));
+  return Number(row?.lastSeq ?? 0);
 }
 
 export async function setWatermark(tx: Db, connectionId: string, stream: string, lastSeq: number): Promise<void> {
-  await tx.execute(sql`insert into crm_watermarks (connection_id, stream, last_seq, updated_at) values (${connectionId}, ${stream}, ${lastSeq}, now())
-    on conflict (connection_id, stream) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`);
+  await tx
+    .insert(crmWatermarks)
+    .values({ connectionId, stream, lastSeq, updatedAt: sql`now()` })
+    .onConflictDoUpdate({ target: [crmWatermarks.connectionId, crmWatermarks.stream], set: { lastSeq, updatedAt: sql`now()` } });
 }
 
 export async function resetWatermarks(tx: Db, connectionId: string): Promise<void> {
-  await tx.execute(sql`delete from crm_watermarks where connection_id = ${connectionId}`);
+  await tx.delete(crmWatermarks).where(eq(crmWatermarks.connectionId, connectionId));
 }
 
 export interface SourceRef {
@@ -68,15 +76,18 @@ export async function upsertSyncedEntities(
   const mergeKey = def.mergeKey;
   if (by === 'key' && !mergeKey) throw new Error(`${type} have no merge key`);
   const columns = [...Object.entries(def.fields).map(([name, t]) => ({ name, type: sqlType(t) })), ...def.links.map((l) => ({ name: linkKeyFields[l], type: 'text' }))];
-  const recordType = sql.raw(['id text', 'custom jsonb', ...columns.map((c) => `"${c.name}" ${c.type}`)].join(', '));
-  const names = sql.raw(columns.map((c) => `"${c.name}"`).join(', '));
-  const selected = sql.raw(columns.map((c) => `d."${c.name}"`).join(', '));
+  const recordType = sql.raw(['id text', 'custom jsonb', ...columns.map((c) => `${quoteIdent(c.name)} ${c.type}`)].join(', '));
+  const names = sql.raw(columns.map((c) => quoteIdent(c.name)).join(', '));
+  const selected = sql.raw(columns.map((c) => `d.${quoteIdent(c.name)}`).join(', '));
   const updates = sql.raw(
     columns
-      .map((c) => `"${c.name}" = case when t.edited_fields ? '${c.name}' then t."${c.name}" else coalesce(excluded."${c.name}", t."${c.name}") end`)
+      .map((c) => {
+        const column = quoteIdent(c.name);
+        return `${column} = case when t.edited_fields ? ${quoteLiteral(c.name)} then t.${column} else coalesce(excluded.${column}, t.${column}) end`;
+      })
       .join(', '),
   );
-  const conflict = by === 'key' ? sql.raw(`(workspace_id, (coalesce(product, '')), "${mergeKey}") where "${mergeKey}" is not null`) : sql.raw('(id)');
+  const conflict = by === 'key' ? sql.raw(`(workspace_id, (coalesce(product, '')), ${quoteIdent(mergeKey!)}) where ${quoteIdent(mergeKey!)} is not null`) : sql.raw('(id)');
   const payload = JSON.stringify(entities.map((e) => ({ ...e.fields, id: e.id, custom: e.custom })));
   const rows = await queryRows<{ id: string; key: string | null }>(
     tx,

@@ -1,6 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { crmEntities, crmEntityTypes, type CrmEntityType } from '../../contracts/crm.js';
-import { type Db, ident, queryRows } from '../db.js';
+import { type Db, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
+import { connections, crmFieldMappings, crmSources } from '../schema.js';
 
 /** Provenance reads: where an entity came from, and what a connection contributed. */
 export interface EntitySource {
@@ -17,15 +19,26 @@ export interface EntitySource {
 
 /** The first `limit` sources of an entity (a contact seen in thousands of emails has thousands), and how many there are. */
 export async function sourcesOfEntity(db: Db, type: CrmEntityType, id: string, limit = 100): Promise<{ rows: EntitySource[]; total: number }> {
-  const rows = await queryRows<EntitySource>(
-    db,
-    sql`select s.connection_id, c.connector_id, c.name as connection_name, s.stream, s.record_id, s.source_key, s.fields, s.first_seen_at, s.last_seen_at
-        from crm_sources s left join connections c on c.id = s.connection_id
-        where s.entity_type = ${type} and s.entity_id = ${id}
-        order by s.first_seen_at, s.connection_id, s.stream, s.record_id limit ${limit}`,
-  );
-  const [count] = await queryRows<{ n: number | string }>(db, sql`select count(*) as n from crm_sources where entity_type = ${type} and entity_id = ${id}`);
-  return { rows, total: Number(count?.n ?? 0) };
+  const ofEntity = and(eq(crmSources.entityType, type), eq(crmSources.entityId, id));
+  const rows = await db
+    .select({
+      connection_id: crmSources.connectionId,
+      connector_id: connections.connectorId,
+      connection_name: connections.name,
+      stream: crmSources.stream,
+      record_id: crmSources.recordId,
+      source_key: crmSources.sourceKey,
+      fields: crmSources.fields,
+      first_seen_at: crmSources.firstSeenAt,
+      last_seen_at: crmSources.lastSeenAt,
+    })
+    .from(crmSources)
+    .leftJoin(connections, eq(connections.id, crmSources.connectionId))
+    .where(ofEntity)
+    .orderBy(crmSources.firstSeenAt, crmSources.connectionId, crmSources.stream, crmSources.recordId)
+    .limit(limit);
+  const [total] = await db.select({ n: count() }).from(crmSources).where(ofEntity);
+  return { rows, total: total?.n ?? 0 };
 }
 
 /** Live entities of each type that at least one record of the connection supports. */
@@ -42,15 +55,21 @@ export async function entityCountsOfConnection(db: Db, connectionId: string): Pr
 }
 
 export async function getConnectionMappings(db: Db, connectionId: string): Promise<{ mappings: unknown[]; updated_at: Date | string } | undefined> {
-  const [row] = await queryRows<{ mappings: unknown[]; updated_at: Date | string }>(db, sql`select mappings, updated_at from crm_field_mappings where connection_id = ${connectionId}`);
+  const [row] = await db
+    .select({ mappings: crmFieldMappings.mappings, updated_at: crmFieldMappings.updatedAt })
+    .from(crmFieldMappings)
+    .where(eq(crmFieldMappings.connectionId, connectionId));
   return row;
 }
 
+/** Replaces the connection's own mappings; `null` deletes them, so the connector's defaults apply again. */
 export async function putConnectionMappings(db: Db, workspaceId: string, connectionId: string, mappings: unknown[] | null): Promise<void> {
   if (mappings === null) {
-    await db.execute(sql`delete from crm_field_mappings where connection_id = ${connectionId}`);
+    await db.delete(crmFieldMappings).where(eq(crmFieldMappings.connectionId, connectionId));
     return;
   }
-  await db.execute(sql`insert into crm_field_mappings (connection_id, workspace_id, mappings, updated_at) values (${connectionId}, ${workspaceId}, ${JSON.stringify(mappings)}::jsonb, now())
-    on conflict (connection_id) do update set mappings = excluded.mappings, updated_at = excluded.updated_at`);
+  await db
+    .insert(crmFieldMappings)
+    .values({ connectionId, workspaceId, mappings, updatedAt: sql`now()` })
+    .onConflictDoUpdate({ target: crmFieldMappings.connectionId, set: { mappings, updatedAt: sql`now()` } });
 }

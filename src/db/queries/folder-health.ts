@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Db, ident, queryRows } from '../db.js';
+import { type Db, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 
 /** Statements for `tributary doctor`: which tables exist, and whether each one reads to its end. */
 

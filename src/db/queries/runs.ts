@@ -78,11 +78,6 @@ export async function transitionRun(db: Db, id: string, from: readonly string[],
   return row;
 }
 
-export async function heartbeatRun(db: Db, id: string): Promise<RunRow | undefined> {
-  const [row] = await db.update(runs).set({ heartbeatAt: new Date() }).where(eq(runs.id, id)).returning();
-  return row;
-}
-
 /**
  * A heartbeat that only the run's current attempt can make: undefined means another attempt has taken the run
  * over (its worker was presumed dead while it was merely slow) and this one must stop.
@@ -104,14 +99,6 @@ export async function claimRun(db: Db, id: string, startedAt: Date): Promise<Run
     .where(and(eq(runs.id, id), inArray(runs.status, [...activeStatuses])))
     .returning();
   return row;
-}
-
-/** RUNNING runs whose worker has gone quiet for longer than `olderThan`: their worker died. */
-export async function listStaleRuns(db: Db, olderThan: Date): Promise<RunRow[]> {
-  return db
-    .select()
-    .from(runs)
-    .where(and(eq(runs.status, 'RUNNING'), lt(runs.heartbeatAt, olderThan)));
 }
 
 export async function listRunStreams(db: Db, runIds: string[]): Promise<RunStreamRow[]> {
@@ -155,13 +142,6 @@ export async function insertRunLog(db: Db, row: typeof runLogs.$inferInsert): Pr
 export async function listRunLogs(db: Db, runId: string, page: { limit: number; afterId?: number | undefined }): Promise<RunLogRow[]> {
   const condition = page.afterId ? and(eq(runLogs.runId, runId), gt(runLogs.id, page.afterId)) : eq(runLogs.runId, runId);
   return db.select().from(runLogs).where(condition).orderBy(asc(runLogs.id)).limit(page.limit);
-}
-
-export async function updateRunStreamState(db: Db, runId: string, stream: string, state: Record<string, unknown>): Promise<void> {
-  await db
-    .update(runStreams)
-    .set({ state })
-    .where(and(eq(runStreams.runId, runId), eq(runStreams.stream, stream)));
 }
 
 export async function finishRunStream(

@@ -3,8 +3,10 @@ import type { ColumnType } from '../../core/typed-columns/column-types.js';
 import { columnTypes } from '../../core/typed-columns/column-types.js';
 import type { ShapePlan } from '../../core/typed-columns/record-typer.js';
 import { TableShape, type TypedColumn } from '../../core/typed-columns/table-shape.js';
-import { type Db, ident, queryRows } from '../db.js';
-import type { RecordTable } from './records.js';
+import { takeAdvisoryLock } from '../advisory-locks.js';
+import { type Db, queryRows } from '../db.js';
+import { ident, qualifiedName, quoteIdent, quoteLiteral, quotedName } from '../identifiers.js';
+import type { RecordTable } from './records/record-tables.js';
 
 /**
  * The shape of record tables: their typed columns (name, payload path, type) in `<schema>._tributary_columns`, and
@@ -41,24 +43,16 @@ const postgresTypes: Record<string, ColumnType> = {
 };
 
 function meta(t: RecordTable, name: string): SQL {
-  return sql`${ident(t.schema)}.${ident(name)}`;
+  return qualifiedName(t.schema, name);
 }
 
 function qualified(t: RecordTable): SQL {
-  return sql`${ident(t.schema)}.${ident(t.table)}`;
+  return qualifiedName(t.schema, t.table);
 }
 
-/** A string literal for DDL, where parameters cannot go. standard_conforming_strings is on in every supported setup. */
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
+/** A payload path for DDL (a backfill or a USING clause), where parameters cannot go. */
 function pathLiteral(path: readonly string[]): string {
-  return `array[${path.map(literal).join(', ')}]::text[]`;
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  return `array[${path.map(quoteLiteral).join(', ')}]::text[]`;
 }
 
 export interface LoadedShape {
@@ -71,15 +65,15 @@ export interface LoadedShape {
 export async function loadTableShape(db: Db, t: RecordTable, version = 0): Promise<LoadedShape> {
   const [probe] = await queryRows<{ has_meta: boolean; has_variants: boolean }>(
     db,
-    sql`select to_regclass(${`${quote(t.schema)}.${quote(columnsTable)}`}) is not null and to_regclass(${`${quote(t.schema)}.${quote(changesTable)}`}) is not null as has_meta,
-               exists (select 1 from pg_attribute where attrelid = to_regclass(${`${quote(t.schema)}.${quote(t.table)}`}) and attname = '_variants' and not attisdropped) as has_variants`,
+    sql`select to_regclass(${quotedName(t.schema, columnsTable)}) is not null and to_regclass(${quotedName(t.schema, changesTable)}) is not null as has_meta,
+               exists (select 1 from pg_attribute where attrelid = to_regclass(${quotedName(t.schema, t.table)}) and attname = '_variants' and not attisdropped) as has_variants`,
   );
   if (!probe?.has_meta) return { shape: new TableShape([], version), ready: false };
   const rows = await queryRows<{ name: string; path: string[]; declared: boolean; type: string }>(
     db,
     sql`select m.column_name as name, m.path, m.declared, format_type(a.atttypid, a.atttypmod) as type
         from ${meta(t, columnsTable)} m
-        join pg_attribute a on a.attrelid = to_regclass(${`${quote(t.schema)}.${quote(t.table)}`}) and a.attname = m.column_name and not a.attisdropped
+        join pg_attribute a on a.attrelid = to_regclass(${quotedName(t.schema, t.table)}) and a.attname = m.column_name and not a.attisdropped
         where m.table_name = ${t.table}
         order by a.attnum`,
   );
@@ -134,13 +128,13 @@ function backfillExpression(schema: string, column: TypedColumn): string {
     case 'boolean':
       return `case when jsonb_typeof(data #> ${p}) = 'boolean' then (data #>> ${p})::boolean end`;
     case 'timestamptz':
-      return `case when jsonb_typeof(data #> ${p}) = 'string' and (data #>> ${p}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' then ${quote(schema)}."_tributary_try_timestamptz"(data #>> ${p}) end`;
+      return `case when jsonb_typeof(data #> ${p}) = 'string' and (data #>> ${p}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}' then ${quoteIdent(schema)}."_tributary_try_timestamptz"(data #>> ${p}) end`;
   }
 }
 
 /** How an existing column's values convert when it widens: from its old values, or again from the payload. */
 function widenUsing(column: TypedColumn, oldType: ColumnType): string {
-  if (oldType === 'bigint' && column.type === 'numeric') return `${quote(column.name)}::numeric`;
+  if (oldType === 'bigint' && column.type === 'numeric') return `${quoteIdent(column.name)}::numeric`;
   if (column.type === 'jsonb') return `nullif(data #> ${pathLiteral(column.path)}, 'null'::jsonb)`;
   return `data #>> ${pathLiteral(column.path)}`;
 }
@@ -163,21 +157,21 @@ export interface ApplyShapeInput {
 export async function applyTableShape(db: Db, input: ApplyShapeInput): Promise<TableShape> {
   const t = input.table;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(7263003, hashtext(${t.schema}))`);
+    await takeAdvisoryLock(tx, 'recordTableDdl', t.schema);
     await ensureMetadata(tx, t);
     await tx.execute(sql`alter table ${qualified(t)} add column if not exists _variants jsonb`);
     const { shape: current } = await loadTableShape(tx, t);
     const plan = input.plan(current);
-    const target = `${quote(t.schema)}.${quote(t.table)}`;
+    const target = quotedName(t.schema, t.table);
     const added: TypedColumn[] = [];
     for (const change of plan.changes) {
       const c = change.column;
       if (!(columnTypes as readonly string[]).includes(c.type)) throw new Error(`Unknown column type ${c.type}`);
       if (change.kind === 'added') {
-        await tx.execute(sql.raw(`alter table ${target} add column if not exists ${quote(c.name)} ${c.type}`));
+        await tx.execute(sql.raw(`alter table ${target} add column if not exists ${quoteIdent(c.name)} ${c.type}`));
         added.push(c);
       } else {
-        await tx.execute(sql.raw(`alter table ${target} alter column ${quote(c.name)} type ${c.type} using ${widenUsing(c, change.oldType!)}`));
+        await tx.execute(sql.raw(`alter table ${target} alter column ${quoteIdent(c.name)} type ${c.type} using ${widenUsing(c, change.oldType!)}`));
       }
       await tx.execute(sql`insert into ${meta(t, columnsTable)} (table_name, column_name, path, type, declared)
         values (${t.table}, ${c.name}, ${sql.param(c.path)}::text[], ${c.type}, ${c.declared})
@@ -203,10 +197,10 @@ export async function applyTableShape(db: Db, input: ApplyShapeInput): Promise<T
       const [row] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from ${qualified(t)}) as any`);
       if (row?.any) {
         if (added.some((c) => c.type === 'timestamptz')) {
-          await tx.execute(sql.raw(`create or replace function ${quote(t.schema)}."_tributary_try_timestamptz"(value text) returns timestamptz language plpgsql immutable as $$
+          await tx.execute(sql.raw(`create or replace function ${quoteIdent(t.schema)}."_tributary_try_timestamptz"(value text) returns timestamptz language plpgsql immutable as $$
             begin return value::timestamptz; exception when others then return null; end $$`));
         }
-        const sets = added.map((c) => `${quote(c.name)} = ${backfillExpression(t.schema, c)}`);
+        const sets = added.map((c) => `${quoteIdent(c.name)} = ${backfillExpression(t.schema, c)}`);
         await tx.execute(sql.raw(`update ${target} set ${sets.join(', ')}`));
       }
     }
@@ -241,7 +235,7 @@ export interface StoredShapeChange {
 
 /** The table's shape history, oldest first; empty if the table was never typed. */
 export async function listShapeChanges(db: Db, t: RecordTable, page: { limit: number; offset: number }): Promise<{ rows: StoredShapeChange[]; total: number }> {
-  const [probe] = await queryRows<{ found: boolean }>(db, sql`select to_regclass(${`${quote(t.schema)}.${quote(changesTable)}`}) is not null as found`);
+  const [probe] = await queryRows<{ found: boolean }>(db, sql`select to_regclass(${quotedName(t.schema, changesTable)}) is not null as found`);
   if (!probe?.found) return { rows: [], total: 0 };
   const rows = await queryRows<Omit<StoredShapeChange, 'at' | 'seq'> & { seq: string | number; at: Date | string; total: string | number }>(
     db,

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CiphertextSwap, KeyCounts, StoredCiphertext } from '../../core/reencrypt.js';
 import type { VaultColumn } from '../../core/vault-columns.js';
-import { type Db, ident, queryRows } from '../db.js';
+import { type Db, queryRows } from '../db.js';
+import { ident } from '../identifiers.js';
 
 /**
  * Queries over any vault column (see core/vault-columns.ts). Table and column names come from that fixed list,

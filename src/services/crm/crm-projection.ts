@@ -21,7 +21,8 @@ import {
   type SyncedEntity,
 } from '../../db/queries/crm-projection.js';
 import { getConnectionMappings } from '../../db/queries/crm-sources.js';
-import { changeKinds, connectionTableName, listRecords, tableExists, type StoredRecord } from '../../db/queries/records.js';
+import { changeKinds, listRecords, type StoredRecord } from '../../db/queries/records/change-feed.js';
+import { connectionTableName, tableExists } from '../../db/queries/records/record-tables.js';
 
 /**
  * The CRM projection: reads what changed in a connection's mapped streams since the last pass (the change feed's

@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { Role } from '../../contracts/roles.js';
 import { hashToken } from '../../core/api-key-hash.js';
 import { newId } from '../../core/ids.js';
+import { takeAdvisoryLock } from '../../db/advisory-locks.js';
 import type { Db } from '../../db/db.js';
 import { countWorkspaces, insertApiKey, insertMember, insertWorkspace } from '../../db/queries/workspaces.js';
 import { mintApiKey } from './mint-api-key.js';
@@ -37,7 +37,7 @@ export async function bootstrapOwner(db: Db, adminKey: string | undefined): Prom
   if (adminKey !== undefined && adminKey.length < 16) throw new Error('TRIBUTARY_ADMIN_KEY must be at least 16 characters.');
   return db.transaction(async (tx) => {
     // Several processes may start together on one PostgreSQL: only the first creates the owner.
-    await tx.execute(sql`select pg_advisory_xact_lock(7263002)`);
+    await takeAdvisoryLock(tx, 'bootstrapOwner');
     if ((await countWorkspaces(tx)) > 0) return null;
     const created = await createWorkspaceWithKey(tx, { name: 'Default', email: 'owner@localhost', role: 'owner', apiKey: adminKey });
     return { ...created, generated: adminKey === undefined };

@@ -1,7 +1,8 @@
 import type { CrmEntityType } from '../../contracts/crm.js';
 import type { ConnectionRow } from '../../db/queries/connections.js';
 import { entityCountsOfConnection } from '../../db/queries/crm-sources.js';
-import { connectionTableName, countRecords } from '../../db/queries/records.js';
+import { countRecords } from '../../db/queries/records/record-counts.js';
+import { connectionTableName } from '../../db/queries/records/record-tables.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from '../connections/load-connection.js';
 

@@ -1,5 +1,5 @@
 import type { TypedColumn } from '../../core/typed-columns/table-shape.js';
-import { tableExists, type RecordTable } from '../../db/queries/records.js';
+import { tableExists, type RecordTable } from '../../db/queries/records/record-tables.js';
 import { loadTableShape } from '../../db/queries/table-shapes.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { resolveStreamTable, type StreamAddress } from './resolve-stream-table.js';

@@ -1,4 +1,4 @@
-import { tableExists } from '../../db/queries/records.js';
+import { tableExists } from '../../db/queries/records/record-tables.js';
 import { listShapeChanges, type StoredShapeChange } from '../../db/queries/table-shapes.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { resolveStreamTable, type StreamAddress } from './resolve-stream-table.js';

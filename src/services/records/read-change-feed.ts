@@ -1,4 +1,4 @@
-import { listRecordsJson, type ChangeKind, type StoredRecord } from '../../db/queries/records.js';
+import { listRecordsJson, type ChangeKind, type StoredRecord } from '../../db/queries/records/change-feed.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change-feed-cursor.js';
 import { resolveStreamTable, type StreamAddress } from './resolve-stream-table.js';

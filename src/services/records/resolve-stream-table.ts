@@ -1,5 +1,5 @@
 import type { ConnectionRow } from '../../db/queries/connections.js';
-import { connectionTableName, type RecordTable } from '../../db/queries/records.js';
+import { connectionTableName, type RecordTable } from '../../db/queries/records/record-tables.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from '../connections/load-connection.js';
 
