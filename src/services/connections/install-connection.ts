@@ -15,8 +15,8 @@ import { startOAuthConnection } from '../oauth/start-oauth-connection.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { verifyBeforeSaving } from './verify-before-saving.js';
 
-/** What an install needs: its own parts, and whatever the OAuth path's `startOAuthConnection` asks for. */
-export type InstallConnectionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'> & Parameters<typeof startOAuthConnection>[0];
+/** What an install needs (the OAuth path's `startOAuthConnection` asks for a subset of it). */
+export type InstallConnectionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>;
 
 export interface InstalledConnection {
   connection: ConnectionRow;
