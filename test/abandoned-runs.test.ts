@@ -1,3 +1,4 @@
+import { insertPendingRun } from './support/run-helpers.js';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/core/ids.js';
@@ -18,15 +19,7 @@ describe.each(databaseKinds)('abandoned runs on %s', (kind) => {
   const makeRun = async (heartbeatAgoMs: number) => {
     const connectionId = newId('conn');
     await insertConnection(rt.database.db, { id: connectionId, workspaceId: rt.bootstrap!.workspaceId, connectorId: 'github', name: 'x', status: 'syncing' });
-    const { run } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: rt.bootstrap!.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode: 'incremental',
-      status: 'PENDING',
-      streams: ['issues'],
-    });
+    const run = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId, streams: ['issues'], mode: 'incremental' });
     await rt.database.db.update(runs).set({ status: 'RUNNING', heartbeatAt: new Date(Date.now() - heartbeatAgoMs) }).where(eq(runs.id, run.id));
     return { runId: run.id, connectionId };
   };

@@ -4,13 +4,13 @@ import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connec
 import type { BackgroundErrorSource } from '../src/contracts/metrics.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
-import { getRunById, insertRunUnlessActive } from '../src/db/queries/runs.js';
+import { getRunById } from '../src/db/queries/runs.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
 import { injectDbFaults } from './support/db-fault-injector.js';
-import { eventually } from './support/run-helpers.js';
+import { eventually, insertPendingRun } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { testManifest } from './support/test-manifest.js';
 
@@ -71,15 +71,7 @@ describe.each(databaseKinds)('background errors on %s', (kind) => {
   const newRun = async (): Promise<string> => {
     const connectionId = newId('conn');
     await insertConnection(rt.database.db, { id: connectionId, workspaceId: rt.bootstrap!.workspaceId, connectorId: 'gated_test', name: connectionId, status: 'connected' });
-    const { run } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: rt.bootstrap!.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode: 'full_refresh',
-      status: 'PENDING',
-      streams: ['items'],
-    });
+    const run = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId, streams: ['items'] });
     return run!.id;
   };
 

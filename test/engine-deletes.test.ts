@@ -1,10 +1,11 @@
+import { insertPendingRun } from './support/run-helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorDefinition, StreamMessage } from '../src/contracts/connector-kit.js';
 import { Catalog } from '../src/core/catalog.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
 import { changeKinds, listRecords } from '../src/db/queries/records/change-feed.js';
-import { insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
+import { listRunStreams } from '../src/db/queries/runs.js';
 import { getStreamState } from '../src/db/queries/stream-states.js';
 import { defaultEngineOptions } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
@@ -74,15 +75,7 @@ describe.each(databaseKinds)('engine applies provider-reported deletions on %s',
   afterAll(async () => rt?.stop());
 
   const run = async (mode: 'incremental' | 'full_refresh') => {
-    const { run } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: rt.bootstrap!.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode,
-      status: 'PENDING',
-      streams: ['items'],
-    });
+    const run = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId, streams: ['items'], mode });
     const outcome = await executeRun(
       { db: rt.database.db, catalog, vault: rt.vault, logger: rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, batchSize: 25 } },
       run.id,

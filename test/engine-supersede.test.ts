@@ -4,12 +4,12 @@ import { Catalog } from '../src/core/catalog.js';
 import { newId } from '../src/core/ids.js';
 import { insertConnection } from '../src/db/queries/connections.js';
 import { countRecords } from '../src/db/queries/records/record-counts.js';
-import { getRunById, insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
+import { getRunById, listRunStreams } from '../src/db/queries/runs.js';
 import { defaultEngineOptions } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { databaseKinds } from './support/databases.js';
 import { latch, untilAborted } from './support/latch.js';
-import { eventually } from './support/run-helpers.js';
+import { eventually, insertPendingRun } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { testManifest } from './support/test-manifest.js';
 import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
@@ -67,15 +67,7 @@ describe.each(databaseKinds)('a superseded attempt stops on %s', (kind) => {
   it('lets the newer attempt finish the run with every record counted once', async () => {
     const connectionId = newId('conn');
     await insertConnection(rt.database.db, { id: connectionId, workspaceId: rt.bootstrap!.workspaceId, connectorId: 'slow_test', name: 'slow', status: 'connected' });
-    const { run } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: rt.bootstrap!.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode: 'full_refresh',
-      status: 'PENDING',
-      streams: ['items'],
-    });
+    const run = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId, streams: ['items'] });
     const { connector, stalled, startPages } = stallingConnector();
     const deps = { db: rt.database.db, catalog: new Catalog([connector]), vault: rt.vault, logger: rt.logger, providerTraffic: new ProviderTraffic(), options: { ...defaultEngineOptions, batchSize: 20, heartbeatMs: 100 } };
     const first = executeRun(deps, run.id, { final: false });

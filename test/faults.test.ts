@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
 import type { FaultRequest } from '../src/connectors/kit/sandbox/faults.js';
-import { newId } from '../src/core/ids.js';
-import { insertRunUnlessActive } from '../src/db/queries/runs.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { SYNC_QUEUE } from '../src/jobs/job-queue.js';
 import { databaseKinds } from './support/databases.js';
 import { rowCounts, rowIds } from './support/record-rows.js';
-import { countsOf, install, runLogMessages, syncAndWait } from './support/run-helpers.js';
+import { countsOf, install, runLogMessages, syncAndWait, insertPendingRun } from './support/run-helpers.js';
 import { clearFaults, injectFaults, pendingFaults, sandboxStats } from './support/sandbox-control.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { ProviderTraffic } from '../src/services/credentials/provider-traffic.js';
@@ -157,15 +155,7 @@ describe.each(databaseKinds)('provider faults on %s', (kind) => {
     // Some 1,500 issues read first (one commit of 1,000), then 500s for good.
     await injectFaults(sandbox.url, { kind: 'server_error', count: 100_000, after: 20 });
     // The engine directly, as a job's last attempt would call it: no job retry to wait for.
-    const { run: pending } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: rt.bootstrap!.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode: 'incremental',
-      status: 'PENDING',
-      streams: ['issues'],
-    });
+    const pending = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId, streams: ['issues'], mode: 'incremental' });
     const deps: EngineDeps = {
       db: rt.database.db,
       catalog: rt.catalog,

@@ -1,10 +1,9 @@
+import { insertPendingRun } from './support/run-helpers.js';
 import { randomUUID } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../src/core/ids.js';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
 import { getConnectionById, updateConnectionById } from '../src/db/queries/connections.js';
-import { insertRunUnlessActive } from '../src/db/queries/runs.js';
 import type { ConnectionSecrets } from '../src/services/credentials/connection-secrets.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
@@ -166,7 +165,7 @@ describe.each(databaseKinds)('token refresh faults against oauth2-mock-server on
 
     await expireIn(id, -1000);
     const direct = async (final: boolean) => {
-      const { run } = await insertRunUnlessActive(rt.database.db, { id: newId('run'), workspaceId: rt.bootstrap!.workspaceId, connectionId: id, trigger: 'api', mode: 'full_refresh', status: 'PENDING', streams: ['items'] });
+      const run = await insertPendingRun(rt.database.db, { workspaceId: rt.bootstrap!.workspaceId, connectionId: id, streams: ['items'] });
       failNextRefresh(503, { error: 'temporarily_unavailable' });
       return executeRun(deps, run.id, { final });
     };

@@ -7,7 +7,7 @@ import { newId } from '../src/core/ids.js';
 import { execute } from '../src/db/db.js';
 import { ident } from '../src/db/identifiers.js';
 import { insertConnection } from '../src/db/queries/connections.js';
-import { addRunStreamCounts, getRunById, insertRunUnlessActive, listRunStreams } from '../src/db/queries/runs.js';
+import { addRunStreamCounts, getRunById, listRunStreams } from '../src/db/queries/runs.js';
 import { defaultEngineOptions, type EngineDeps } from '../src/engine/engine-deps.js';
 import { executeRun } from '../src/engine/execute-run.js';
 import { WorkerShutdown } from '../src/engine/worker-shutdown.js';
@@ -17,7 +17,7 @@ import { databaseKinds } from './support/databases.js';
 import { injectDbFaults, type DbFault } from './support/db-fault-injector.js';
 import { untilAborted } from './support/latch.js';
 import { rowCounts, rowIds, streamTable } from './support/record-rows.js';
-import { runLogMessages } from './support/run-helpers.js';
+import { runLogMessages, insertPendingRun } from './support/run-helpers.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 import { testManifest } from './support/test-manifest.js';
 
@@ -107,15 +107,7 @@ describe.each(databaseKinds)('the sync loop recovers on %s', (kind) => {
     return id;
   };
   const newRun = async (connectionId: string, mode: SyncMode = 'full_refresh'): Promise<string> => {
-    const { run } = await insertRunUnlessActive(rt.database.db, {
-      id: newId('run'),
-      workspaceId: ws.workspaceId,
-      connectionId,
-      trigger: 'api',
-      mode,
-      status: 'PENDING',
-      streams: ['items'],
-    });
+    const run = await insertPendingRun(rt.database.db, { workspaceId: ws.workspaceId, connectionId, streams: ['items'], mode });
     return run.id;
   };
   const countsOf = async (runId: string) => {

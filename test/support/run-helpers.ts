@@ -1,4 +1,7 @@
 import { expect } from 'vitest';
+import { newId } from '../../src/core/ids.js';
+import type { Db } from '../../src/db/db.js';
+import { insertRunUnlessActive, type RunRow } from '../../src/db/queries/runs.js';
 import type { ApiResponse, RunLogList, RunView, StartRunResponse } from './api-types.js';
 import type { TestRuntime } from './test-runtime.js';
 import { waitForRun } from './wait-for-run.js';
@@ -70,4 +73,24 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * A PENDING run written straight to the database, as a job would find it: for suites that drive the engine
+ * (`executeRun`) themselves instead of going through the API and the queue.
+ */
+export async function insertPendingRun(
+  db: Db,
+  run: { workspaceId: string; connectionId: string; streams: string[]; mode?: 'incremental' | 'full_refresh' },
+): Promise<RunRow> {
+  const { run: row } = await insertRunUnlessActive(db, {
+    id: newId('run'),
+    workspaceId: run.workspaceId,
+    connectionId: run.connectionId,
+    trigger: 'api',
+    mode: run.mode ?? 'full_refresh',
+    status: 'PENDING',
+    streams: run.streams,
+  });
+  return row;
 }
