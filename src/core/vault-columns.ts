@@ -16,11 +16,14 @@ export interface VaultColumn {
   boundTo(id: string): string;
 }
 
+/** What a connection's webhook-token ciphertext is bound to: a ciphertext moved to another connection does not decrypt. */
+export const webhookTokenBoundTo = (connectionId: string): string => `${connectionId}:webhook`;
+
 export const vaultColumns: readonly VaultColumn[] = [
   // src/api/routes/connections/connections.ts (install, PATCH) and the OAuth token store: bound to the connection id.
   { name: 'connections.credentials', table: 'connections', idColumn: 'id', column: 'credentials', keyIdColumn: 'credentials_key_id', boundTo: (id) => id },
   // src/api/routes/connections/connections.ts and webhook-url.ts: the trigger token, revealable by an admin.
-  { name: 'connections.webhook_token', table: 'connections', idColumn: 'id', column: 'webhook_token', boundTo: (id) => `${id}:webhook` },
+  { name: 'connections.webhook_token', table: 'connections', idColumn: 'id', column: 'webhook_token', boundTo: webhookTokenBoundTo },
   // src/services/oauth/begin-authorization.ts and consume-state.ts: the PKCE verifier of a pending authorization.
   { name: 'oauth_states.code_verifier', table: 'oauth_states', idColumn: 'id', column: 'code_verifier', boundTo: (id) => `${id}:pkce` },
 ];

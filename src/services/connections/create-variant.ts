@@ -1,8 +1,7 @@
 import type { CreateVariantBody, Schedule } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
-import { hashToken } from '../../core/api-key-hash.js';
 import { validateConfig } from '../../core/connection-input.js';
-import { newId, newSecretToken } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { insertConnection, listVariantGroup, updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
@@ -12,6 +11,7 @@ import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
+import { mintWebhookToken } from './webhook-url.js';
 
 /**
  * A variant: the same account pointed elsewhere (another region, another year's books, another set of
@@ -34,7 +34,6 @@ export async function createVariant(
   checkCredentialDestinations(manifest, config, deps.config, changed);
   if (source.credentials) credentialsForMove({ manifest, changed, secrets: { fields: {} }, suppliedFields: undefined, sharedWithVariants: true });
   const id = newId('conn');
-  const webhookToken = newSecretToken('whk');
   return db.transaction(async (tx) => {
     // The group is the base's id; a variant of a variant joins the same group.
     const groupId = source.variantGroupId ?? source.id;
@@ -69,8 +68,7 @@ export async function createVariant(
       notifyUserIds: source.notifyUserIds,
       schedule,
       nextSyncAt: nextRunAt(schedule, new Date()),
-      webhookTokenHash: hashToken(webhookToken),
-      webhookToken: vault.encrypt(webhookToken, `${id}:webhook`),
+      ...mintWebhookToken(vault, id).columns,
       variantGroupId: groupId,
       variantLabel: label,
     });

@@ -1,9 +1,8 @@
 import type { CreateConnectionBody } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
 import type { Manifest } from '../../contracts/manifest.js';
-import { hashToken } from '../../core/api-key-hash.js';
 import { hasPastedSecret, validateConfig, validateFields } from '../../core/connection-input.js';
-import { newId, newSecretToken } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import { nextRunAt } from '../../core/schedule.js';
 import { insertConnection, type ConnectionRow } from '../../db/queries/connections.js';
 import { checkConfigUrls } from '../credentials/conn-string-guard.js';
@@ -14,6 +13,7 @@ import { logTributaryActivity } from '../crm/tributary-activity.js';
 import { startOAuthConnection } from '../oauth/start-oauth-connection.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { verifyBeforeSaving } from './verify-before-saving.js';
+import { mintWebhookToken } from './webhook-url.js';
 
 /** What an install needs (the OAuth path's `startOAuthConnection` asks for a subset of it). */
 export type InstallConnectionDeps = Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>;
@@ -51,7 +51,6 @@ export async function installConnection(deps: InstallConnectionDeps, input: { wo
   const id = newId('conn');
   const secrets: ConnectionSecrets = { fields };
   const verified = await verifyBeforeSaving(deps, { id, manifest, config, secrets, verify: install.verify !== false });
-  const webhookToken = newSecretToken('whk');
   const row = await insertConnection(deps.db, {
     id,
     workspaceId,
@@ -66,8 +65,7 @@ export async function installConnection(deps: InstallConnectionDeps, input: { wo
     notifyUserIds: install.notify_user_ids,
     schedule: install.schedule ?? null,
     nextSyncAt: nextRunAt(install.schedule, new Date()),
-    webhookTokenHash: hashToken(webhookToken),
-    webhookToken: deps.vault.encrypt(webhookToken, `${id}:webhook`),
+    ...mintWebhookToken(deps.vault, id).columns,
     ...verified.check,
   });
   await logTributaryActivity(deps.db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed.` });

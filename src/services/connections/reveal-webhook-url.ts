@@ -1,10 +1,9 @@
-import { hashToken } from '../../core/api-key-hash.js';
-import { newSecretToken } from '../../core/ids.js';
+import { webhookTokenBoundTo } from '../../core/vault-columns.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { updateConnection } from '../../db/queries/connections.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
-import { webhookUrl, type WebhookUrl } from './webhook-url.js';
+import { mintWebhookToken, webhookUrl, type WebhookUrl } from './webhook-url.js';
 
 /**
  * The connection's webhook trigger URL, decrypted from the vault. Every reveal is audit-logged with the caller's
@@ -17,11 +16,12 @@ export async function revealWebhookUrl(
   const { db, vault } = deps;
   const connection = await loadConnection(db, input.workspaceId, input.connectionId);
   let token: string;
-  if (connection.webhookToken) token = vault.decrypt<string>(connection.webhookToken, `${connection.id}:webhook`);
+  if (connection.webhookToken) token = vault.decrypt<string>(connection.webhookToken, webhookTokenBoundTo(connection.id));
   else {
     // Connections made before tokens were kept in the vault get a fresh token on first reveal.
-    token = newSecretToken('whk');
-    await updateConnection(db, input.workspaceId, connection.id, { webhookTokenHash: hashToken(token), webhookToken: vault.encrypt(token, `${connection.id}:webhook`) });
+    const minted = mintWebhookToken(vault, connection.id);
+    token = minted.token;
+    await updateConnection(db, input.workspaceId, connection.id, minted.columns);
   }
   await insertAuditLog(db, {
     workspaceId: input.workspaceId,

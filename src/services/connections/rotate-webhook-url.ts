@@ -1,12 +1,10 @@
 import { defaultWebhookGraceSeconds } from '../../contracts/api/webhook-url.js';
 import { AppError } from '../../contracts/errors.js';
-import { hashToken } from '../../core/api-key-hash.js';
-import { newSecretToken } from '../../core/ids.js';
 import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { rotateWebhookToken } from '../../db/queries/connections.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
-import { webhookUrl, type WebhookUrl } from './webhook-url.js';
+import { mintWebhookToken, webhookUrl, type WebhookUrl } from './webhook-url.js';
 
 export interface RotatedWebhookUrl extends WebhookUrl {
   /** When the old URL stops working (null: it already has, or there was none). */
@@ -26,11 +24,11 @@ export async function rotateWebhookUrl(
   const { db, vault } = deps;
   const connection = await loadConnection(db, input.workspaceId, input.connectionId);
   const graceSeconds = input.graceSeconds ?? defaultWebhookGraceSeconds;
-  const token = newSecretToken('whk');
+  const { token, columns } = mintWebhookToken(vault, connection.id);
   const rotated = await db.transaction(async (tx) => {
     const row = await rotateWebhookToken(tx, input.workspaceId, connection.id, {
-      hash: hashToken(token),
-      ciphertext: vault.encrypt(token, `${connection.id}:webhook`),
+      hash: columns.webhookTokenHash,
+      ciphertext: columns.webhookToken,
       graceSeconds,
     });
     if (!row) throw new AppError('connection_not_found', `No connection "${connection.id}".`);

@@ -1,9 +1,8 @@
 import type { Schedule } from '../../contracts/api/connections.js';
 import { AppError } from '../../contracts/errors.js';
 import type { Manifest } from '../../contracts/manifest.js';
-import { hashToken } from '../../core/api-key-hash.js';
 import { validateConfig, validateFields } from '../../core/connection-input.js';
-import { newId, newSecretToken } from '../../core/ids.js';
+import { newId } from '../../core/ids.js';
 import { isAllowedReturnUrl } from '../../core/return-url.js';
 import { insertConnection, listVariantGroup, updateConnection, type ConnectionRow } from '../../db/queries/connections.js';
 import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
@@ -19,6 +18,7 @@ import { callbackUrl } from './callback-url.js';
 import { setUpMcpClient } from './mcp-client-setup.js';
 import { oauthAppError } from './oauth-app-error.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
+import { mintWebhookToken } from '../connections/webhook-url.js';
 
 export interface StartOAuthInput {
   workspaceId: string;
@@ -121,7 +121,6 @@ function hasSecrets(secrets: ConnectionSecrets): boolean {
 
 async function insertPending(deps: StartOAuthDeps, manifest: Manifest, secrets: ConnectionSecrets, config: Record<string, unknown>, input: StartOAuthInput): Promise<ConnectionRow> {
   const id = newId('conn');
-  const webhookToken = newSecretToken('whk');
   const row = await insertConnection(deps.db, {
     id,
     workspaceId: input.workspaceId,
@@ -137,8 +136,7 @@ async function insertPending(deps: StartOAuthDeps, manifest: Manifest, secrets: 
     schedule: input.schedule ?? null,
     // The schedule starts when the authorization completes.
     nextSyncAt: null,
-    webhookTokenHash: hashToken(webhookToken),
-    webhookToken: deps.vault.encrypt(webhookToken, `${id}:webhook`),
+    ...mintWebhookToken(deps.vault, id).columns,
   });
   await logTributaryActivity(deps.db, row, 'connection_created', { title: `Connection created: ${row.name}`, description: `${manifest.name} installed; waiting for authorization.` });
   return row;
