@@ -6,5 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { writeConnectorDocs } from './connector-docs/connector-doc-pages.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const changed = await writeConnectorDocs(root);
-console.log(changed.length === 0 ? 'Connector docs are up to date.' : `Rewrote ${changed.join(', ')}`);
+try {
+  const changed = await writeConnectorDocs(root);
+  console.log(changed.length === 0 ? 'Connector docs are up to date.' : `Rewrote ${changed.join(', ')}`);
+} catch (error) {
+  // A missing page or marker is the author's to fix; the message says what, a stack trace would not help.
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}
