@@ -85,7 +85,7 @@ export function slackErrorRules(method: string): ErrorRule[] {
     ...Object.keys(hints).map(refused),
     { status: [200], body: { path: 'error', equals: 'missing_scope' }, action: 'fail', kind: 'config', message: `missing_scope: Slack refused ${method} (the token needs the scope {{body.needed}}; it has {{body.provided}})` },
     { status: [200], body: { path: 'error', in: [...configErrors] }, action: 'fail', kind: 'config', message: `{{body.error}}: Slack refused ${method}` },
-    { status: [200], body: { path: 'ok', not_equals: true }, action: 'fail', kind: 'provider', message: `{{body.error}}: Slack refused ${method}` },
+    { status: [200], body: { path: 'ok', not_equals: true }, action: 'fail', kind: 'provider', message: `{{body.error|unknown_error}}: Slack refused ${method}` },
   ];
 }
 
