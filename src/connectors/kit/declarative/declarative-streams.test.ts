@@ -34,7 +34,7 @@ beforeAll(async () => {
     const q = url.searchParams;
     const n = (name: string, fallback: number) => Number(q.get(name) ?? fallback);
     if (req.headers.authorization !== 'Bearer good') {
-      if (url.pathname === '/slack') return answer(res, 200, { ok: false, error: 'invalid_auth' });
+      if (url.pathname === '/slack') return answer(res, 200, req.headers.authorization === 'Bearer mute' ? { ok: false } : { ok: false, error: 'invalid_auth' });
       return answer(res, 401, { message: 'Bad credentials' });
     }
     switch (url.pathname) {
@@ -135,7 +135,7 @@ const specs: Record<string, StreamSpecInput> = {
     requester: { path: '/slack' },
     records: { path: 'members' },
     paginator: { type: 'cursor', param: 'cursor', next: 'response_metadata.next_cursor' },
-    errors: [{ status: [200], body: { path: 'ok', equals: false }, action: 'fail', kind: 'config', message: '{{body.error}}: the provider refused the token' }],
+    errors: [{ status: [200], body: { path: 'ok', equals: false }, action: 'fail', kind: 'config', message: '{{body.error|unknown_error}}: the provider refused the token' }],
   },
   partitioned: {
     requester: { path: '/parts/{{partition.id}}/items' },
@@ -253,6 +253,8 @@ describe('described streams', () => {
   it('error rules turn a 200 { ok: false } into a config error with the provider words', async () => {
     reset();
     await expect(readAll(streams['slack']!, ctx('slack', 'full_refresh', null, {}, 'bad'))).rejects.toMatchObject({ kind: 'config', message: 'invalid_auth: the provider refused the token' });
+    // An answer without the value the message names takes the placeholder's fallback.
+    await expect(readAll(streams['slack']!, ctx('slack', 'full_refresh', null, {}, 'mute'))).rejects.toMatchObject({ kind: 'config', message: 'unknown_error: the provider refused the token' });
     const ok = await readAll(streams['slack']!, ctx('slack', 'full_refresh', null));
     expect(ok.records).toHaveLength(3);
   });

@@ -192,7 +192,7 @@ export const ErrorRuleSchema = z.strictObject({
   action: z.enum(['retry', 'ignore', 'reauth', 'fail']),
   /** For `fail`: how the engine treats it (default `provider`). */
   kind: z.enum(['config', 'transient', 'provider']).default('provider'),
-  /** The error message; `{{body.<path>}}` reads the answer. */
+  /** The error message; `{{body.<path>}}` reads the answer (`{{body.<path>|<fallback>}}` when it may lack the value). */
   message: z.string().optional(),
   max_retries: z.number().int().min(0).max(10).default(3),
   /** For `retry`: the first wait; each next one doubles. */
