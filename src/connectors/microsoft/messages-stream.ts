@@ -1,6 +1,6 @@
-import type { StreamReader, StreamState } from '../kit/index.js';
+import { lenientState, type StreamReader, type StreamState } from '../kit/index.js';
 import { deltaRound } from './delta-round.js';
-import { handSetCursor, isObject, mailFolders, readLink } from './stream-support.js';
+import { handSetCursor, mailFolders, readLink } from './stream-support.js';
 
 /**
  * `messages`: `GET /me/mailFolders/{folder}/messages/delta` for each configured folder (delta is a per-folder
@@ -19,13 +19,13 @@ type Position = { nextLink: string } | { deltaLink: string };
 
 export const readMessages: StreamReader = async function* (ctx) {
   const configured = mailFolders(ctx.config);
-  const saved = ctx.mode === 'incremental' ? ctx.state : null;
+  const saved = lenientState(ctx.mode === 'incremental' ? ctx.state : null);
   const { floor } = handSetCursor(saved);
-  const previous = isObject(saved?.['folders']) ? saved['folders'] : {};
+  const previous = saved.entries('folders');
   const positions: Record<string, Position> = {};
   for (const folder of configured) {
-    const value = previous[folder];
-    if (isObject(value) && readLink(value) !== null) positions[folder] = value as Position;
+    const value = previous.get(folder);
+    if (value !== undefined && readLink(value) !== null) positions[folder] = value.raw as Position;
   }
   const stateOf = (): StreamState => ({ folders: JSON.parse(JSON.stringify(positions)) as StreamState });
 
@@ -34,7 +34,8 @@ export const readMessages: StreamReader = async function* (ctx) {
       positions[folder] = at;
       return stateOf();
     };
-    const link = readLink(positions[folder]);
+    const position = positions[folder];
+    const link = position === undefined ? null : readLink(lenientState(position));
     if (link !== null) {
       const end = yield* deltaRound(ctx, { start: { kind: 'link', url: link }, pageSize, checkpoint });
       if (end.kind === 'done') continue;
