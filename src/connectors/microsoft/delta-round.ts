@@ -132,7 +132,7 @@ function graphFailure(response: HttpResponse<unknown>): HttpError {
 }
 
 /** A record without OData annotations (`@odata.etag`, `@odata.type`): `changeKey` already versions it. */
-function withoutAnnotations(item: GraphObject): GraphObject {
+export function withoutAnnotations(item: GraphObject): GraphObject {
   const out: GraphObject = {};
   for (const [key, value] of Object.entries(item)) if (!key.startsWith('@')) out[key] = value;
   return out;
