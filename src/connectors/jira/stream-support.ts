@@ -50,7 +50,7 @@ export async function userTimeZone(ctx: StreamContext): Promise<string | null> {
   }
 }
 
-export { isObject, stringList };
+export { stringList };
 
 export function asObjects(value: unknown): JiraObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];

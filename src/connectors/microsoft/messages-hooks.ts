@@ -1,15 +1,5 @@
-import {
-  HttpError,
-  isObject,
-  lenientState,
-  redactUrl,
-  type HttpResponse,
-  type JsonRecord,
-  type StreamContext,
-  type StreamHooks,
-  type StreamState,
-} from '../kit/index.js';
-import { withoutAnnotations } from './delta-round.js';
+import { isObject, lenientState, type HttpResponse, type JsonRecord, type StreamContext, type StreamHooks, type StreamState } from '../kit/index.js';
+import { withoutAnnotations, withoutDeltaLink } from './delta-round.js';
 import { handSetCursor, mailFolders } from './stream-support.js';
 
 /** What the `messages` description cannot say as data (see `streams.ts`). */
@@ -19,22 +9,11 @@ function handSet(ctx: StreamContext): { floor: number | null } {
   return ctx.mode === 'incremental' ? handSetCursor(lenientState(ctx.state)) : { floor: null };
 }
 
-/**
- * A page's items; a page that names neither a next page nor the next round's delta link is not a Graph delta page,
- * and ending the round there would keep no position.
- */
+/** A page's items; a page that names neither a next page nor the next round's delta link fails the walk. */
 function deltaPage(response: HttpResponse<unknown>): JsonRecord[] {
   const body = isObject(response.body) ? response.body : {};
   const next = body['@odata.nextLink'] ?? body['@odata.deltaLink'];
-  if (typeof next !== 'string' || next === '') {
-    throw new HttpError({
-      kind: 'provider',
-      code: 'invalid_response',
-      status: response.status,
-      url: response.url,
-      message: `invalid_response: ${redactUrl(response.url)} ended a delta round without an @odata.deltaLink`,
-    });
-  }
+  if (typeof next !== 'string' || next === '') throw withoutDeltaLink(response);
   return Array.isArray(body['value']) ? body['value'].filter(isObject) : [];
 }
 
@@ -42,7 +21,7 @@ function deltaPage(response: HttpResponse<unknown>): JsonRecord[] {
  * The state the hand-written reader saved mid-round, `{ folders: { "<folder>": { nextLink } } }`, in the described
  * format `{ folders: { "<folder>": { pass: { nextLink } } } }`; between rounds (`{ deltaLink }`) both are the same.
  */
-export function upgradeMessagesState(state: StreamState): StreamState {
+function upgradeMessagesState(state: StreamState): StreamState {
   const folders = lenientState(state).entries('folders');
   if (![...folders.values()].some((folder) => folder.text('nextLink') !== null)) return state;
   const upgraded = [...folders].map(([id, folder]) => {
