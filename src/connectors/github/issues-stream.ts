@@ -1,19 +1,16 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
+import { laterCursor, lenientState, passState, resumePass, type LenientState, type ResumablePass, type StreamContext, type StreamMessage, type StreamReader } from '../kit/index.js';
 import {
   asArray,
   fetchPage,
   fullNameFromRepositoryUrl,
   handSetStart,
   idOf,
-  isObject,
-  laterTimestamp,
   numberList,
   perPage,
   readRepoStates,
   repoPath,
   repositoryNames,
   snapshotState,
-  stringList,
   type GithubObject,
 } from './stream-support.js';
 
@@ -52,39 +49,29 @@ interface IssuesState {
   pass?: { full: boolean; pending: string[] };
 }
 
-function readPosition(value: unknown): Position | null {
-  if (!isObject(value)) return null;
-  const since = typeof value['since'] === 'string' ? value['since'] : null;
-  const page = typeof value['page'] === 'number' && value['page'] > 1 ? value['page'] : undefined;
-  return { since, seen: numberList(value['seen']), ...(page === undefined ? {} : { page }) };
-}
-
-function readState(state: StreamState | null): IssuesState {
-  const { repos, cursor } = readRepoStates(state, readPosition);
-  const pass = state && isObject(state['pass']) ? state['pass'] : null;
-  return {
-    repos,
-    cursor,
-    ...(pass ? { pass: { full: pass['full'] === true, pending: stringList(pass['pending']) } } : {}),
-  };
+function readPosition(entry: LenientState): Position {
+  const page = entry.count('page');
+  return { since: entry.text('since'), seen: numberList(entry.raw['seen']), ...(page !== null && page > 1 ? { page } : {}) };
 }
 
 export const readIssues: StreamReader = async function* (ctx) {
-  const previous = readState(ctx.state);
+  const saved = lenientState(ctx.state);
+  const previous = readRepoStates(saved, readPosition);
   const full = ctx.mode === 'full_refresh';
-  const resumable = previous.pass && (!full || previous.pass.full);
-  let state: IssuesState;
-  if (resumable && previous.pass) {
-    state = { repos: previous.repos, cursor: previous.cursor, pass: { full: previous.pass.full, pending: [...previous.pass.pending] } };
-  } else {
-    const names = await repositoryNames(ctx);
+  // An unfinished pass carries on over the repositories it still had to read, without listing them again.
+  const savedPass = saved.object('pass');
+  const carriesOn = savedPass !== null && (!full || savedPass.flag('full') === true);
+  const names = carriesOn ? savedPass.texts('pending') : await repositoryNames(ctx);
+  const pass: ResumablePass = resumePass(saved, names, full);
+  let repos: Record<string, Position> = previous.repos;
+  if (!pass.resumed) {
     // A hand-set cursor without positions applies to every repository.
     const fallback: Position = handSetStart(previous, (since): Position => ({ since, seen: [] })) ?? { since: null, seen: [] };
-    const repos: Record<string, Position> = {};
+    repos = {};
     for (const name of names) repos[name] = full ? { since: null, seen: [] } : (previous.repos[name] ?? fallback);
-    state = { repos, cursor: full ? null : previous.cursor, pass: { full, pending: names } };
   }
-  ctx.log('debug', 'issues pass', { full: state.pass?.full, repositories: state.pass?.pending.length });
+  const state: IssuesState = { repos, cursor: full && !pass.resumed ? null : previous.cursor, pass: passState(pass) };
+  ctx.log('debug', 'issues pass', { full: pass.full, repositories: pass.pending.length });
 
   while (state.pass && state.pass.pending.length > 0) {
     const name = state.pass.pending[0]!;
@@ -124,7 +111,7 @@ async function* readRepository(ctx: StreamContext, name: string, state: IssuesSt
       position = { since, seen: position.seen, page: (position.page ?? 1) + 1 };
     }
     state.repos[name] = position;
-    state.cursor = laterTimestamp(state.cursor, position.since);
+    state.cursor = laterCursor(state.cursor, position.since);
     const done = page.next === null || items.length === 0;
     if (done && state.pass) {
       state.pass.pending = state.pass.pending.filter((pending) => pending !== name);
