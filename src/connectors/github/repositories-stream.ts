@@ -14,17 +14,17 @@ import { configuredRepositories, perPage, repoPath, type GithubObject } from './
  * list stays code: the choice between the two is made at run time from the config, and one request per configured
  * repository (checkpointing its position in the list) is not a list the description layer pages through.
  */
-const { repositories: readAccessible } = declarativeStreams(manifest, {
+const readAccessible: StreamReader = declarativeStreams(manifest, {
   repositories: {
     requester: { path: '/user/repos', query: { per_page: perPage } },
     paginator: { type: 'link_header', resume_key: 'next' },
   },
-});
+})['repositories']!;
 
 export const readRepositories: StreamReader = async function* (ctx) {
   const configured = configuredRepositories(ctx.config);
   if (!configured) {
-    yield* readAccessible!(ctx);
+    yield* readAccessible(ctx);
     return;
   }
   const saved = lenientState(ctx.state).count('index') ?? 0;

@@ -1,10 +1,7 @@
 import {
   AppError,
   configList,
-  type HttpClient,
-  type HttpRequest,
   type LenientState,
-  type Page,
   paginateLinkHeader,
   type StreamContext,
   type StreamState,
@@ -48,18 +45,6 @@ export async function repositoryNames(ctx: StreamContext): Promise<string[]> {
 export function repoPath(fullName: string): string {
   const [owner = '', name = ''] = fullName.split('/');
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-}
-
-/** One page through the shared Link-header paginator, without following `next`. */
-export async function fetchPage<T>(http: HttpClient, req: HttpRequest, startUrl?: string): Promise<Page<T>> {
-  const pages = paginateLinkHeader<T>(http, req, startUrl);
-  try {
-    const first = await pages.next();
-    if (first.done) throw new Error(`no page for ${req.url}`);
-    return first.value;
-  } finally {
-    await pages.return(undefined);
-  }
 }
 
 export function asArray(body: unknown): GithubObject[] {
