@@ -1,25 +1,11 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
-import {
-  asArray,
-  fetchPage,
-  fullNameFromRepositoryUrl,
-  handSetStart,
-  idOf,
-  isObject,
-  laterTimestamp,
-  numberList,
-  perPage,
-  readRepoStates,
-  repoPath,
-  repositoryNames,
-  snapshotState,
-  stringList,
-  type GithubObject,
-} from './stream-support.js';
+import { declarativeStreams, isObject, lenientState, type JsonRecord, type StreamReader, type StreamState } from '../kit/index.js';
+import { manifest } from './manifest.js';
+import { configuredRepositories, fullNameFromRepositoryUrl, numberList, perPage } from './stream-support.js';
 
 /**
  * `issues`: `GET /repos/{owner}/{repo}/issues?state=all&sort=updated&direction=asc&per_page=100&since=…` for
- * each repository, pull requests left out (they are the `pull_requests` stream).
+ * each configured repository (or, with none configured, each one `GET /user/repos` lists), pull requests left
+ * out (they are the `pull_requests` stream); 410 Gone (issues turned off) reads as an empty repository.
  *
  * Pages are walked by *keyset*, not by page number: each request asks for `since=<updated_at of the last item
  * read>`. GitHub's `since` is inclusive, so the items already read at that instant come back; their ids are
@@ -31,108 +17,67 @@ import {
  * State:
  * ```
  * {
- *   repos:  { "owner/name": { since: "<updated_at>" | null, seen: [ids read at `since`], page?: n } },
- *   cursor: "<latest updated_at read>" | null,                 // informational; see below
- *   pass?:  { full: boolean, pending: ["owner/name", …] }      // only while a pass is unfinished
+ *   repos: { "owner/name": { cursor: "<updated_at>" | null, seen: ["<ids read at cursor>"], page?: n } },
+ *   pass?: { full: boolean, pending: ["owner/name", …] }      // only while a pass is unfinished
  * }
  * ```
  * A checkpoint follows every page, so a resume re-reads at most that page. A repository without a position
  * (new, or newly configured) is read from its start. A state holding only `cursor` (set by hand) starts every
- * repository from it. A full refresh starts every repository over, but resumes its own unfinished pass.
+ * repository without a position from it. A full refresh starts every repository over, but resumes its own
+ * unfinished pass.
+ *
+ * Before the stream was described, a repository's position was `{ since, seen: [numbers], page? }` and the state
+ * also held an informational `cursor` (the latest `since`); `upgradeIssuesState` reads that format.
  */
-interface Position {
-  since: string | null;
-  seen: number[];
-  page?: number;
-}
 
-interface IssuesState {
-  repos: Record<string, Position>;
-  cursor: string | null;
-  pass?: { full: boolean; pending: string[] };
-}
-
-function readPosition(value: unknown): Position | null {
-  if (!isObject(value)) return null;
-  const since = typeof value['since'] === 'string' ? value['since'] : null;
-  const page = typeof value['page'] === 'number' && value['page'] > 1 ? value['page'] : undefined;
-  return { since, seen: numberList(value['seen']), ...(page === undefined ? {} : { page }) };
-}
-
-function readState(state: StreamState | null): IssuesState {
-  const { repos, cursor } = readRepoStates(state, readPosition);
-  const pass = state && isObject(state['pass']) ? state['pass'] : null;
-  return {
-    repos,
-    cursor,
-    ...(pass ? { pass: { full: pass['full'] === true, pending: stringList(pass['pending']) } } : {}),
-  };
-}
-
-export const readIssues: StreamReader = async function* (ctx) {
-  const previous = readState(ctx.state);
-  const full = ctx.mode === 'full_refresh';
-  const resumable = previous.pass && (!full || previous.pass.full);
-  let state: IssuesState;
-  if (resumable && previous.pass) {
-    state = { repos: previous.repos, cursor: previous.cursor, pass: { full: previous.pass.full, pending: [...previous.pass.pending] } };
-  } else {
-    const names = await repositoryNames(ctx);
-    // A hand-set cursor without positions applies to every repository.
-    const fallback: Position = handSetStart(previous, (since): Position => ({ since, seen: [] })) ?? { since: null, seen: [] };
-    const repos: Record<string, Position> = {};
-    for (const name of names) repos[name] = full ? { since: null, seen: [] } : (previous.repos[name] ?? fallback);
-    state = { repos, cursor: full ? null : previous.cursor, pass: { full, pending: names } };
-  }
-  ctx.log('debug', 'issues pass', { full: state.pass?.full, repositories: state.pass?.pending.length });
-
-  while (state.pass && state.pass.pending.length > 0) {
-    const name = state.pass.pending[0]!;
-    yield* readRepository(ctx, name, state);
-  }
-  delete state.pass;
-  yield { type: 'state', state: snapshotState(state) };
-};
-
-async function* readRepository(ctx: StreamContext, name: string, state: IssuesState): AsyncGenerator<StreamMessage> {
-  let position = state.repos[name] ?? { since: null, seen: [] };
-  for (;;) {
-    const query: Record<string, string | number> = { state: 'all', sort: 'updated', direction: 'asc', per_page: perPage };
-    if (position.since !== null) query['since'] = position.since;
-    if (position.page !== undefined) query['page'] = position.page;
-    const page = await fetchPage<unknown>(ctx.http, {
-      url: `${repoPath(name)}/issues`,
-      query,
-      signal: ctx.signal,
-      // 410 Gone: the repository has issues turned off.
-      acceptStatus: [410],
-    });
-    const items = page.response.status === 410 ? [] : asArray(page.response.body);
-    const since = position.since;
-    const seen = new Set(position.seen);
-    const fresh = items.filter((item) => !(since !== null && item['updated_at'] === since && seen.has(idOf(item))));
-    const records = fresh
-      .filter((item) => item['pull_request'] === undefined)
-      .map((item): GithubObject => ({ ...item, repository_full_name: fullNameFromRepositoryUrl(item['repository_url'], name) }));
-    if (records.length > 0) yield { type: 'records', records };
-
-    const last = items.at(-1)?.['updated_at'];
-    if (typeof last === 'string' && last !== since) {
-      position = { since: last, seen: items.filter((item) => item['updated_at'] === last).map(idOf) };
-    } else if (typeof last === 'string') {
-      // A whole page at one instant: step through that instant by page number.
-      position = { since, seen: position.seen, page: (position.page ?? 1) + 1 };
+/**
+ * The hand-written reader's state in the described format: `since` → `cursor`, ids as text. Its top-level
+ * `cursor` goes: it was only informational, and kept beside `repos` it would read as a hand-set cursor for every
+ * repository without a position.
+ */
+export function upgradeIssuesState(state: StreamState): StreamState {
+  if (!isObject(state['repos'])) return state;
+  const repos: Record<string, unknown> = {};
+  for (const [name, entry] of lenientState(state).entries('repos')) {
+    if (!('since' in entry.raw)) {
+      repos[name] = entry.raw;
+      continue;
     }
-    state.repos[name] = position;
-    state.cursor = laterTimestamp(state.cursor, position.since);
-    const done = page.next === null || items.length === 0;
-    if (done && state.pass) {
-      state.pass.pending = state.pass.pending.filter((pending) => pending !== name);
-      // Once the repository is finished, its next pass starts at `since` again, never mid-instant.
-      const { page: _page, ...finished } = position;
-      state.repos[name] = finished;
-    }
-    yield { type: 'state', state: snapshotState(state) };
-    if (done) return;
+    const since = entry.text('since');
+    const page = entry.count('page');
+    repos[name] = since === null ? {} : { cursor: since, seen: numberList(entry.raw['seen']).map(String), ...(page !== null && page > 1 ? { page } : {}) };
   }
+  const { cursor: _informational, ...rest } = state;
+  return { ...rest, repos };
 }
+
+function withRepositoryName(record: JsonRecord): JsonRecord {
+  const name = fullNameFromRepositoryUrl(record['repository_url'], '');
+  return name === '' ? record : { ...record, repository_full_name: name };
+}
+
+const described = declarativeStreams(manifest, {
+  issues: {
+    requester: { path: '/repos/{{partition.id}}/issues', query: { state: 'all', sort: 'updated', direction: 'asc', per_page: perPage } },
+    records: { filter: [{ path: 'pull_request', exists: false }] },
+    paginator: { type: 'keyset', size: perPage, page_param: 'page' },
+    incremental: { type: 'datetime', field: 'updated_at', format: 'iso_seconds', send: { param: 'since' }, sorted: true },
+    partitions: {
+      config: 'repositories',
+      parent: { requester: { path: '/user/repos', query: { per_page: perPage } }, records: {}, paginator: { type: 'link_header' }, id: 'full_name' },
+      state_key: 'repos',
+    },
+    errors: [{ status: [410], action: 'ignore' }],
+    hooks: {
+      // The configured list is checked before a request names a repository; `owner/name` is two path segments.
+      request: (request, ctx) => {
+        configuredRepositories(ctx.config);
+        return { ...request, path: request.path.replace(/%2F/gi, '/') };
+      },
+      record: withRepositoryName,
+      state: upgradeIssuesState,
+    },
+  },
+});
+
+export const readIssues: StreamReader = described['issues']!;

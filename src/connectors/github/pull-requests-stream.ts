@@ -1,24 +1,14 @@
-import {
-  paginateLinkHeader,
-  type StreamContext,
-  type StreamMessage,
-  type StreamReader,
-  type StreamState,
-} from '../kit/index.js';
+import { laterCursor, lenientState, paginateLinkHeader, timeOf, type LenientState, type StreamContext, type StreamMessage, type StreamReader, valueAt } from '../kit/index.js';
 import {
   asArray,
   handSetStart,
   idOf,
-  isObject,
-  laterTimestamp,
   numberList,
   perPage,
   readRepoStates,
   repoPath,
   repositoryNames,
   snapshotState,
-  stringList,
-  timeOf,
   type GithubObject,
 } from './stream-support.js';
 
@@ -70,26 +60,25 @@ interface PullsState {
 
 const maxCatchUpRounds = 3;
 
-function readMark(value: unknown): Mark | null {
-  if (!isObject(value)) return null;
-  return { cursor: typeof value['cursor'] === 'string' ? value['cursor'] : null, seen: numberList(value['seen']) };
+function readMark(entry: LenientState | null): Mark | null {
+  return entry === null ? null : { cursor: entry.text('cursor'), seen: numberList(entry.raw['seen']) };
 }
 
-function readState(state: StreamState | null): PullsState {
-  const { repos, cursor } = readRepoStates(state, readMark);
-  const raw = state && isObject(state['pass']) ? state['pass'] : null;
-  if (!raw) return { repos, cursor };
-  const top = readMark(raw['top']);
-  const pass: Pass = {
-    full: raw['full'] === true,
-    pending: stringList(raw['pending']),
-    stop: readMark(raw['stop']),
-    pages: typeof raw['pages'] === 'number' ? raw['pages'] : 0,
-    rounds: typeof raw['rounds'] === 'number' ? raw['rounds'] : 0,
-    ...(typeof raw['next'] === 'string' ? { next: raw['next'] } : {}),
+/** The saved unfinished pass, when the state holds one. */
+function readPass(saved: LenientState): Pass | null {
+  const raw = saved.object('pass');
+  if (raw === null) return null;
+  const top = readMark(raw.object('top'));
+  const next = raw.text('next');
+  return {
+    full: raw.flag('full') === true,
+    pending: raw.texts('pending'),
+    stop: readMark(raw.object('stop')),
+    pages: raw.count('pages') ?? 0,
+    rounds: raw.count('rounds') ?? 0,
+    ...(next === null ? {} : { next }),
     ...(top ? { top } : {}),
   };
-  return { repos, cursor, pass };
 }
 
 /** The mark for the first item of a page and every item sharing its `updated_at`. */
@@ -100,11 +89,13 @@ function markOf(items: GithubObject[]): Mark | undefined {
 }
 
 export const readPullRequests: StreamReader = async function* (ctx) {
-  const previous = readState(ctx.state);
+  const saved = lenientState(ctx.state);
+  const previous = readRepoStates(saved, readMark);
+  const savedPass = readPass(saved);
   const full = ctx.mode === 'full_refresh';
   let state: PullsState;
-  if (previous.pass && (!full || previous.pass.full)) {
-    state = previous;
+  if (savedPass && (!full || savedPass.full)) {
+    state = { ...previous, pass: savedPass };
   } else {
     const names = await repositoryNames(ctx);
     const fallback = handSetStart(previous, (cursor): Mark => ({ cursor, seen: [] }));
@@ -175,7 +166,7 @@ function finishWalk(name: string, state: PullsState, pass: Pass): void {
   }
   if (top) {
     state.repos[name] = top;
-    state.cursor = laterTimestamp(state.cursor, top.cursor);
+    state.cursor = laterCursor(state.cursor, top.cursor);
   }
   pass.pending = pass.pending.filter((pending) => pending !== name);
   const following = pass.pending[0];
@@ -185,8 +176,6 @@ function finishWalk(name: string, state: PullsState, pass: Pass): void {
 }
 
 function baseRepoName(item: GithubObject): string | undefined {
-  const base = item['base'];
-  const repo = isObject(base) ? base['repo'] : undefined;
-  const fullName = isObject(repo) ? repo['full_name'] : undefined;
+  const fullName = valueAt(item, 'base.repo.full_name');
   return typeof fullName === 'string' ? fullName : undefined;
 }

@@ -1,5 +1,6 @@
-import { paginateLinkHeader, type StreamReader, type StreamState } from '../kit/index.js';
-import { asArray, configuredRepositories, perPage, repoPath, type GithubObject } from './stream-support.js';
+import { declarativeStreams, lenientState, type StreamReader, type StreamState } from '../kit/index.js';
+import { manifest } from './manifest.js';
+import { configuredRepositories, perPage, repoPath, type GithubObject } from './stream-support.js';
 
 /**
  * `repositories` (full refresh): `GET /user/repos`, or `GET /repos/{owner}/{repo}` for each configured one.
@@ -8,31 +9,29 @@ import { asArray, configuredRepositories, perPage, repoPath, type GithubObject }
  * - `{ next: "<url of the next /user/repos page>" }`, or
  * - `{ index: <position in the configured list> }`.
  * A state without either starts over.
+ *
+ * Every repository the token can read is a described walk of `/user/repos` by its `Link` header. The configured
+ * list stays code: the choice between the two is made at run time from the config, and one request per configured
+ * repository (checkpointing its position in the list) is not a list the description layer pages through.
  */
+const readAccessible: StreamReader = declarativeStreams(manifest, {
+  repositories: {
+    requester: { path: '/user/repos', query: { per_page: perPage } },
+    paginator: { type: 'link_header', resume_key: 'next' },
+  },
+})['repositories']!;
+
 export const readRepositories: StreamReader = async function* (ctx) {
   const configured = configuredRepositories(ctx.config);
-  const resume = ctx.state ?? {};
-
-  if (configured) {
-    const start = typeof resume['index'] === 'number' && resume['index'] < configured.length ? resume['index'] : 0;
-    for (let index = start; index < configured.length; index++) {
-      const response = await ctx.http.get<GithubObject>(repoPath(configured[index]!), undefined, { signal: ctx.signal });
-      yield { type: 'records', records: [response.body] };
-      const state: StreamState = index + 1 < configured.length ? { index: index + 1 } : {};
-      yield { type: 'state', state };
-    }
+  if (!configured) {
+    yield* readAccessible(ctx);
     return;
   }
-
-  const startUrl = typeof resume['next'] === 'string' ? resume['next'] : undefined;
-  const pages = paginateLinkHeader<GithubObject[]>(
-    ctx.http,
-    { url: '/user/repos', query: { per_page: perPage }, signal: ctx.signal },
-    startUrl,
-  );
-  for await (const page of pages) {
-    const records = asArray(page.response.body);
-    if (records.length > 0) yield { type: 'records', records };
-    yield { type: 'state', state: page.next === null ? {} : { next: page.next } };
+  const saved = lenientState(ctx.state).count('index') ?? 0;
+  for (let index = saved < configured.length ? saved : 0; index < configured.length; index++) {
+    const response = await ctx.http.get<GithubObject>(repoPath(configured[index]!), undefined, { signal: ctx.signal });
+    yield { type: 'records', records: [response.body] };
+    const state: StreamState = index + 1 < configured.length ? { index: index + 1 } : {};
+    yield { type: 'state', state };
   }
 };

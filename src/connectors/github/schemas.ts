@@ -2,24 +2,9 @@
  * JSON Schemas of the records, after GitHub's REST objects (API version 2022-11-28): the fields worth a
  * typed column are listed, and `additionalProperties` stays open because GitHub adds fields over time.
  */
-type Schema = Record<string, unknown>;
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
 
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
-const boolean: Schema = { type: 'boolean' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-/** Also admits null; an `enum` must list null too, or a null value would still fail it. */
-const nullable = (schema: Schema): Schema => ({
-  ...schema,
-  type: [schema['type'] as string, 'null'],
-  ...(Array.isArray(schema['enum']) ? { enum: [...(schema['enum'] as unknown[]), null] } : {}),
-});
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
+const { string, integer, boolean, dateTime, nullable, object, arrayOf, oneOf } = schema;
 
 /** GitHub's "simple user". */
 const user = object({
@@ -48,15 +33,12 @@ const milestone = nullable(
     id: integer,
     number: integer,
     title: string,
-    state: { type: 'string', enum: ['open', 'closed'] },
+    state: oneOf(['open', 'closed']),
     due_on: nullable(dateTime),
   }),
 );
 
-const authorAssociation: Schema = {
-  type: 'string',
-  enum: ['COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'MEMBER', 'NONE', 'OWNER'],
-};
+const authorAssociation: Schema = oneOf(['COLLABORATOR', 'CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'MEMBER', 'NONE', 'OWNER']);
 
 const repositoryFullName: Schema = { type: 'string', description: 'owner/name of the repository (added by Tributary)' };
 
@@ -84,7 +66,7 @@ export const repositorySchema: Schema = {
       open_issues_count: integer,
       default_branch: string,
       visibility: string,
-      topics: { type: 'array', items: string },
+      topics: arrayOf(string),
       has_issues: boolean,
       has_projects: boolean,
       has_wiki: boolean,
@@ -112,14 +94,14 @@ export const issueSchema: Schema = {
       repository_full_name: repositoryFullName,
       title: string,
       body: nullable(string),
-      state: { type: 'string', enum: ['open', 'closed'] },
-      state_reason: nullable({ type: 'string', enum: ['completed', 'reopened', 'not_planned', 'duplicate'] }),
+      state: oneOf(['open', 'closed']),
+      state_reason: nullable(oneOf(['completed', 'reopened', 'not_planned', 'duplicate'])),
       locked: boolean,
       active_lock_reason: nullable(string),
       user: nullable(user),
-      labels: { type: 'array', items: label },
+      labels: arrayOf(label),
       assignee: nullable(user),
-      assignees: { type: 'array', items: user },
+      assignees: arrayOf(user),
       milestone,
       comments: integer,
       author_association: authorAssociation,
@@ -147,14 +129,14 @@ export const pullRequestSchema: Schema = {
       repository_full_name: repositoryFullName,
       title: string,
       body: nullable(string),
-      state: { type: 'string', enum: ['open', 'closed'] },
+      state: oneOf(['open', 'closed']),
       draft: boolean,
       locked: boolean,
       user: nullable(user),
-      labels: { type: 'array', items: label },
+      labels: arrayOf(label),
       assignee: nullable(user),
-      assignees: { type: 'array', items: user },
-      requested_reviewers: { type: 'array', items: user },
+      assignees: arrayOf(user),
+      requested_reviewers: arrayOf(user),
       milestone,
       head: branch,
       base: branch,

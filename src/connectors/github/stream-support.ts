@@ -1,17 +1,13 @@
 import {
   AppError,
-  type HttpClient,
-  type HttpRequest,
-  isObject,
-  type Page,
+  configList,
+  type LenientState,
   paginateLinkHeader,
   type StreamContext,
   type StreamState,
-  stringList,
-  timeOf,
 } from '../kit/index.js';
 
-/** What the GitHub streams share: the repository list, paths, page fetching and timestamp comparison. */
+/** What the GitHub streams share: the repository list, paths, page fetching and reading saved states. */
 
 export type GithubObject = Record<string, unknown>;
 
@@ -22,9 +18,7 @@ const repoName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** The `repositories` config field (a comma list, or an array) as `owner/name` strings; null when unset. */
 export function configuredRepositories(config: Record<string, unknown>): string[] | null {
-  const raw = config['repositories'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const names = [...new Set(list.map((name) => name.trim()).filter((name) => name !== ''))];
+  const names = configList(config, 'repositories');
   if (names.length === 0) return null;
   for (const name of names) {
     if (!repoName.test(name)) {
@@ -53,18 +47,6 @@ export function repoPath(fullName: string): string {
   return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
-/** One page through the shared Link-header paginator, without following `next`. */
-export async function fetchPage<T>(http: HttpClient, req: HttpRequest, startUrl?: string): Promise<Page<T>> {
-  const pages = paginateLinkHeader<T>(http, req, startUrl);
-  try {
-    const first = await pages.next();
-    if (first.done) throw new Error(`no page for ${req.url}`);
-    return first.value;
-  } finally {
-    await pages.return(undefined);
-  }
-}
-
 export function asArray(body: unknown): GithubObject[] {
   return Array.isArray(body) ? (body as GithubObject[]) : [];
 }
@@ -80,32 +62,22 @@ export function fullNameFromRepositoryUrl(url: unknown, fallback: string): strin
   return match ? `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}` : fallback;
 }
 
+/** The numbers of a state's array (ids are numbers in GitHub's objects and in the saved states). */
 export function numberList(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : [];
 }
 
-export { isObject, timeOf, stringList };
-
-/** The later of two GitHub timestamps (null is "none yet"). */
-export function laterTimestamp(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return timeOf(b) > timeOf(a) ? b : a;
-}
-
 /**
  * The per-repository part every GitHub stream state shares: `{ repos: { "owner/name": … }, cursor }`, read
- * from untrusted JSON (a hand-edited state, an older version's), each repository's entry by `readOne`.
+ * leniently (a hand-edited state, an older version's), each repository's entry by `readOne`.
  */
-export function readRepoStates<T>(state: StreamState | null, readOne: (value: unknown) => T | null): { repos: Record<string, T>; cursor: string | null } {
+export function readRepoStates<T>(state: LenientState, readOne: (entry: LenientState) => T | null): { repos: Record<string, T>; cursor: string | null } {
   const repos: Record<string, T> = {};
-  if (state && isObject(state['repos'])) {
-    for (const [name, value] of Object.entries(state['repos'])) {
-      const entry = readOne(value);
-      if (entry) repos[name] = entry;
-    }
+  for (const [name, entry] of state.entries('repos')) {
+    const read = readOne(entry);
+    if (read) repos[name] = read;
   }
-  return { repos, cursor: typeof state?.['cursor'] === 'string' ? state['cursor'] : null };
+  return { repos, cursor: state.text('cursor') };
 }
 
 /**

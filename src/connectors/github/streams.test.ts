@@ -157,6 +157,46 @@ describe('github streams against the sandbox', () => {
     expect(pulls.records).toEqual([]);
   });
 
+  it('steps through an instant that holds more changed issues than a page by page number', async () => {
+    const base = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    // One batch shares one updated_at: about 150 a repository, more than a page of 100.
+    const change = await control(sandbox, 'changes', { stream: 'issues', update: 300 });
+    const cut = await readAll(readIssues, context(sandbox, 'issues', 'incremental', base.state), { stopAfterStates: 2 });
+    const position = Object.values(cut.state?.['repos'] as Record<string, Json>).find((repo) => repo['page'] !== undefined);
+    expect(position).toMatchObject({ cursor: change['updated_at'], page: 2 });
+    const rest = await readAll(readIssues, context(sandbox, 'issues', 'incremental', cut.state));
+    expect(sorted([...new Set([...ids(cut.records), ...ids(rest.records)])])).toEqual(sorted(change['updated'] as number[]));
+    expect(Object.values(rest.state?.['repos'] as Record<string, Json>).every((repo) => repo['page'] === undefined)).toBe(true);
+  });
+
+  it('resumes from a state the hand-written issues reader saved, between runs and mid-pass', async () => {
+    // That reader kept `{ since, seen: [numbers], page? }` per repository and an informational top-level cursor.
+    const toOld = (state: StreamState): StreamState => {
+      const repos = Object.fromEntries(
+        Object.entries(state['repos'] as Record<string, Json>).map(([name, repo]) => [
+          name,
+          { since: repo['cursor'] ?? null, seen: ((repo['seen'] as string[] | undefined) ?? []).map(Number), ...(repo['page'] === undefined ? {} : { page: repo['page'] }) },
+        ]),
+      );
+      const since = Object.values(repos).map((repo) => repo.since).filter((s): s is string => typeof s === 'string').sort();
+      return { ...state, repos, cursor: since.at(-1) ?? null };
+    };
+    const done = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
+    expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', toOld(done.state!)))).records).toEqual([]);
+    const change = await control(sandbox, 'changes', { stream: 'issues', create: 2, update: 3 });
+    const next = await readAll(readIssues, context(sandbox, 'issues', 'incremental', toOld(done.state!)));
+    expect(sorted(ids(next.records))).toEqual(sorted([...(change['created'] as number[]), ...(change['updated'] as number[])]));
+    expect(next.state).not.toHaveProperty('cursor');
+    expect(Object.values(next.state?.['repos'] as Record<string, Json>)[0]).toEqual({ cursor: change['updated_at'], seen: expect.any(Array) });
+
+    const cut = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null), { stopAfterStates: 20 });
+    expect(cut.state).toHaveProperty('pass');
+    const resumed = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', toOld(cut.state!)));
+    const firstIds = new Set(ids(cut.records));
+    expect(ids(resumed.records).filter((id) => firstIds.has(id)).length).toBeLessThanOrEqual(100);
+    expect(sorted([...new Set([...firstIds, ...ids(resumed.records)])])).toEqual(await liveIds(sandbox, 'issues'));
+  });
+
   it('reads only the configured repositories', async () => {
     const config = { repositories: ` ${repos[1]!} ` };
     const repositories = await readAll(readRepositories, context(sandbox, 'repositories', 'full_refresh', null, config));

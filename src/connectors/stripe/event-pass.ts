@@ -1,6 +1,6 @@
-import { paginateCursor, type StreamContext, type StreamMessage } from '../kit/index.js';
+import { paginateCursor, type StreamContext, type StreamMessage, valueAt } from '../kit/index.js';
 import { eventFilterQuery, STRIPE_API_VERSION, type StripeResource } from './resources.js';
-import { isObject, listOf, pageSize, refusal, stateOf, stripeErrorOf, type Position, type StripeObject } from './stream-support.js';
+import { isObject, listOf, nextStartingAfter, pageSize, refusal, stateOf, stripeErrorOf, type Position, type StripeObject } from './stream-support.js';
 
 /**
  * An incremental read through the Events API, oldest change first.
@@ -66,11 +66,7 @@ async function oldestSince(ctx: StreamContext, filter: Record<string, string>, c
     { url: '/v1/events', query: { limit: pageSize, 'created[gte]': cursor, ...filter }, signal: ctx.signal },
     {
       cursorParam: 'starting_after',
-      nextCursor: (response) => {
-        const list = listOf(response.body);
-        const last = list.data.at(-1)?.['id'];
-        return list.has_more && typeof last === 'string' ? last : null;
-      },
+      nextCursor: nextStartingAfter,
     },
   );
   for await (const page of pages) {
@@ -88,9 +84,8 @@ async function oldestSince(ctx: StreamContext, filter: Record<string, string>, c
 async function* apply(ctx: StreamContext, resource: StripeResource, events: StripeObject[]): AsyncGenerator<StreamMessage> {
   const latest = new Map<string, { deleted: boolean; object: StripeObject; apiVersion: unknown }>();
   for (const event of events) {
-    const data = isObject(event['data']) ? event['data'] : null;
-    const object = data && isObject(data['object']) ? data['object'] : null;
-    if (!object || object['object'] !== resource.object || typeof object['id'] !== 'string') continue;
+    const object = valueAt(event, 'data.object');
+    if (!isObject(object) || object['object'] !== resource.object || typeof object['id'] !== 'string') continue;
     latest.delete(object['id']);
     latest.set(object['id'], {
       deleted: resource.deletionEvents.includes(event['type'] as string),

@@ -1,7 +1,7 @@
 import { paginateCursor, type StreamContext, type StreamMessage } from '../kit/index.js';
 import type { StripeResource } from './resources.js';
 import { eventFilterQuery } from './resources.js';
-import { listOf, pageSize, serverTime, stateOf, type ListPass, type Position } from './stream-support.js';
+import { listOf, nextStartingAfter, pageSize, serverTime, stateOf, type ListPass, type Position } from './stream-support.js';
 
 /**
  * A full read of a list endpoint, newest first, `starting_after` the last id of each page until `has_more` is
@@ -29,11 +29,7 @@ export async function* listPass(ctx: StreamContext, resource: StripeResource, pa
     { url: resource.listPath, query: { limit: pageSize, ...resource.listQuery }, signal: ctx.signal },
     {
       cursorParam: 'starting_after',
-      nextCursor: (response) => {
-        const list = listOf(response.body);
-        const last = list.data.at(-1)?.['id'];
-        return list.has_more && typeof last === 'string' ? last : null;
-      },
+      nextCursor: nextStartingAfter,
       ...(pass.starting_after === undefined ? {} : { start: pass.starting_after }),
     },
   );

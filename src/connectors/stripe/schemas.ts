@@ -3,29 +3,15 @@
  * fields worth a typed column are listed; `additionalProperties` stays open because Stripe adds fields within a
  * version. Timestamps are Unix seconds, amounts integers in the currency's smallest unit, as Stripe sends them.
  */
-type Schema = Record<string, unknown>;
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
 
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
-const boolean: Schema = { type: 'boolean' };
+const { string, integer, boolean, nullable, object, arrayOf, oneOf } = schema;
 const unixTime: Schema = { type: 'integer', description: 'Unix timestamp (seconds)' };
 const metadata: Schema = { type: 'object', additionalProperties: { type: 'string' } };
-/** Also admits null; an `enum` must list null too, or a null value would still fail it. */
-const nullable = (schema: Schema): Schema => ({
-  ...schema,
-  type: [schema['type'] as string, 'null'],
-  ...(Array.isArray(schema['enum']) ? { enum: [...(schema['enum'] as unknown[]), null] } : {}),
-});
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
 const id = (prefix: string): Schema => ({ type: 'string', pattern: `^${prefix}_` });
 const objectName = (name: string): Schema => ({ type: 'string', const: name });
 /** A nested list object (`lines`, `items`): its first page, as Stripe embeds it. */
-const list = (items: Schema): Schema => object({ object: objectName('list'), data: { type: 'array', items }, has_more: boolean, url: string });
+const list = (items: Schema): Schema => object({ object: objectName('list'), data: arrayOf(items), has_more: boolean, url: string });
 
 const address = nullable(
   object({ city: nullable(string), country: nullable(string), line1: nullable(string), line2: nullable(string), postal_code: nullable(string), state: nullable(string) }),
@@ -37,9 +23,9 @@ const price = object({
   active: boolean,
   currency: string,
   product: string,
-  type: { type: 'string', enum: ['one_time', 'recurring'] },
+  type: oneOf(['one_time', 'recurring']),
   unit_amount: nullable(integer),
-  recurring: nullable(object({ interval: { type: 'string', enum: ['day', 'week', 'month', 'year'] }, interval_count: integer })),
+  recurring: nullable(object({ interval: oneOf(['day', 'week', 'month', 'year']), interval_count: integer })),
 });
 
 export const customerSchema: Schema = {
@@ -64,8 +50,8 @@ export const customerSchema: Schema = {
       name: nullable(string),
       next_invoice_sequence: integer,
       phone: nullable(string),
-      preferred_locales: { type: 'array', items: string },
-      tax_exempt: nullable({ type: 'string', enum: ['exempt', 'none', 'reverse'] }),
+      preferred_locales: arrayOf(string),
+      tax_exempt: nullable(oneOf(['exempt', 'none', 'reverse'])),
       test_clock: nullable(string),
     },
     ['id', 'object', 'created', 'livemode'],
@@ -82,7 +68,7 @@ const invoiceLine = object({
   price: nullable(price),
   quantity: nullable(integer),
   subscription: nullable(string),
-  type: { type: 'string', enum: ['invoiceitem', 'subscription'] },
+  type: oneOf(['invoiceitem', 'subscription']),
 });
 
 export const invoiceSchema: Schema = {
@@ -101,7 +87,7 @@ export const invoiceSchema: Schema = {
       auto_advance: boolean,
       billing_reason: nullable(string),
       charge: nullable(string),
-      collection_method: { type: 'string', enum: ['charge_automatically', 'send_invoice'] },
+      collection_method: oneOf(['charge_automatically', 'send_invoice']),
       created: unixTime,
       currency: string,
       customer: nullable(string),
@@ -119,7 +105,7 @@ export const invoiceSchema: Schema = {
       payment_intent: nullable(string),
       period_end: unixTime,
       period_start: unixTime,
-      status: nullable({ type: 'string', enum: ['draft', 'open', 'paid', 'uncollectible', 'void'] }),
+      status: nullable(oneOf(['draft', 'open', 'paid', 'uncollectible', 'void'])),
       status_transitions: object({
         finalized_at: nullable(unixTime),
         marked_uncollectible_at: nullable(unixTime),
@@ -166,7 +152,7 @@ export const chargeSchema: Schema = {
       payment_method_details: nullable(object({ type: string })),
       receipt_url: nullable(string),
       refunded: boolean,
-      status: { type: 'string', enum: ['succeeded', 'pending', 'failed'] },
+      status: oneOf(['succeeded', 'pending', 'failed']),
     },
     ['id', 'object', 'amount', 'created', 'currency', 'livemode', 'status'],
   ),
@@ -192,7 +178,7 @@ export const subscriptionSchema: Schema = {
       cancel_at: nullable(unixTime),
       cancel_at_period_end: boolean,
       canceled_at: nullable(unixTime),
-      collection_method: { type: 'string', enum: ['charge_automatically', 'send_invoice'] },
+      collection_method: oneOf(['charge_automatically', 'send_invoice']),
       created: unixTime,
       currency: string,
       current_period_end: unixTime,
@@ -207,10 +193,7 @@ export const subscriptionSchema: Schema = {
       livemode: boolean,
       metadata,
       start_date: unixTime,
-      status: {
-        type: 'string',
-        enum: ['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'],
-      },
+      status: oneOf(['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused']),
       trial_end: nullable(unixTime),
       trial_start: nullable(unixTime),
     },

@@ -1,4 +1,4 @@
-import { HttpError, type HttpResponse, isHttpError, isObject, type StreamState } from '../kit/index.js';
+import { cursorMs, HttpError, type HttpResponse, isHttpError, isObject, type LenientState, lenientState, type StreamState } from '../kit/index.js';
 
 /** What the Stripe streams share: list bodies, the stream state, time and error helpers. */
 
@@ -28,6 +28,13 @@ export function listOf(body: unknown): StripeList {
   };
 }
 
+/** Stripe's list paging: `starting_after` the last id of a page, while `has_more` says more follow. */
+export function nextStartingAfter(response: HttpResponse<unknown>): string | null {
+  const list = listOf(response.body);
+  const last = list.data.at(-1)?.['id'];
+  return list.has_more && typeof last === 'string' ? last : null;
+}
+
 /** Where the events feed stands: the last event applied (or, with no event yet, a time to start from). */
 export interface Position {
   /** Unix seconds: events created at or after it are still to be read when there is no `event_id`. */
@@ -52,32 +59,26 @@ export interface StripeState {
  * `PATCH /connections/:id/state`).
  */
 export function parseCursor(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const ms = Date.parse(value);
+  const ms = cursorMs(value);
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
 
-function readPosition(value: unknown): Position | null {
-  if (!isObject(value)) return null;
-  const cursor = parseCursor(value['cursor']);
-  if (cursor === null) return null;
-  return typeof value['event_id'] === 'string' && value['event_id'] !== '' ? { cursor, event_id: value['event_id'] } : { cursor };
+function readPosition(saved: LenientState | null): Position | null {
+  const cursor = saved === null ? null : parseCursor(saved.raw['cursor']);
+  if (saved === null || cursor === null) return null;
+  const eventId = saved.text('event_id');
+  return eventId === null ? { cursor } : { cursor, event_id: eventId };
 }
 
+/** The saved state, read leniently: what cannot be read is no position (a full read) or no pass. */
 export function readState(state: StreamState | null): StripeState {
-  if (!state) return { position: null };
-  const position = readPosition(state);
-  const raw = isObject(state['pass']) ? state['pass'] : null;
-  const after = raw ? readPosition(raw['after']) : null;
-  if (!raw || !after) return { position };
-  const pass: ListPass = {
-    full: raw['full'] === true,
-    after,
-    ...(typeof raw['starting_after'] === 'string' ? { starting_after: raw['starting_after'] } : {}),
-  };
-  return { position, pass };
+  const saved = lenientState(state);
+  const position = readPosition(saved);
+  const pass = saved.object('pass');
+  const after = readPosition(pass?.object('after') ?? null);
+  if (!pass || !after) return { position };
+  const startingAfter = pass.text('starting_after');
+  return { position, pass: { full: pass.flag('full') === true, after, ...(startingAfter === null ? {} : { starting_after: startingAfter }) } };
 }
 
 /** The state JSON: the position's fields at the top (so a hand-set `{ cursor }` reads the same), plus any pass. */

@@ -69,6 +69,15 @@ beforeAll(async () => {
         exportSeq++;
         return answer(res, 200, { records: changed, after_cursor: String(from + changed.length), end_of_stream: end });
       }
+      case '/instant': {
+        // Three records at one instant, six at the next, one after: more at an instant than a page of three holds.
+        const since = q.get('updated_since');
+        const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+        const all = [...['a0', 'a1', 'a2'].map((id) => ({ id, updated_at: at(0) })), ...['b0', 'b1', 'b2', 'b3', 'b4', 'b5'].map((id) => ({ id, updated_at: at(1) })), { id: 'c0', updated_at: at(2) }];
+        const from = all.filter((item) => since === null || item.updated_at >= since);
+        const size = n('limit', 3);
+        return answer(res, 200, { data: from.slice((n('page', 1) - 1) * size, n('page', 1) * size) });
+      }
       case '/slack':
         return answer(res, 200, { ok: true, members: live().slice(0, 3), response_metadata: { next_cursor: '' } });
       case '/parts':
@@ -99,8 +108,8 @@ const stream = (name: string, incremental = false) => ({
   ...(incremental ? { cursor_field: 'updated_at' } : {}),
   sync_modes: incremental ? (['full_refresh', 'incremental'] as SyncMode[]) : (['full_refresh'] as SyncMode[]),
 });
-const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'pass', 'export', 'slack', 'partitioned', 'parented', 'shaped', 'upgraded', 'defaulted'];
-const incrementalNames = new Set(['sorted', 'keyset', 'pass', 'export', 'partitioned', 'parented']);
+const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'instant', 'pass', 'export', 'slack', 'partitioned', 'parented', 'fallback', 'shaped', 'upgraded', 'defaulted'];
+const incrementalNames = new Set(['sorted', 'keyset', 'instant', 'pass', 'export', 'partitioned', 'parented', 'fallback']);
 const manifest: ManifestInput = {
   id: 'fake',
   name: 'Fake',
@@ -124,6 +133,7 @@ const specs: Record<string, StreamSpecInput> = {
   link: { requester: { path: '/link' }, paginator: { type: 'link_header' } },
   sorted: { requester: { path: '/since', query: { limit: 100 } }, records: { path: 'data' }, incremental: since },
   keyset: { requester: { path: '/since', query: { limit: 7 } }, records: { path: 'data' }, paginator: { type: 'keyset' }, incremental: since },
+  instant: { requester: { path: '/instant', query: { limit: 3 } }, records: { path: 'data' }, paginator: { type: 'keyset', size: 3, page_param: 'page' }, incremental: since },
   pass: { requester: { path: '/cursor', query: { limit: 10 } }, records: { path: 'data' }, paginator: { type: 'cursor', param: 'after', next: 'page.cursor' }, incremental: { type: 'datetime', field: 'updated_at' } },
   export: {
     requester: { path: '/export' },
@@ -151,6 +161,13 @@ const specs: Record<string, StreamSpecInput> = {
     paginator: { type: 'cursor', param: 'after', next: 'next' },
     incremental: { type: 'datetime', field: 'updated_at' },
     partitions: { parent: { requester: { path: '/parts' }, records: { path: 'parts' }, id: 'key' } },
+  },
+  fallback: {
+    requester: { path: '/parts/{{partition.id}}/items' },
+    records: { path: 'data' },
+    paginator: { type: 'cursor', param: 'after', next: 'next' },
+    incremental: { type: 'datetime', field: 'updated_at' },
+    partitions: { config: 'parts', parent: { requester: { path: '/parts' }, records: { path: 'parts' }, id: 'key' } },
   },
   shaped: {
     requester: { path: '/cursor', query: { limit: 10 } },
@@ -224,6 +241,35 @@ describe('described streams', () => {
     const asked = server.requests.slice(before).map((r) => new URL(r.url, server.url).searchParams.get('updated_since'));
     expect(asked[0]).toBeNull();
     expect(asked.slice(1)).toEqual([items[6]!.updated_at, items[12]!.updated_at, items[18]!.updated_at, items[24]!.updated_at]);
+  });
+
+  it('keyset paging with a page size ends at a short page and steps through an instant that fills whole pages', async () => {
+    const all10 = ['a0', 'a1', 'a2', 'b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'c0'];
+    const before = server.requests.length;
+    const result = await readAll(streams['instant']!, ctx('instant', 'full_refresh', null));
+    expect(ids(result.records)).toEqual(all10);
+    expect(result.state).toEqual({ cursor: new Date(base + 120_000).toISOString(), seen: ['c0'] });
+    const asked = server.requests.slice(before).map((r) => new URL(r.url, server.url).searchParams);
+    const [t0, t1] = [new Date(base).toISOString(), new Date(base + 60_000).toISOString()];
+    expect(asked.map((q) => [q.get('updated_since'), q.get('page')])).toEqual([[null, null], [t0, null], [t0, '2'], [t1, null], [t1, '2'], [t1, '3']]);
+    // Cut inside the instant of six: the saved page number carries on there.
+    const cut = await readAll(streams['instant']!, ctx('instant', 'full_refresh', null), { stopAfterStates: 4 });
+    expect(cut.state).toEqual({ cursor: new Date(base + 60_000).toISOString(), seen: ['b0', 'b1', 'b2'], page: 2 });
+    const rest = await readAll(streams['instant']!, ctx('instant', 'incremental', cut.state));
+    expect(ids(rest.records)).toEqual(['b3', 'b4', 'b5', 'c0']);
+    // A quiet read asks once: the short page at the cursor is the last.
+    const quietFrom = server.requests.length;
+    expect((await readAll(streams['instant']!, ctx('instant', 'incremental', rest.state))).records).toEqual([]);
+    expect(server.requests.length - quietFrom).toBe(1);
+  });
+
+  it('partitions from config fall back to the parent list when the config lists none', async () => {
+    reset();
+    const configured = await readAll(streams['fallback']!, ctx('fallback', 'full_refresh', null, { parts: 'odd' }));
+    expect(new Set(configured.records.map((r) => r['part']))).toEqual(new Set(['odd']));
+    expect(Object.keys((configured.state as { partitions: object }).partitions)).toEqual(['odd']);
+    const listed = await readAll(streams['fallback']!, ctx('fallback', 'full_refresh', null, { parts: '' }));
+    expect(ids(listed.records).sort()).toEqual(all());
   });
 
   it('an unsorted datetime walk filters here, keeps its pass while unfinished, and caps the cursor at the walk start', async () => {
@@ -328,5 +374,7 @@ describe('described streams', () => {
     expect(bad({ requester: { path: '/x' } }, 'nope')).toThrow(/connector fake, stream nope: the manifest has no stream/);
     expect(bad({ requester: { path: '/x' }, paginator: { type: 'keyset' } })).toThrow(/keyset paging needs a sorted datetime cursor/);
     expect(bad({ requester: { path: '/x' }, hooks: { partitions: (ids: string[]) => ids } })).toThrow(/stream cursor: hooks.partitions: the stream has no partitions/);
+    expect(bad({ requester: { path: '/x' }, paginator: { type: 'keyset', page_param: 'page' }, incremental: since }, 'keyset')).toThrow(/stream keyset: paginator.size: stepping through one instant/);
+    expect(bad({ requester: { path: '/x' }, incremental: { type: 'datetime', field: 'updated_at' }, partitions: {} }, 'pass')).toThrow(/stream pass: partitions: partitions come from config, a parent request, or both/);
   });
 });

@@ -45,8 +45,11 @@ function crossCheck(spec: StreamSpec, manifest: ManifestInput, name: string): { 
     return { field: 'paginator', problem: 'keyset paging needs a sorted datetime cursor sent to the provider' };
   }
   if (spec.incremental?.type === 'token' && spec.incremental.as === 'param' && spec.incremental.param === undefined) return { field: 'incremental.param', problem: 'a token sent as a parameter needs the parameter name' };
-  if (spec.partitions !== undefined && (spec.partitions.config === undefined) === (spec.partitions.parent === undefined)) {
-    return { field: 'partitions', problem: 'partitions come from exactly one of config or parent' };
+  if (spec.partitions !== undefined && spec.partitions.config === undefined && spec.partitions.parent === undefined) {
+    return { field: 'partitions', problem: 'partitions come from config, a parent request, or both' };
+  }
+  if (spec.paginator.type === 'keyset' && spec.paginator.page_param !== undefined && spec.paginator.size === undefined) {
+    return { field: 'paginator.size', problem: 'stepping through one instant by page number needs the page size' };
   }
   const partitioned = spec.partitions !== undefined;
   if (!partitioned && spec.hooks.partitions !== undefined) return { field: 'hooks.partitions', problem: 'the stream has no partitions' };

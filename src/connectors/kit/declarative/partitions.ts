@@ -23,7 +23,10 @@ import { walkPages } from './walk-pages.js';
 
 async function partitionIds(spec: StreamSpec, ctx: StreamContext, http: HttpClient): Promise<string[]> {
   const partitions = spec.partitions!;
-  if (partitions.config !== undefined) return configList(ctx.config, partitions.config);
+  if (partitions.config !== undefined) {
+    const configured = configList(ctx.config, partitions.config);
+    if (configured.length > 0 || partitions.parent === undefined) return configured;
+  }
   const parent = partitions.parent!;
   const values = { config: ctx.config };
   const request = {

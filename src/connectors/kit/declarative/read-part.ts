@@ -121,20 +121,26 @@ async function* deletedSince(input: PartInput, sent: string): AsyncGenerator<Str
 /**
  * A provider that returns what changed since the cursor, oldest first: the cursor moves after every page, with
  * the ids read at exactly the cursor's instant, so a resumed or next read drops what it has already read
- * (`{ cursor, seen }`). Keyset paging asks again from the moved cursor instead of following a token.
+ * (`{ cursor, seen }`). Keyset paging asks again from the moved cursor instead of following a token; with a page
+ * size it ends at a short page, and with a page parameter it steps through an instant that fills whole pages
+ * (`{ cursor, seen, page }` while it does), since asking again from an unmoved cursor would bring the same page.
  */
 async function* sortedWalk(input: PartInput, incremental: Datetime): AsyncGenerator<StreamMessage> {
+  const keyset = input.spec.paginator.type === 'keyset' ? input.spec.paginator : null;
   let cursor = cursorValue(input.state.raw['cursor']);
   let seen = new Set(input.state.texts('seen'));
+  let page = keyset?.page_param === undefined ? null : input.state.count('page');
   const start = sentCursor(incremental, cursor);
   if (start !== null) yield* deletedSince(input, start);
   const request = () => {
     const sent = sentCursor(incremental, cursor);
-    return buildRequest(input, sent, sinceQuery(incremental, sent, input.ctx.config));
+    const paged = keyset?.page_param !== undefined && page !== null && page > 1 ? { [keyset.page_param]: page } : {};
+    return buildRequest(input, sent, { ...sinceQuery(incremental, sent, input.ctx.config), ...paged });
   };
-  let fresh = 0;
+  let more = false;
   const take = (items: JsonRecord[]): JsonRecord[] => {
     const kept: JsonRecord[] = [];
+    let moved = false;
     for (const item of items) {
       const value = cursorValue(valueAt(item, incremental.field));
       const at = cursorMs(value);
@@ -149,15 +155,23 @@ async function* sortedWalk(input: PartInput, incremental: Datetime): AsyncGenera
       if (Number.isNaN(current) || at > current) {
         cursor = value;
         seen = new Set([id]);
+        moved = true;
       } else seen.add(id);
     }
-    fresh = kept.length;
+    const full = keyset?.size === undefined || items.length >= keyset.size;
+    if (keyset?.page_param !== undefined && full && !moved && items.length > 0) {
+      page = (page ?? 1) + 1;
+      more = true;
+    } else {
+      page = null;
+      more = kept.length > 0 && full;
+    }
     return kept;
   };
-  const pages = walkPages({ ...walkBase(input), request: request(), resume: null, keysetNext: () => (fresh === 0 ? null : request()) });
-  for await (const page of pages) {
-    yield* emit(page, take(page.items), input);
-    yield { type: 'state', state: { cursor, seen: [...seen] } };
+  const pages = walkPages({ ...walkBase(input), request: request(), resume: null, keysetNext: () => (more ? request() : null) });
+  for await (const walked of pages) {
+    yield* emit(walked, take(walked.items), input);
+    yield { type: 'state', state: { cursor, seen: [...seen], ...(page === null ? {} : { page }) } };
   }
 }
 

@@ -62,7 +62,10 @@ export const RecordSelectorSchema = z.strictObject({
  * - `offset`: `offset_param`/`limit_param`, ending on a short or empty page or at `total` in the body;
  * - `page`: `page_param` numbered from `first_page`, ending where `has_more` says or on a short page;
  * - `keyset`: no token at all: the next page is the same request again from the last record's cursor value
- *   (needs an `incremental` cursor sent to the provider and results sorted by it);
+ *   (needs an `incremental` cursor sent to the provider and results sorted by it). With `size` (the records a
+ *   page holds), a shorter page is the last; with `page_param` too, a full page that does not move the cursor
+ *   (more records share one instant than a page holds, GitHub's `since`) is followed by the same request with
+ *   this page number (2, 3, …) until the cursor moves, saved as `page` beside the cursor;
  * - `none`: one request.
  */
 export const PaginatorSchema = z.discriminatedUnion('type', [
@@ -101,7 +104,7 @@ export const PaginatorSchema = z.discriminatedUnion('type', [
     has_more: ConditionSchema.optional(),
     resume_key: z.string().min(1).default('page'),
   }),
-  z.strictObject({ type: z.literal('keyset') }),
+  z.strictObject({ type: z.literal('keyset'), size: z.number().int().positive().optional(), page_param: z.string().min(1).optional() }),
   z.strictObject({ type: z.literal('none') }),
 ]);
 export type PaginatorSpec = z.infer<typeof PaginatorSchema>;
@@ -155,8 +158,9 @@ export type IncrementalSpec = z.infer<typeof IncrementalSchema>;
 
 /**
  * Parent → child: the stream is read once per partition (a repository, a calendar, a channel), each with its own
- * state under `state_key`. Partitions come from a config list, or from another request (`parent`), and `value`
- * names what each partition is called in state and templates (`partition.id`).
+ * state under `state_key`. Partitions come from a config list, or from another request (`parent`), or both: the
+ * configured ones, or the parent's when the config lists none ("these repositories, or every one the token
+ * can read"). Each partition is called `partition.id` in templates and keyed by its id in state.
  */
 export const PartitionsSchema = z.strictObject({
   config: z.string().min(1).optional(),
