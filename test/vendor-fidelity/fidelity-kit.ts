@@ -23,7 +23,7 @@ type Json = Record<string, unknown>;
 export interface FidelitySandbox {
   /** The origin, where `/_sandbox/` lives. */
   url: string;
-  /** The API base URL a connection uses (the origin, or under it: Slack's `/api`, Deel's `/rest/v2`). */
+  /** The API base URL a connection uses (the origin, or under it: Slack's `/api`). */
   apiBase: string;
   token: string;
   /** The whole `Authorization` value, when the connection's scheme is not `Bearer <token>` (Jira's API-token Basic). */
@@ -139,7 +139,7 @@ export function defineFidelitySuite(spec: FidelitySpec): void {
       const changed: string[] = [];
       for (const stream of manifest.streams) {
         const res = await control(sandbox.url, 'POST', 'changes', { stream: stream.name, ...(spec.change ?? { create: 3, update: 3, delete: 2 }) });
-        // A sandbox refuses (400) changes to a stream its provider does not change (Slack's users, Deel's contracts…).
+        // A sandbox refuses (400) changes to a stream its provider does not change (Slack's users…).
         expect([200, 400], `${stream.name}: ${await res.clone().text()}`).toContain(res.status);
         if (res.status === 200) changed.push(stream.name);
       }

@@ -59,10 +59,10 @@ defineFidelitySuite({
         const message = at(document, 'components', 'schemas', 'objs_message', 'properties');
         if ('edited' in message) throw new Error('objs_message declares edited now: drop this amendment');
         message['edited'] = edited;
-        // conversations.replies describes its parent and reply shapes one level too deep (`items.items`, which
-        // applies to arrays, not to the message objects), so its messages are not constrained; its shapes get
-        // the same correction for when that is fixed.
-        const replyShapes = at(okSchema(document, '/conversations.replies'), 'properties', 'messages', 'items', 'items') as unknown as Json[];
+        // conversations.replies describes its parent and reply shapes one level too deep (`items.items.anyOf`,
+        // which applies to arrays, not to the message objects), so its messages are not constrained; its shapes
+        // get the same correction for when that is fixed.
+        const replyShapes = at(okSchema(document, '/conversations.replies'), 'properties', 'messages', 'items', 'items', 'anyOf') as unknown as Json[];
         for (const shape of replyShapes) at(shape, 'properties')['edited'] = edited;
       },
     },

@@ -4,16 +4,14 @@
  * command line used for each provider).
  *
  *   npx tsx test/vendor-specs/extract.ts --from <full document .json|.yaml> --to test/vendor-specs/<id>.json \
- *     [--swagger2] [--source "<url @ commit>"] "GET /user" "GET /repos/{owner}/{repo}/issues" …
+ *     [--source "<npm package@version path>"] "GET /user" "GET /repos/{owner}/{repo}/issues" …
  *
- * `--swagger2` converts a Swagger 2.0 document to OpenAPI 3.0.3 first (swagger2-to-openapi3.ts). `--source`
- * is recorded in the subset as `x-subset-of`, with the operations kept. The top-level `openapi`, `info`,
+ * `--source` is recorded in the subset as `x-subset-of`, with the operations kept. The top-level `openapi`, `info`,
  * `servers`, `security`, `externalDocs` and `tags` are kept as they are; path-level parameters of a kept path
  * item are kept with it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { swagger2ToOpenApi3 } from './swagger2-to-openapi3.js';
 
 type Json = Record<string, unknown>;
 
@@ -107,18 +105,15 @@ async function main(argv: string[]): Promise<void> {
   let from: string | undefined;
   let to: string | undefined;
   let source: string | undefined;
-  let swagger2 = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--from') from = argv[++i];
     else if (arg === '--to') to = argv[++i];
     else if (arg === '--source') source = argv[++i];
-    else if (arg === '--swagger2') swagger2 = true;
     else operations.push(arg);
   }
-  if (!from || !to || operations.length === 0) throw new Error('usage: extract.ts --from <document> --to <subset.json> [--swagger2] [--source <text>] "METHOD /path" …');
-  const full = await readDocument(from);
-  const document = swagger2 ? swagger2ToOpenApi3(full) : full;
+  if (!from || !to || operations.length === 0) throw new Error('usage: extract.ts --from <document> --to <subset.json> [--source <text>] "METHOD /path" …');
+  const document = await readDocument(from);
   writeFileSync(to, `${JSON.stringify(subsetOf(document, operations, source), null, 2)}\n`);
   console.log(`wrote ${to}: ${operations.length} operations`);
 }

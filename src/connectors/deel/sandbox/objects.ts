@@ -61,7 +61,8 @@ const contractStatusFor: Record<HiringStatus, string> = {
 
 /**
  * A property Deel's OpenAPI document types as a plain (non-nullable) string, left out when there is no value,
- * as the document allows (none of a person's properties is required) and the vendor-fidelity suite checks.
+ * as the document allows (none of a person's properties is required; Deel has no vendor-fidelity suite, as no
+ * registry package ships that document: test/vendor-specs/README.md).
  * Properties Deel's own sample responses show as null (birth_date, emails[].value, direct_manager, payment)
  * stay null.
  */
