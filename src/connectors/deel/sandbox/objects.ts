@@ -59,6 +59,17 @@ const contractStatusFor: Record<HiringStatus, string> = {
   offboarding: 'in_progress',
 };
 
+/**
+ * A property Deel's OpenAPI document types as a plain (non-nullable) string, left out when there is no value,
+ * as the document allows (none of a person's properties is required; Deel has no vendor-fidelity suite, as no
+ * registry package ships that document: test/vendor-specs/README.md).
+ * Properties Deel's own sample responses show as null (birth_date, emails[].value, direct_manager, payment)
+ * stay null.
+ */
+function optional(key: string, value: string | null): Json {
+  return value === null ? {} : { [key]: value };
+}
+
 function personRef(world: DeelWorld, k: number): Json {
   const { first, last } = world.names(k);
   return { id: world.personId(k), first_name: first, last_name: last, work_email: world.workEmail(k) };
@@ -85,7 +96,7 @@ export function person(world: DeelWorld, store: DeelStore, k: number): Json {
     name: `${facts.jobTitle} – ${facts.fullName}`,
     team: { id: team.id, name: team.name },
     email: facts.email,
-    state: place.region,
+    ...(place.region === null ? {} : { state: place.region }),
     country: place.code,
     payment: facts.hiringType === 'contractor' ? { rate: 3000 + (hash32(store.seed, 25, k) % 90) * 100, scale: 'monthly', currency: 'USD', contract_name: facts.jobTitle } : null,
     is_ended: facts.hiringStatus === 'inactive',
@@ -96,7 +107,7 @@ export function person(world: DeelWorld, store: DeelStore, k: number): Json {
     work_email: facts.email,
     hiring_type: facts.hiringType,
     hiring_status: facts.hiringStatus,
-    completion_date: onboarded ? iso(createdAt) : null,
+    ...(onboarded ? { completion_date: iso(createdAt) } : {}),
     contract_status: contractStatusFor[facts.hiringStatus],
     new_hiring_status: facts.hiringStatus,
     client_legal_entity: entity,
@@ -107,22 +118,20 @@ export function person(world: DeelWorld, store: DeelStore, k: number): Json {
   return {
     id: facts.id,
     worker_id: world.workerId(k),
-    external_id: world.externalId(k),
+    ...optional('external_id', world.externalId(k)),
     first_name: facts.firstName,
     last_name: facts.lastName,
     full_name: facts.fullName,
-    preferred_first_name: null,
-    preferred_last_name: null,
     emails: [
       { type: 'work', value: facts.email },
       { type: 'personal', value: null },
     ],
     birth_date: null,
     country: place.code,
-    state: place.region,
+    ...optional('state', place.region),
     timezone: place.timezone,
     nationalities: [place.code],
-    addresses: [{ region: place.region, country: place.code, locality: place.city, postalCode: String(10_000 + (hash32(store.seed, 26, k) % 89_999)), streetAddress: `${1 + (k % 400)} Market Street` }],
+    addresses: [{ ...optional('region', place.region), country: place.code, locality: place.city, postalCode: String(10_000 + (hash32(store.seed, 26, k) % 89_999)), streetAddress: `${1 + (k % 400)} Market Street` }],
     job_title: facts.jobTitle,
     seniority,
     hiring_type: facts.hiringType,
@@ -132,7 +141,7 @@ export function person(world: DeelWorld, store: DeelStore, k: number): Json {
     completion_date: onboarded ? iso(createdAt) : null,
     work_location: hash32(store.seed, 27, k) % 3 === 0 ? place.city : 'Remote',
     is_pwac: false,
-    department: { id: team.id, name: team.name, parent: null },
+    department: { id: team.id, name: team.name },
     client_legal_entity: entity,
     direct_manager: manager === null ? null : personRef(world, manager),
     direct_reports: reports.map((r) => personRef(world, r)),

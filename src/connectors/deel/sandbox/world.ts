@@ -72,8 +72,9 @@ export class DeelWorld {
     return uuidOf(this.seed, salt.uuid, k);
   }
 
-  workerId(k: number): string {
-    return String(1_000_000 + k);
+  /** A number, as Deel's OpenAPI document (API 1.25.0) and its sample responses type `worker_id`. */
+  workerId(k: number): number {
+    return 1_000_000 + k;
   }
 
   /** Deel's contract ids are short public ids (`3edvyng`); a hashed prefix and the index keep them unique. */

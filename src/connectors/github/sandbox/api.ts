@@ -184,14 +184,15 @@ export class GithubApi implements SandboxProvider {
       case 'user_repos':
         return this.listRepositories(req);
       case 'repo':
-        return { status: 200, body: this.repositoryObject(api, route.repo) };
+        // The single-repository endpoint answers GitHub's full-repository shape: the list shape and counts.
+        return { status: 200, body: { ...this.repositoryObject(api, route.repo), network_count: 0, subscribers_count: 2 } };
       case 'issue':
       case 'pull': {
         const k = this.store.findByNumber(route.repo, route.number);
         if (k === null) return notFound;
         if (route.name === 'issue') return { status: 200, body: issue(this.store, this.world, api, k) };
         if (this.store.kindOf(k) !== 'pull') return notFound;
-        return { status: 200, body: pullRequest(this.store, this.world, api, k) };
+        return { status: 200, body: pullRequest(this.store, this.world, api, k, (r) => this.openIssueCount(r)) };
       }
       case 'issues':
       case 'pulls':
@@ -200,12 +201,15 @@ export class GithubApi implements SandboxProvider {
   }
 
   private repositoryObject(api: string, repo: number): Record<string, unknown> {
-    const open = this.lists.page(
+    return repository(this.store, this.world, api, repo, this.openIssueCount(repo));
+  }
+
+  private openIssueCount(repo: number): number {
+    return this.lists.page(
       { repo, filter: 'any', sort: 'created', direction: 'asc', since: null, state: 'open', labels: [], creator: null },
       0,
       0,
     ).total;
-    return repository(this.store, this.world, api, repo, open);
   }
 
   private listRepositories(req: SandboxRequest): SandboxResponse {
@@ -266,11 +270,13 @@ export class GithubApi implements SandboxProvider {
     const { items, total } = impossible
       ? { items: [], total: 0 }
       : this.lists.page(query, (paging.page - 1) * paging.perPage, paging.perPage);
-    const render = kind === 'pulls' ? pullRequest : issue;
+    const openIssues = (r: number) => this.openIssueCount(r);
     return {
       status: 200,
       headers: linkHeader(req, `/repositories/${this.world.repoId(repo)}/${kind}`, paging, total),
-      body: items.map((k) => render(this.store, this.world, req.origin, k)),
+      body: items.map((k) =>
+        kind === 'pulls' ? pullRequest(this.store, this.world, req.origin, k, openIssues) : issue(this.store, this.world, req.origin, k),
+      ),
     };
   }
 }

@@ -4,7 +4,8 @@ import { labelCatalogueSize, userPoolSize, type GithubStore } from './store.js';
 /**
  * GitHub's JSON shapes, with GitHub's field names, built from `(seed, index, version)`. API URLs inside the
  * objects point at the origin the request came to (as GitHub Enterprise's do), web URLs at github.com.
- * Users are trimmed to their identifying fields to keep an issue near 1 KB.
+ * Every property GitHub's OpenAPI document marks required is present (users, repositories and pull requests
+ * carry their full set of hypermedia URLs), so the vendor-fidelity suite can validate the answers against it.
  */
 
 const webOrigin = 'https://github.com';
@@ -125,13 +126,24 @@ export function simpleUser(world: GithubWorld, api: string, user: number): Recor
 function buildSimpleUser(world: GithubWorld, api: string, user: number): Record<string, unknown> {
   const login = world.userLogin(user);
   const id = world.userId(user);
+  const url = `${api}/users/${login}`;
   return {
     login,
     id,
     node_id: nodeId('U', id),
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
-    url: `${api}/users/${login}`,
+    gravatar_id: '',
+    url,
     html_url: `${webOrigin}/${login}`,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
     type: 'User',
     site_admin: false,
   };
@@ -141,8 +153,6 @@ function buildSimpleUser(world: GithubWorld, api: string, user: number): Record<
 export function authenticatedUser(world: GithubWorld, api: string, repoCount: number, end: number): Record<string, unknown> {
   return {
     ...simpleUser(world, api, 0),
-    gravatar_id: '',
-    repos_url: `${api}/users/${world.ownerLogin}/repos`,
     name: world.ownerLogin.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()),
     company: null,
     blog: '',
@@ -192,10 +202,12 @@ export function repository(
     description: `The ${name.replace(/-/g, ' ')} of ${world.ownerLogin}.`,
     fork: false,
     url: repoApi,
-    issues_url: `${repoApi}/issues{/number}`,
-    pulls_url: `${repoApi}/pulls{/number}`,
-    labels_url: `${repoApi}/labels{/name}`,
+    ...repositoryUrls(repoApi),
+    git_url: `git://github.com/${fullName}.git`,
+    ssh_url: `git@github.com:${fullName}.git`,
     clone_url: `${webOrigin}/${fullName}.git`,
+    svn_url: `${webOrigin}/${fullName}`,
+    mirror_url: null,
     created_at: isoSeconds(createdAt),
     updated_at: isoSeconds(end - rng.int(30 * 86_400)),
     pushed_at: isoSeconds(end - rng.int(7 * 86_400)),
@@ -224,6 +236,48 @@ export function repository(
     watchers: rng.int(500),
     default_branch: 'main',
     permissions: { admin: true, maintain: true, push: true, triage: true, pull: true },
+  };
+}
+
+/** The hypermedia URLs every repository object carries (RFC 6570 templates where GitHub's are). */
+function repositoryUrls(repoApi: string): Record<string, string> {
+  return {
+    archive_url: `${repoApi}/{archive_format}{/ref}`,
+    assignees_url: `${repoApi}/assignees{/user}`,
+    blobs_url: `${repoApi}/git/blobs{/sha}`,
+    branches_url: `${repoApi}/branches{/branch}`,
+    collaborators_url: `${repoApi}/collaborators{/collaborator}`,
+    comments_url: `${repoApi}/comments{/number}`,
+    commits_url: `${repoApi}/commits{/sha}`,
+    compare_url: `${repoApi}/compare/{base}...{head}`,
+    contents_url: `${repoApi}/contents/{+path}`,
+    contributors_url: `${repoApi}/contributors`,
+    deployments_url: `${repoApi}/deployments`,
+    downloads_url: `${repoApi}/downloads`,
+    events_url: `${repoApi}/events`,
+    forks_url: `${repoApi}/forks`,
+    git_commits_url: `${repoApi}/git/commits{/sha}`,
+    git_refs_url: `${repoApi}/git/refs{/sha}`,
+    git_tags_url: `${repoApi}/git/tags{/sha}`,
+    hooks_url: `${repoApi}/hooks`,
+    issue_comment_url: `${repoApi}/issues/comments{/number}`,
+    issue_events_url: `${repoApi}/issues/events{/number}`,
+    issues_url: `${repoApi}/issues{/number}`,
+    keys_url: `${repoApi}/keys{/key_id}`,
+    labels_url: `${repoApi}/labels{/name}`,
+    languages_url: `${repoApi}/languages`,
+    merges_url: `${repoApi}/merges`,
+    milestones_url: `${repoApi}/milestones{/number}`,
+    notifications_url: `${repoApi}/notifications{?since,all,participating}`,
+    pulls_url: `${repoApi}/pulls{/number}`,
+    releases_url: `${repoApi}/releases{/id}`,
+    stargazers_url: `${repoApi}/stargazers`,
+    statuses_url: `${repoApi}/statuses/{sha}`,
+    subscribers_url: `${repoApi}/subscribers`,
+    subscription_url: `${repoApi}/subscription`,
+    tags_url: `${repoApi}/tags`,
+    teams_url: `${repoApi}/teams`,
+    trees_url: `${repoApi}/git/trees{/sha}`,
   };
 }
 
@@ -325,30 +379,16 @@ export function issue(store: GithubStore, world: GithubWorld, api: string, k: nu
   return record;
 }
 
-function branchRepo(world: GithubWorld, api: string, repo: number): Record<string, unknown> {
-  const fullName = world.fullName(repo);
-  const id = world.repoId(repo);
-  return {
-    id,
-    node_id: nodeId('R', id),
-    name: world.repoNames[repo],
-    full_name: fullName,
-    private: true,
-    owner: simpleUser(world, api, 0),
-    html_url: `${webOrigin}/${fullName}`,
-    url: `${api}/repos/${fullName}`,
-    default_branch: 'main',
-  };
-}
-
 /** A pull request as the pulls endpoints list it. */
-export function pullRequest(store: GithubStore, world: GithubWorld, api: string, k: number): Record<string, unknown> {
+export function pullRequest(store: GithubStore, world: GithubWorld, api: string, k: number, openIssues: (repo: number) => number): Record<string, unknown> {
   const c = itemContent(store, world, api, k);
   const id = world.pullId(k);
   const prUrl = `${api}/repos/${c.fullName}/pulls/${c.number}`;
   const branch = `${c.user['login'] as string}/change-${c.number}`;
   const headSha = c.rng.hex(40);
   const baseSha = c.rng.hex(40);
+  // Head and base are branches of the item's own repository here (no forks), shown in full as GitHub does.
+  const branchRepository = repository(store, world, api, c.repo, openIssues(c.repo));
   return {
     url: prUrl,
     id,
@@ -359,7 +399,9 @@ export function pullRequest(store: GithubStore, world: GithubWorld, api: string,
     issue_url: `${api}/repos/${c.fullName}/issues/${c.number}`,
     commits_url: `${prUrl}/commits`,
     review_comments_url: `${prUrl}/comments`,
+    review_comment_url: `${api}/repos/${c.fullName}/pulls/comments{/number}`,
     comments_url: `${api}/repos/${c.fullName}/issues/${c.number}/comments`,
+    statuses_url: `${api}/repos/${c.fullName}/statuses/${headSha}`,
     number: c.number,
     state: c.state,
     locked: false,
@@ -378,8 +420,18 @@ export function pullRequest(store: GithubStore, world: GithubWorld, api: string,
     assignees: c.assignees,
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${world.ownerLogin}:${branch}`, ref: branch, sha: headSha, user: simpleUser(world, api, 0), repo: branchRepo(world, api, c.repo) },
-    base: { label: `${world.ownerLogin}:main`, ref: 'main', sha: baseSha, user: simpleUser(world, api, 0), repo: branchRepo(world, api, c.repo) },
+    head: { label: `${world.ownerLogin}:${branch}`, ref: branch, sha: headSha, user: simpleUser(world, api, 0), repo: branchRepository },
+    base: { label: `${world.ownerLogin}:main`, ref: 'main', sha: baseSha, user: simpleUser(world, api, 0), repo: branchRepository },
+    _links: {
+      self: { href: prUrl },
+      html: { href: `${webOrigin}/${c.fullName}/pull/${c.number}` },
+      issue: { href: `${api}/repos/${c.fullName}/issues/${c.number}` },
+      comments: { href: `${api}/repos/${c.fullName}/issues/${c.number}/comments` },
+      review_comments: { href: `${prUrl}/comments` },
+      review_comment: { href: `${api}/repos/${c.fullName}/pulls/comments{/number}` },
+      commits: { href: `${prUrl}/commits` },
+      statuses: { href: `${api}/repos/${c.fullName}/statuses/${headSha}` },
+    },
     author_association: c.author_association,
     auto_merge: null,
     draft: false,

@@ -95,7 +95,6 @@ export function project(world: JiraWorld, api: string, p: SandboxProject, expand
     style: 'classic',
     isPrivate: false,
     properties: {},
-    entityId: p.uuid,
     uuid: p.uuid,
   };
 }

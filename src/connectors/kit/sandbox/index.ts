@@ -3,6 +3,7 @@ export { issueTitle, pullRequestTitle, paragraphs } from './text.js';
 export { SandboxClock, isoSeconds, parseIsoSeconds } from './clock.js';
 export { FaultInjector, FaultRequestSchema, faultKinds, type ActiveFault, type FaultKind, type FaultRequest } from './faults.js';
 export { RequestStats, type StatsSnapshot } from './stats.js';
+export { ExchangeLog, REDACTED, type RecordedExchange } from './exchange-log.js';
 export { RateLimitWindow, type RateWindowState } from './rate-window.js';
 export {
   startSandboxServer,

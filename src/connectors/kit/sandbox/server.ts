@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { ExchangeLog } from './exchange-log.js';
 import { FaultInjector, FaultRequestSchema, type ActiveFault } from './faults.js';
 import type { SandboxAuthServer, SandboxRequest, SandboxResponse } from './sandbox-http.js';
 
@@ -19,7 +20,14 @@ import { RequestStats } from './stats.js';
  *   pending ones, `DELETE` clears them
  * - `GET /_sandbox/stats` request counts by path and status; `DELETE` resets them
  * - `GET /_sandbox/info` what the sandbox holds (provider-defined: record counts, owner, clock…)
+ * - `POST /_sandbox/recording` `{ on: boolean }` starts or stops recording API exchanges (off by default);
+ *   `GET /_sandbox/exchanges` lists the recorded ones (the last 5,000: method, path, raw query, request headers
+ *   with credential values redacted, request body, status, response headers and body), `DELETE` clears them.
+ *   Only API requests are recorded: not these control endpoints, nor the provider's OAuth server, whose paths are
+ *   the authorization server's rather than the API a vendor's OpenAPI document describes.
  */
+
+const RecordingRequestSchema = z.object({ on: z.boolean() });
 
 /**
  * The body of `POST /_sandbox/changes`: how many records of `stream` to create, update and delete, checked by
@@ -108,6 +116,7 @@ export interface SandboxServer {
   port: number;
   faults: FaultInjector;
   stats: RequestStats;
+  exchanges: ExchangeLog;
   close(): Promise<void>;
 }
 
@@ -144,6 +153,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultInjector();
   const stats = new RequestStats();
+  const exchanges = new ExchangeLog(5000);
   const { provider } = options;
   let port = options.port;
 
@@ -184,6 +194,10 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       fault && fault.kind !== 'slow' && fault.kind !== 'truncate'
         ? provider.renderFault(fault, request)
         : await provider.handle(request);
+    if (exchanges.isRecording) {
+      const { headers, payload } = serialise(response);
+      exchanges.record(request, { status: response.status, headers, body: payload });
+    }
     if (fault?.kind === 'truncate') {
       stats.record(url.pathname, 'truncated');
       writeTruncated(res, response);
@@ -213,6 +227,15 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         case 'DELETE /_sandbox/stats':
           stats.reset();
           return { status: 200, body: stats.snapshot() };
+        case 'POST /_sandbox/recording': {
+          exchanges.setRecording(parseBody(RecordingRequestSchema, body).on);
+          return { status: 200, body: { recording: exchanges.isRecording } };
+        }
+        case 'GET /_sandbox/exchanges':
+          return { status: 200, body: { recording: exchanges.isRecording, exchanges: exchanges.list() } };
+        case 'DELETE /_sandbox/exchanges':
+          exchanges.clear();
+          return { status: 200, body: { recording: exchanges.isRecording, exchanges: [] } };
         case 'GET /_sandbox/info':
           return { status: 200, body: provider.info() };
         case 'POST /_sandbox/oauth/expire': {
@@ -243,6 +266,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     port,
     faults,
     stats,
+    exchanges,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
