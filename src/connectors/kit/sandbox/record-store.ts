@@ -1,7 +1,7 @@
 import type { JsonPath, JsonRecord } from '../declarative/stream-spec.js';
 import type { SandboxClock } from './clock.js';
 import { formatCursor, roundDown, type CursorFormat } from './cursor-format.js';
-import { setValueAt } from './json-path.js';
+import { setAt } from '../declarative/json-path.js';
 import { decodePosition, encodePosition } from './position-token.js';
 import { hash32, Prng } from './prng.js';
 import { lowerBound } from './sequences.js';
@@ -235,7 +235,7 @@ export class RecordStore {
     entry.at = this.options.clock.tick();
     entry.seq = ++this.sequence;
     if (this.options.cursorField !== undefined) {
-      setValueAt(entry.record, this.options.cursorField, formatCursor(entry.at, this.options.cursorFormat ?? 'iso'));
+      setAt(entry.record, this.options.cursorField, formatCursor(entry.at, this.options.cursorFormat ?? 'iso'));
     }
     this.entries.push(entry);
   }

@@ -1,7 +1,7 @@
 import type { JsonPath, JsonRecord } from '../declarative/stream-spec.js';
 import { isoSeconds } from './clock.js';
 import { formatCursor, type CursorFormat } from './cursor-format.js';
-import { pathSegments, setValueAt, valueAt } from './json-path.js';
+import { setAt, valueAt } from '../declarative/json-path.js';
 import { hash32, Prng } from './prng.js';
 import { issueTitle, paragraphs, pullRequestTitle } from './text.js';
 
@@ -96,12 +96,12 @@ export class SchemaRecords {
     const generated = context.value(this.options.schema, '', 0);
     const record: JsonRecord = isPlainObject(generated) ? generated : {};
     const key = this.options.primaryKey?.[0];
-    if (key !== undefined) setValueAt(record, key, this.idOf(index));
+    if (key !== undefined) setAt(record, key, this.idOf(index));
     if (this.options.cursorField !== undefined) {
-      setValueAt(record, this.options.cursorField, formatCursor(cursorAt, this.options.cursorFormat ?? 'iso'));
+      setAt(record, this.options.cursorField, formatCursor(cursorAt, this.options.cursorFormat ?? 'iso'));
     }
     for (const [path, override] of Object.entries(this.options.overrides ?? {})) {
-      setValueAt(record, path, override({ index, rng, record }));
+      setAt(record, path, override({ index, rng, record }));
     }
     return record;
   }
@@ -228,7 +228,7 @@ const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thomps
 /** The schema of the property at a dotted path, or undefined. */
 function schemaAt(schema: JsonSchema, path: string): JsonSchema | undefined {
   let current: unknown = schema;
-  for (const segment of pathSegments(path)) {
+  for (const segment of path.split('.')) {
     const properties = isPlainObject(current) ? current['properties'] : undefined;
     current = valueAt(properties, [segment]);
   }

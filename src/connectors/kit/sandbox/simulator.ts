@@ -4,7 +4,8 @@ import { StreamSpecSchema, type JsonRecord, type StreamSpec, type StreamSpecInpu
 import { isoSeconds, SandboxClock } from './clock.js';
 import { formatCursor } from './cursor-format.js';
 import type { ActiveFault } from './faults.js';
-import { removeValueAt, setValueAt, valueAt } from './json-path.js';
+import { holds } from '../declarative/condition.js';
+import { removeAt, setAt, valueAt } from '../declarative/json-path.js';
 import { hash32 } from './prng.js';
 import { RateLimitWindow, type RateWindowState } from './rate-window.js';
 import { RecordStore, type DeletionMode } from './record-store.js';
@@ -13,7 +14,7 @@ import { SchemaRecords, stringHash } from './schema-records.js';
 import { oauthOverrides } from './oauth-server.js';
 import { bearerOf } from './request-body.js';
 import { SandboxControlError, startSandboxServer, type ChangeRequest, type SandboxProvider } from './server.js';
-import { conditionHolds, satisfy } from './simulated-page.js';
+import { satisfy } from './simulated-page.js';
 import { simulatedStream, type SimulatedRoute } from './simulated-stream.js';
 import { credentialCheck } from './simulator-auth.js';
 import { defaultErrorBody, type SimulatorContext, type SimulatorErrorCode, type SimulatorProvider } from './simulator-provider.js';
@@ -177,8 +178,8 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
           // Records the reader's selector would drop would never reach a sync: make every one pass it.
           for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
           // Nor may a live record look deleted (an enum that holds the deleted status).
-          if (when !== undefined && conditionHolds(record, when)) satisfy(record, when, false);
-          if (cursorField !== undefined) setValueAt(record, cursorField, formatCursor(at, cursorFormat));
+          if (when !== undefined && holds(when, record)) satisfy(record, when, false);
+          if (cursorField !== undefined) setAt(record, cursorField, formatCursor(at, cursorFormat));
           return record;
         },
         keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
@@ -215,7 +216,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       deletions?.type === 'endpoint'
         ? (entry: { record: JsonRecord; key: string; at: number }) => {
             const record: JsonRecord = {};
-            setValueAt(record, deletions.id, valueAt(entry.record, stream.primary_key[0]!) ?? entry.key);
+            setAt(record, deletions.id, valueAt(entry.record, stream.primary_key[0]!) ?? entry.key);
             record['deleted_at'] = isoSeconds(entry.at);
             return record;
           }
@@ -300,7 +301,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     const verify = manifest.verify;
     if (verify && req.method === verify.method && path === basePath + verify.path.split('?')[0]) {
       const body: JsonRecord = {};
-      if (verify.success_body) setValueAt(body, verify.success_body.path, verify.success_body.equals);
+      if (verify.success_body) setAt(body, verify.success_body.path, verify.success_body.equals);
       return { status: verify.success_status[0] ?? 200, body };
     }
     return error(404, 'not_found', `No route ${req.method} ${path}`);
@@ -333,7 +334,7 @@ function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {
   return new RecordStore({
     make: (index) => {
       const record: JsonRecord = {};
-      setValueAt(record, idPath, ids[index]);
+      setAt(record, idPath, ids[index]);
       return record;
     },
     keyOf: (record) => String(valueAt(record, idPath)),
@@ -349,10 +350,11 @@ function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {
  */
 function unapplyTransforms(record: JsonRecord, transforms: Transform[]): JsonRecord {
   for (const transform of [...transforms].reverse()) {
-    if ('add' in transform) removeValueAt(record, transform.add.path);
+    if ('add' in transform) removeAt(record, transform.add.path);
     else if ('rename' in transform) {
-      const value = removeValueAt(record, transform.rename.to);
-      if (value !== undefined) setValueAt(record, transform.rename.from, value);
+      const value = valueAt(record, transform.rename.to);
+      removeAt(record, transform.rename.to);
+      if (value !== undefined) setAt(record, transform.rename.from, value);
     }
   }
   return record;
