@@ -66,6 +66,8 @@ export interface RecordStoreOptions {
   secret: number;
   cursorField?: JsonPath;
   cursorFormat?: CursorFormat;
+  /** Writes the cursor for a moment, in place of `cursorFormat` (a schema's own shape: `SchemaRecords.cursorValue`). */
+  cursorValue?: (at: number, index: number) => unknown;
   /** Seconds between seeded records' cursors (default 3600). */
   stepSeconds?: number;
   deletions?: DeletionMode;
@@ -235,7 +237,8 @@ export class RecordStore {
     entry.at = this.options.clock.tick();
     entry.seq = ++this.sequence;
     if (this.options.cursorField !== undefined) {
-      setAt(entry.record, this.options.cursorField, formatCursor(entry.at, this.options.cursorFormat ?? 'iso'));
+      const value = this.options.cursorValue?.(entry.at, entry.index) ?? formatCursor(entry.at, this.options.cursorFormat ?? 'iso');
+      setAt(entry.record, this.options.cursorField, value);
     }
     this.entries.push(entry);
   }

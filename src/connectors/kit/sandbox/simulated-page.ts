@@ -2,6 +2,7 @@ import type { Condition, JsonRecord, PaginatorSpec } from '../declarative/stream
 import { holds as conditionHolds } from '../declarative/condition.js';
 import { setAt } from '../declarative/json-path.js';
 import type { StoredRecord } from './record-store.js';
+import { lowerBound } from './sequences.js';
 import type { SandboxRequest } from './sandbox-http.js';
 
 /**
@@ -93,7 +94,8 @@ function cutByPosition(
   if (token !== undefined && token !== '') {
     const after = input.decodePosition(token);
     if (after === null) return { ok: false, code: 'invalid_cursor', message: `${tokenParam} is not a valid position` };
-    items = items.filter((e) => e.seq > after);
+    // Items are in change order: the page starts after the first item past the position.
+    items = items.slice(lowerBound(0, items.length, (i) => items[i]!.seq > after));
   }
   const records = items.slice(0, size);
   const last = items.length <= size;

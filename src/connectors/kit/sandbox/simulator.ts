@@ -158,15 +158,20 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     const count = options.counts?.[name] ?? options.records;
     const incremental = spec.incremental;
     const cursorField = incremental?.type === 'datetime' ? incremental.field : stream.cursor_field;
-    const cursorFormat = incremental?.type === 'datetime' ? incremental.format : 'iso';
     const generator = new SchemaRecords({
       schema: stream.json_schema,
       seed: options.seed,
       stream: name,
       primaryKey: stream.primary_key,
       ...(stream.cursor_field === undefined ? {} : { cursorField: stream.cursor_field }),
+      // The description's format when it has one; else the schema's (Stripe's `created` is Unix seconds).
+      ...(incremental?.type === 'datetime' ? { cursorFormat: incremental.format } : {}),
       ...(provider.fieldOverrides?.[name] === undefined ? {} : { overrides: provider.fieldOverrides[name] }),
     });
+    const cursorFormat = generator.cursorFormat;
+    // The schema's own shape of the cursor (text, a pattern) when the description reads the manifest's cursor field.
+    const sameField = cursorField !== undefined && String(cursorField) === stream.cursor_field;
+    const cursorValue = (at: number, index: number): unknown => (sameField ? generator.cursorValue(at, index) : formatCursor(at, cursorFormat));
     const deletions: DeletionMode = spec.deletions?.type === 'flag' ? 'flag' : spec.deletions?.type === 'endpoint' ? 'tombstone' : 'vanish';
     const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
     const ids = partitionIds;
@@ -179,14 +184,14 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
           for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
           // Nor may a live record look deleted (an enum that holds the deleted status).
           if (when !== undefined && holds(when, record)) satisfy(record, when, false);
-          if (cursorField !== undefined) setAt(record, cursorField, formatCursor(at, cursorFormat));
+          if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
           return record;
         },
         keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
         count,
         clock,
         secret: hash32(options.seed, stringHash(name)),
-        ...(cursorField === undefined ? {} : { cursorField, cursorFormat }),
+        ...(cursorField === undefined ? {} : { cursorField, cursorFormat, cursorValue }),
         // At least a minute apart, so a provider filtering by the minute still tells seeded records apart.
         stepSeconds: Math.max(60, Math.floor((180 * 86_400) / Math.max(1, count))),
         deletions,
