@@ -248,6 +248,7 @@ class Generation {
     else if (/(first_?name|given_?name)$/.test(key)) text = rng.pick(firstNames);
     else if (/(last_?name|family_?name|surname)$/.test(key)) text = rng.pick(lastNames);
     else if (/name$/.test(key)) text = `${rng.pick(firstNames)} ${rng.pick(lastNames)}`;
+    else if (/^(type|kind|category|role|label)$/.test(key)) text = rng.pick(['primary', 'secondary', 'work', 'personal', 'other']);
     else if (/currency$/.test(key)) text = rng.pick(['usd', 'eur', 'gbp', 'chf']);
     else if (/country/.test(key)) text = rng.pick(['US', 'DE', 'FR', 'GB', 'NL', 'CA']);
     else if (/(_id|^id)$/.test(key)) text = `${prefixOf(key)}_${rng.hex(12)}`;

@@ -1,6 +1,6 @@
 import type { IncrementalSpec, JsonRecord, PaginatorSpec, RecordSelectorSpec, RequesterSpec, StreamSpec } from '../declarative/stream-spec.js';
 import { parseCursor, type CursorFormat } from './cursor-format.js';
-import { jsonOf } from './request-body.js';
+import { formOf, jsonOf } from './request-body.js';
 import { setAt } from '../declarative/json-path.js';
 import { cutPage } from './simulated-page.js';
 import type { RecordStore, StoreQuery, StoredRecord } from './record-store.js';
@@ -94,13 +94,7 @@ function route(requester: RequesterSpec, deps: SimulatedStreamDeps, serve: Simul
 }
 
 function serveList(name: string, spec: StreamSpec, endpoint: ListEndpoint, req: SandboxRequest, partition: string | undefined, deps: SimulatedStreamDeps): SandboxResponse {
-  const body = req.method === 'POST' ? jsonOf(req) : undefined;
-  const param = (key: string): string | undefined => {
-    const fromQuery = req.url.searchParams.get(key);
-    if (fromQuery !== null) return fromQuery;
-    const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-    return value === undefined || value === null ? undefined : String(value);
-  };
+  const param = requestParams(req);
   const query: StoreQuery = { ...(partition === undefined ? {} : { partition: decodeURIComponent(partition) }) };
   const incremental = spec.incremental;
   let exportAt: 'first' | 'delta' | null = null;
@@ -156,6 +150,22 @@ function serveList(name: string, spec: StreamSpec, endpoint: ListEndpoint, req: 
   if (selectorPath === undefined) return { status: 200, headers, body: records };
   setAt(page, selectorPath, records);
   return { status: 200, headers, body: page };
+}
+
+/**
+ * Reads a request parameter from the query, else from the body: JSON (a search endpoint) or form-encoded (Slack's
+ * method calls).
+ */
+function requestParams(req: SandboxRequest): (key: string) => string | undefined {
+  const form = /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? '')) ? formOf(req) : null;
+  const json = req.method === 'POST' && form === null ? jsonOf(req) : undefined;
+  return (key) => {
+    const fromQuery = req.url.searchParams.get(key);
+    if (fromQuery !== null) return fromQuery;
+    if (form !== null) return form.get(key) ?? undefined;
+    const value = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)[key] : undefined;
+    return value === undefined || value === null ? undefined : String(value);
+  };
 }
 
 /** The moment a datetime incremental request asks from, null when it asks for everything, or 'invalid'. */

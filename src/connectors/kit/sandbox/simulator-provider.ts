@@ -65,6 +65,8 @@ export interface SimulatorProvider {
   name: string;
   /** The body of a refusal. Default `{ error: { code, message } }`. */
   errorBody?: (status: number, code: SimulatorErrorCode, message: string) => unknown;
+  /** The status a refusal is sent with, when the provider's differs (Slack: 200 with `ok: false`). Default: as is. */
+  errorStatus?: (status: number, code: SimulatorErrorCode) => number;
   /** Fields added to every list page besides the records and the paging fields (Stripe's `object: 'list'`). */
   envelope?: (page: { stream: string; req: SandboxRequest; last: boolean; total: number }) => JsonRecord;
   /**

@@ -395,6 +395,36 @@ describe('the generic simulator', () => {
     expect((await get(sim, '/tags', { token: access_token })).status).toBe(401);
   });
 
+  it('reads form-encoded method calls and refuses the Slack way, 200 with ok: false', async () => {
+    const sim = await createSimulator({
+      manifest,
+      streams: { tags: { requester: { method: 'POST', path: '/tags.list' }, records: { path: 'tags' }, paginator: { type: 'cursor', param: 'cursor', next: 'response_metadata.next_cursor' } } },
+      provider: {
+        name: 'slackish',
+        envelope: () => ({ ok: true }),
+        errorStatus: (status, code) => (code === 'rate_limited' ? 429 : 200),
+        errorBody: (_status, code) => ({ ok: false, error: code === 'unauthorized' ? 'invalid_auth' : code }),
+      },
+      options: { port: 0, records: 33, seed: 2, token: 'xoxb-test' },
+    });
+    started.push(sim);
+    const call = (form: Record<string, string>, token = sim.token) =>
+      fetch(`${sim.apiUrl}/tags.list`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+    const seen: JsonRecord[] = [];
+    let cursor = '';
+    for (let n = 0; n < 10; n++) {
+      const body = (await (await call({ limit: '10', ...(cursor ? { cursor } : {}) })).json()) as { ok: boolean; tags: JsonRecord[]; response_metadata: { next_cursor: string | null } };
+      expect(body.ok).toBe(true);
+      seen.push(...body.tags);
+      cursor = body.response_metadata.next_cursor ?? '';
+      if (!cursor) break;
+    }
+    expect(new Set(ids(seen)).size).toBe(33);
+    const refused = await call({}, 'xoxb-wrong');
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toEqual({ ok: false, error: 'invalid_auth' });
+  });
+
   it('runs provider overrides before the described streams', async () => {
     const sim = await start({}, {
       provider: { ...provider, overrides: { me: (req) => (req.url.pathname.endsWith('/tags') ? { status: 200, body: { overridden: true } } : undefined) } },

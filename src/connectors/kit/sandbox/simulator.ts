@@ -122,7 +122,10 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   const clock = options.clock ?? new SandboxClock(defaultClockStart, 60);
   const basePath = new URL(manifest.base_url).pathname.replace(/\/+$/, '');
   const errorBody = provider.errorBody ?? defaultErrorBody;
-  const error = (status: number, code: SimulatorErrorCode, message: string): SandboxResponse => ({ status, body: errorBody(status, code, message) });
+  const error = (status: number, code: SimulatorErrorCode, message: string): SandboxResponse => ({
+    status: provider.errorStatus?.(status, code) ?? status,
+    body: errorBody(status, code, message),
+  });
 
   const specs = new Map<string, StreamSpec>();
   for (const [name, raw] of Object.entries(input.streams)) {
