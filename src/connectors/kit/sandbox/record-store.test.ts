@@ -28,6 +28,8 @@ describe('the record store', () => {
     const minuteOf7 = Math.floor(at[7]! / 60) * 60;
     expect(s.list({ since: at[7], granularity: 'minute' }).map((e) => e.key)).toEqual(s.list({ since: minuteOf7 }).map((e) => e.key));
     expect(s.list({ since: at[7], granularity: 'minute' }).length).toBeGreaterThan(3);
+    expect(s.list({ since: at[2], limit: 2 }).map((e) => e.key)).toEqual(['r2', 'r3']);
+    expect(s.count({ since: at[2], limit: 2 })).toBe(8);
   });
 
   it('moves updated records to the end at the clock, deterministically', () => {

@@ -97,6 +97,8 @@ export interface StoreQuery {
   partition?: string;
   /** Also deleted records (flagged ones in incremental reads, tombstones for a deletions endpoint). */
   deleted?: 'exclude' | 'include' | 'only';
+  /** At most this many (the first ones). */
+  limit?: number;
 }
 
 /**
@@ -150,8 +152,30 @@ export class RecordStore {
     return this.byKey.get(key);
   }
 
+  /** How many records a query keeps (its `limit` aside). */
+  count(query: StoreQuery = {}): number {
+    let n = 0;
+    this.scan(query, () => {
+      n += 1;
+      return true;
+    });
+    return n;
+  }
+
   /** The records a query keeps, in change order (which is also cursor order). */
   list(query: StoreQuery = {}): StoredRecord[] {
+    const out: StoredRecord[] = [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    if (limit <= 0) return out;
+    this.scan(query, (entry) => {
+      out.push(entry);
+      return out.length < limit;
+    });
+    return out;
+  }
+
+  /** Visits the records a query keeps, in order, while `visit` says go on. */
+  private scan(query: StoreQuery, visit: (entry: StoredRecord) => boolean): void {
     let start = 0;
     if (query.since !== undefined && query.since !== null) {
       const since = roundDown(query.since, query.granularity ?? 'ms');
@@ -162,15 +186,13 @@ export class RecordStore {
       start = Math.max(start, lowerBound(0, this.entries.length, (i) => this.entries[i]!.seq > afterSeq));
     }
     const deleted = query.deleted ?? 'exclude';
-    const out: StoredRecord[] = [];
     for (let i = start; i < this.entries.length; i++) {
       const entry = this.entries[i]!;
       if (query.partition !== undefined && entry.partition !== query.partition) continue;
       if (deleted === 'exclude' && entry.deleted) continue;
       if (deleted === 'only' && !entry.deleted) continue;
-      out.push(entry);
+      if (!visit(entry)) return;
     }
-    return out;
   }
 
   /** Creates, updates and deletes records (deterministically chosen), each change one clock tick. */

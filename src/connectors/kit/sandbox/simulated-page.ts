@@ -2,7 +2,6 @@ import type { Condition, JsonRecord, PaginatorSpec } from '../declarative/stream
 import { holds as conditionHolds } from '../declarative/condition.js';
 import { setAt } from '../declarative/json-path.js';
 import type { StoredRecord } from './record-store.js';
-import { lowerBound } from './sequences.js';
 import type { SandboxRequest } from './sandbox-http.js';
 
 /**
@@ -12,10 +11,21 @@ import type { SandboxRequest } from './sandbox-http.js';
  * changes during a walk is never skipped (it moves to the end and is served again there).
  */
 
+/**
+ * The records a list holds, in change order, read only as far as a page needs (a walk of a large list costs
+ * per page what its page holds, not the whole list).
+ */
+export interface PageSource {
+  /** Up to `limit` records, after change `afterSeq` when given. */
+  list(afterSeq: number | null, limit: number): StoredRecord[];
+  /** How many records the list holds. */
+  count(): number;
+}
+
 /** What a page cut needs besides the records. */
 export interface PageCutInput {
   req: SandboxRequest;
-  items: StoredRecord[];
+  source: PageSource;
   paginator: PaginatorSpec;
   /** Reads a parameter from the query or the JSON body. */
   param: (name: string) => string | undefined;
@@ -32,23 +42,24 @@ export type PageCut =
   | { ok: false; code: 'bad_request' | 'invalid_cursor'; message: string };
 
 /**
- * Cuts the page a request asks for out of `items` (already filtered and in change order).
+ * Cuts the page a request asks for out of a list (already filtered, in change order).
  *
  * @example
  * ```ts
- * const cut = cutPage({ req, items: store.list({ since }), paginator: spec.paginator, param, pageSize, pageTokenParam: 'page_token', encodePosition, decodePosition });
+ * const cut = cutPage({ req, source: { list: (afterSeq, limit) => store.list({ since, afterSeq, limit }), count: () => store.count({ since }) }, paginator: spec.paginator, param, pageSize, pageTokenParam: 'page_token', encodePosition, decodePosition });
  * ```
  */
 export function cutPage(input: PageCutInput): PageCut {
-  const { paginator, items } = input;
+  const { paginator, source } = input;
   const body: JsonRecord = {};
   const headers: Record<string, string> = {};
   switch (paginator.type) {
     case 'none':
-      return { ok: true, records: items, last: true, body, headers };
+      return { ok: true, records: source.list(null, Number.POSITIVE_INFINITY), last: true, body, headers };
     case 'keyset': {
       const size = sizeOf(input);
       if (typeof size === 'string') return refuse(size);
+      const items = source.list(null, size + 1);
       return { ok: true, records: items.slice(0, size), last: items.length <= size, body, headers };
     }
     case 'offset': {
@@ -56,8 +67,9 @@ export function cutPage(input: PageCutInput): PageCut {
       const limit = integerParam(input.param(paginator.limit_param), paginator.limit);
       if (offset === null || limit === null || limit < 1) return refuse(`${paginator.offset_param} and ${paginator.limit_param} must be whole numbers`);
       const size = Math.min(limit, input.pageSize.max);
+      const items = source.list(null, offset + size + 1);
       const last = offset + size >= items.length;
-      if (paginator.total !== undefined) setAt(body, paginator.total, items.length);
+      if (paginator.total !== undefined) setAt(body, paginator.total, source.count());
       if (paginator.stop_when) satisfy(body, paginator.stop_when, last);
       return { ok: true, records: items.slice(offset, offset + size), last, body, headers };
     }
@@ -70,6 +82,7 @@ export function cutPage(input: PageCutInput): PageCut {
       }
       const bounded = Math.min(size, input.pageSize.max);
       const start = (page - paginator.first_page) * bounded;
+      const items = source.list(null, start + bounded + 1);
       const last = start + bounded >= items.length;
       if (paginator.has_more) satisfy(body, paginator.has_more, !last);
       return { ok: true, records: items.slice(start, start + bounded), last, body, headers };
@@ -90,13 +103,12 @@ function cutByPosition(
   if (typeof size === 'string') return refuse(size);
   const tokenParam = paginator.type === 'cursor' ? paginator.param : input.pageTokenParam;
   const token = input.param(tokenParam);
-  let items = input.items;
+  let after: number | null = null;
   if (token !== undefined && token !== '') {
-    const after = input.decodePosition(token);
+    after = input.decodePosition(token);
     if (after === null) return { ok: false, code: 'invalid_cursor', message: `${tokenParam} is not a valid position` };
-    // Items are in change order: the page starts after the first item past the position.
-    items = items.slice(lowerBound(0, items.length, (i) => items[i]!.seq > after));
   }
+  const items = input.source.list(after, size + 1);
   const records = items.slice(0, size);
   const last = items.length <= size;
   const next = last ? null : input.encodePosition(records.at(-1)!.seq);

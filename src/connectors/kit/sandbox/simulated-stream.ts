@@ -125,10 +125,14 @@ function serveList(name: string, spec: StreamSpec, endpoint: ListEndpoint, req: 
       exportAt = 'first';
     }
   }
-  const items = endpoint.store.list(query);
+  const store = endpoint.store;
+  const source = {
+    list: (afterSeq: number | null, limit: number) => store.list({ ...query, afterSeq: Math.max(afterSeq ?? 0, query.afterSeq ?? 0), limit }),
+    count: () => store.count(query),
+  };
   const cut = cutPage({
     req,
-    items,
+    source,
     paginator: endpoint.paginator,
     param,
     pageSize: deps.pageSize,
@@ -138,7 +142,9 @@ function serveList(name: string, spec: StreamSpec, endpoint: ListEndpoint, req: 
   });
   if (!cut.ok) return deps.error(400, cut.code, cut.message);
   const records = cut.records.map(endpoint.view);
-  const page: JsonRecord = { ...deps.envelope({ stream: name, req, last: cut.last, total: items.length }), ...cut.body };
+  // `total` is counted only when the envelope reads it: counting walks the whole list.
+  const envelopeInput = { stream: name, req, last: cut.last, get total() { return source.count(); } };
+  const page: JsonRecord = { ...deps.envelope(envelopeInput), ...cut.body };
   if (incremental?.type === 'token' && exportAt !== null && cut.last && !endpoint.deletionsOnly) {
     // The position arrives with the last page, as sync tokens and delta links do.
     const token = endpoint.store.exportToken();
