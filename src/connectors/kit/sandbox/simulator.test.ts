@@ -305,6 +305,16 @@ describe('the generic simulator', () => {
     expect((await get(sim, '/tags')).status).toBe(200);
   });
 
+  it('enforces a budget given in the options, with the default header names', async () => {
+    const sim = await start({ rateLimit: { limit: 2, windowSeconds: 60 } });
+    expect((await get(sim, '/tags')).headers.get('x-ratelimit-remaining')).toBe('1');
+    expect((await get(sim, '/tags')).status).toBe(200);
+    const refused = await get(sim, '/tags');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.headers.get('x-ratelimit-reset')).toBe(String(sim.clock.now() + 60));
+  });
+
   it('injects faults in the provider shape', async () => {
     const sim = await start();
     await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503 });

@@ -40,9 +40,12 @@ export interface SimulatorOptions extends SandboxOptions {
   clock?: SandboxClock;
   /** Records per stream; a stream not named gets `records`. */
   counts?: Record<string, number>;
-  /** Refuse requests past the provider's rate limit with 429 and Retry-After. Default false: headers only. */
+  /**
+   * Refuse requests past the rate limit with 429 and Retry-After. Default: only when `rateLimit` is given here;
+   * the provider's own budget alone is printed in headers, never enforced.
+   */
   enforceRateLimit?: boolean;
-  /** Overrides the provider's budget (e.g. a small one for a test). */
+  /** A budget to enforce (e.g. a small one for a test), in place of the provider's. */
   rateLimit?: { limit: number; windowSeconds: number };
 }
 
@@ -249,10 +252,14 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   oauth?.addStaticToken(token);
   const authorized = (req: SandboxRequest): boolean => accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req)));
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
-  const window = budget ? new RateLimitWindow(budget.limit, budget.windowSeconds, options.enforceRateLimit ?? false, () => clock.now() * 1000) : undefined;
+  // Rate windows follow the sandbox clock a test brings (it moves time instead of sleeping); else the wall clock,
+  // since the sandbox clock only moves on changes and a window on it would never end for a person trying it.
+  const nowSeconds = options.clock ? () => clock.now() : () => Math.floor(Date.now() / 1000);
+  const enforce = options.enforceRateLimit ?? options.rateLimit !== undefined;
+  const window = budget ? new RateLimitWindow(budget.limit, budget.windowSeconds, enforce, () => nowSeconds() * 1000) : undefined;
   const rateHeaders = (state: RateWindowState): Record<string, string> => {
     const names = provider.rateLimit?.headers ?? {};
-    const reset = provider.rateLimit?.reset === 'seconds' ? Math.max(0, state.reset - clock.now()) : state.reset;
+    const reset = provider.rateLimit?.reset === 'seconds' ? Math.max(0, state.reset - nowSeconds()) : state.reset;
     return {
       [names.limit ?? 'x-ratelimit-limit']: String(state.limit),
       [names.remaining ?? 'x-ratelimit-remaining']: String(state.remaining),
@@ -274,7 +281,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         const state = window.hit();
         headers = rateHeaders(state);
         if (state.exhausted) {
-          const retryAfter = Math.max(1, state.reset - clock.now());
+          const retryAfter = Math.max(1, state.reset - nowSeconds());
           return withHeaders(error(429, 'rate_limited', 'Too many requests'), { ...headers, 'retry-after': String(retryAfter) });
         }
       }
