@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
+import { lenientState, type StreamContext, type StreamMessage, type StreamReader, type StreamState } from '../kit/index.js';
 import { gmailGet, includeSpamTrash, isObject, type GmailObject } from './gmail-request.js';
 import { changesOf, historyTypes } from './history-changes.js';
 import { fetchMessages } from './message-records.js';
@@ -40,15 +40,16 @@ const digits = /^[0-9]+$/;
 
 export function readMessagesState(state: StreamState | null): MessagesState | null {
   if (!state) return null;
-  const historyId = typeof state['history_id'] === 'string' && digits.test(state['history_id']) ? state['history_id'] : null;
-  const full = isObject(state['full']) ? state['full'] : null;
+  const saved = lenientState(state);
+  const text = saved.text('history_id');
+  const historyId = text !== null && digits.test(text) ? text : null;
+  const full = saved.object('full');
   if (full) {
-    const pageToken = typeof full['page_token'] === 'string' ? full['page_token'] : null;
-    const after = typeof full['after'] === 'number' ? full['after'] : undefined;
-    return { history_id: historyId, full: { page_token: pageToken, ...(after === undefined ? {} : { after }) } };
+    const after = full.raw['after'];
+    return { history_id: historyId, full: { page_token: full.text('page_token'), ...(typeof after === 'number' ? { after } : {}) } };
   }
   if (historyId) return { history_id: historyId };
-  const cursor = typeof state['cursor'] === 'string' ? state['cursor'].trim() : '';
+  const cursor = saved.text('cursor')?.trim() ?? '';
   if (digits.test(cursor)) return { history_id: cursor };
   const date = Date.parse(cursor);
   if (cursor !== '' && !Number.isNaN(date)) return { history_id: null, full: { page_token: null, after: Math.floor(date / 1000) } };

@@ -3,18 +3,10 @@
  * numbers (historyId, internalDate) as strings, and so do the records. `additionalProperties` stays open
  * because Google adds fields over time.
  */
-type Schema = Record<string, unknown>;
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
 
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
+const { string, integer, dateTime, nullable, object, arrayOf } = schema;
 const int64String: Schema = { type: 'string', pattern: '^[0-9]+$' };
-const nullableString: Schema = { type: ['string', 'null'] };
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
 
 const header = object({ name: string, value: string }, ['name', 'value']);
 
@@ -23,10 +15,10 @@ const payload = object({
   partId: string,
   mimeType: string,
   filename: string,
-  headers: { type: 'array', items: header },
+  headers: arrayOf(header),
 });
 
-const added = (description: string): Schema => ({ ...nullableString, description: `${description} (added by Tributary)` });
+const added = (description: string): Schema => ({ ...nullable(string), description: `${description} (added by Tributary)` });
 
 export const messageSchema: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -35,7 +27,7 @@ export const messageSchema: Schema = {
     {
       id: string,
       threadId: string,
-      labelIds: { type: 'array', items: string },
+      labelIds: arrayOf(string),
       snippet: string,
       historyId: int64String,
       internalDate: { ...int64String, description: 'Epoch milliseconds at which Gmail received the message' },
@@ -44,7 +36,7 @@ export const messageSchema: Schema = {
       subject: added('The Subject header'),
       from: added('The From header'),
       to: added('The To header'),
-      received_at: { type: 'string', format: 'date-time', description: 'internalDate as ISO 8601 (added by Tributary)' },
+      received_at: { ...dateTime, description: 'internalDate as ISO 8601 (added by Tributary)' },
     },
     ['id', 'threadId', 'historyId', 'internalDate'],
   ),

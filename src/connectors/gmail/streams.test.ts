@@ -181,6 +181,23 @@ describe('gmail streams against the sandbox', () => {
     expect(threads.states.length).toBeGreaterThan(1);
   });
 
+  it('threads: a pass stopped after a page resumes from its saved { page_token } without losing or repeating a thread', async () => {
+    const all = await run(readThreads, sandbox, 'full_refresh', null, { stream: 'threads' });
+    const first = await run(readThreads, sandbox, 'full_refresh', null, { stream: 'threads', stopAfterStates: 1 });
+    expect(first.state).toEqual({ page_token: expect.any(String) });
+    const rest = await run(readThreads, sandbox, 'full_refresh', first.state, { stream: 'threads' });
+    expect([...ids(first.records), ...ids(rest.records)].sort()).toEqual(ids(all.records));
+    expect(rest.state).toEqual({});
+  });
+
+  it('threads: spam and trash are listed only when the config asks for them', async () => {
+    const plain = await run(readThreads, sandbox, 'full_refresh', null, { stream: 'threads', config: { include_spam_trash: false } });
+    const all = await run(readThreads, sandbox, 'full_refresh', null, { stream: 'threads', config: { include_spam_trash: 'true' } });
+    expect(plain.records).toHaveLength(sandbox.info().counts.threads);
+    expect(all.records).toHaveLength(plain.records.length + sandbox.info().spam_trash.threads);
+    expect(sandbox.info().spam_trash.threads).toBeGreaterThan(0);
+  });
+
   it('fails a run with bad credentials as a config error carrying Google\'s words, never the token', async () => {
     const bad = { ...sandbox, token: 'ya29.definitely_not_valid_000' };
     const error = await run(readMessages, bad, 'full_refresh', null).catch((e: unknown) => e);

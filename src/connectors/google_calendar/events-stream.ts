@@ -1,21 +1,15 @@
 import {
   HttpError,
+  lenientState,
+  type LenientState,
   type QueryValue,
   type StreamContext,
   type StreamMessage,
   type StreamReader,
   type StreamState,
 } from '../kit/index.js';
-import {
-  calendarsToRead,
-  errorReason,
-  eventPageSize,
-  eventsPath,
-  isObject,
-  stringList,
-  type GoogleList,
-  type GoogleObject,
-} from './stream-support.js';
+import { calendarsToRead } from './calendars-stream.js';
+import { errorReason, eventPageSize, eventsPath, isObject, type GoogleList, type GoogleObject } from './stream-support.js';
 
 /**
  * `events`: `GET /calendar/v3/calendars/{calendarId}/events` for each calendar, the way Google's sync guide
@@ -67,32 +61,35 @@ interface EventsState {
   pass?: Pass;
 }
 
-function readQuery(value: unknown): PassQuery | undefined {
-  if (!isObject(value)) return undefined;
-  if (typeof value['sync_token'] === 'string') return { sync_token: value['sync_token'] };
-  if (typeof value['updated_min'] === 'string') return { updated_min: value['updated_min'] };
-  return {};
+function readQuery(saved: LenientState | null): PassQuery | undefined {
+  if (saved === null) return undefined;
+  const syncToken = saved.text('sync_token');
+  if (syncToken !== null) return { sync_token: syncToken };
+  const updatedMin = saved.text('updated_min');
+  return updatedMin === null ? {} : { updated_min: updatedMin };
 }
 
 function readState(state: StreamState | null): EventsState {
+  const saved = lenientState(state);
   const calendars: Record<string, CalendarPosition> = {};
-  if (state && isObject(state['calendars'])) {
-    for (const [id, value] of Object.entries(state['calendars'])) {
-      if (isObject(value) && typeof value['sync_token'] === 'string') calendars[id] = { sync_token: value['sync_token'] };
-    }
+  for (const [id, entry] of saved.entries('calendars')) {
+    const syncToken = entry.text('sync_token');
+    if (syncToken !== null) calendars[id] = { sync_token: syncToken };
   }
-  const cursor = typeof state?.['cursor'] === 'string' ? state['cursor'] : null;
-  const raw = state && isObject(state['pass']) ? state['pass'] : null;
-  if (!raw) return { calendars, cursor };
-  const query = readQuery(raw['query']);
+  const cursor = saved.text('cursor');
+  const raw = saved.object('pass');
+  if (raw === null) return { calendars, cursor };
+  const query = readQuery(raw.object('query'));
+  const updatedMin = raw.text('updated_min');
+  const pageToken = raw.text('page_token');
   return {
     calendars,
     cursor,
     pass: {
-      full: raw['full'] === true,
-      pending: stringList(raw['pending']),
-      ...(typeof raw['updated_min'] === 'string' ? { updated_min: raw['updated_min'] } : {}),
-      ...(typeof raw['page_token'] === 'string' ? { page_token: raw['page_token'] } : {}),
+      full: raw.flag('full') === true,
+      pending: raw.texts('pending'),
+      ...(updatedMin === null ? {} : { updated_min: updatedMin }),
+      ...(pageToken === null ? {} : { page_token: pageToken }),
       ...(query ? { query } : {}),
     },
   };

@@ -4,21 +4,11 @@
  * `additionalProperties` stays open because Google adds fields over time (working location, birthdays…).
  * Google omits a field rather than sending null, so nothing here is nullable.
  */
-type Schema = Record<string, unknown>;
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
 
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
-const boolean: Schema = { type: 'boolean' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
-const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const { string, integer, boolean, dateTime, date, object, arrayOf, oneOf } = schema;
 
-const reminder = object({ method: { type: 'string', enum: ['email', 'popup'] }, minutes: integer });
+const reminder = object({ method: oneOf(['email', 'popup']), minutes: integer });
 
 export const calendarSchema: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -38,7 +28,7 @@ export const calendarSchema: Schema = {
       foregroundColor: string,
       hidden: boolean,
       selected: boolean,
-      accessRole: { type: 'string', enum: ['freeBusyReader', 'reader', 'writer', 'owner'] },
+      accessRole: oneOf(['freeBusyReader', 'reader', 'writer', 'owner']),
       defaultReminders: arrayOf(reminder),
       notificationSettings: object({ notifications: arrayOf(object({ type: string, method: string })) }),
       primary: boolean,
@@ -50,7 +40,7 @@ export const calendarSchema: Schema = {
 };
 
 /** `start` / `end`: a `date` for all-day events, else a `dateTime` with an offset (and maybe a zone name). */
-const eventTime = object({ date: { type: 'string', format: 'date' }, dateTime, timeZone: string });
+const eventTime = object({ date, dateTime, timeZone: string });
 const person = object({ id: string, email: string, displayName: string, self: boolean });
 const attendee = object({
   id: string,
@@ -60,7 +50,7 @@ const attendee = object({
   self: boolean,
   resource: boolean,
   optional: boolean,
-  responseStatus: { type: 'string', enum: ['needsAction', 'declined', 'tentative', 'accepted'] },
+  responseStatus: oneOf(['needsAction', 'declined', 'tentative', 'accepted']),
   comment: string,
   additionalGuests: integer,
 });
@@ -75,7 +65,7 @@ export const eventSchema: Schema = {
       etag: string,
       id: string,
       // `cancelled` is kept only for cancelled instances of a recurring series; deleted events become deletions.
-      status: { type: 'string', enum: ['confirmed', 'tentative', 'cancelled'] },
+      status: oneOf(['confirmed', 'tentative', 'cancelled']),
       htmlLink: string,
       created: dateTime,
       updated: dateTime,
@@ -91,8 +81,8 @@ export const eventSchema: Schema = {
       recurrence: arrayOf(string),
       recurringEventId: string,
       originalStartTime: eventTime,
-      transparency: { type: 'string', enum: ['opaque', 'transparent'] },
-      visibility: { type: 'string', enum: ['default', 'public', 'private', 'confidential'] },
+      transparency: oneOf(['opaque', 'transparent']),
+      visibility: oneOf(['default', 'public', 'private', 'confidential']),
       iCalUID: string,
       sequence: integer,
       attendees: arrayOf(attendee),

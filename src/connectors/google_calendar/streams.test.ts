@@ -147,6 +147,14 @@ describe('google_calendar streams against the sandbox', () => {
     expect(events.records).toHaveLength(sandbox.info().calendars[0]!.events);
   });
 
+  it('the calendars setting may list ids as an array or as text separated by commas or spaces', async () => {
+    const [, second, third] = sandbox.info().calendars;
+    for (const calendars of [[second!.id, third!.id], `${second!.id}, ${third!.id}`, `${third!.id} ${second!.id}`]) {
+      const read = await readAll(readCalendars, context(sandbox, 'calendars', 'full_refresh', null, { calendars }));
+      expect(read.records.map((c) => c['id']).sort()).toEqual([second!.id, third!.id].sort());
+    }
+  });
+
   it("rides through Google's 403 and 429 rate limits, server errors and truncated bodies", async () => {
     // The shared HTTP client retries all of them, 403 `rateLimitExceeded` included (it carries no Retry-After).
     await control(sandbox, { kind: 'secondary_rate_limit', count: 2, after: 1 });

@@ -1,6 +1,6 @@
-import type { StreamContext, StreamReader, StreamState } from '../kit/index.js';
+import { lenientState, timeOf, type StreamContext, type StreamReader, type StreamState } from '../kit/index.js';
 import { cursorMinute, issuesJql } from './jql.js';
-import { asObjects, configuredProjects, requireSite, stringList, timeOf, userTimeZone, type JiraObject } from './stream-support.js';
+import { asObjects, configuredProjects, requireSite, userTimeZone, type JiraObject } from './stream-support.js';
 
 /**
  * `issues`: the enhanced JQL search, `GET /rest/api/3/search/jql?jql=updated >= "<minute>" ORDER BY updated ASC,
@@ -27,9 +27,10 @@ interface Position {
   seen: Set<string>;
 }
 
-function readPosition(state: StreamState | null): Position {
-  const cursorMs = timeOf(state?.['cursor']);
-  return { cursorMs: Number.isNaN(cursorMs) ? null : cursorMs, seen: new Set(stringList(state?.['seen'])) };
+function readPosition(stored: StreamState | null): Position {
+  const state = lenientState(stored);
+  const cursorMs = timeOf(state.text('cursor'));
+  return { cursorMs: Number.isNaN(cursorMs) ? null : cursorMs, seen: new Set(state.texts('seen')) };
 }
 
 function snapshot(position: Position): StreamState {

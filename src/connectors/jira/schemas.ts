@@ -1,23 +1,12 @@
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
+
 /**
  * JSON Schemas of the records, after the Jira Cloud REST API v3 objects (issue bean, project): records keep
  * Jira's own shape, so an issue's data sits under `fields` as in the API. The fields worth a typed column are
  * listed; `additionalProperties` stays open because every site has custom fields (`customfield_10020`…).
+ * Jira prints `2024-05-01T21:30:05.123+1000`, which RFC 3339 parsers (and ajv's date-time) accept.
  */
-type Schema = Record<string, unknown>;
-
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
-const boolean: Schema = { type: 'boolean' };
-/** Jira prints `2024-05-01T21:30:05.123+1000`, which RFC 3339 parsers (and ajv's date-time) accept. */
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const date: Schema = { type: 'string', format: 'date' };
-const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
+const { string, integer, boolean, dateTime, date, nullable, object, arrayOf, oneOf } = schema;
 
 const avatarUrls = object({ '16x16': string, '24x24': string, '32x32': string, '48x48': string });
 
@@ -35,10 +24,10 @@ const user = object({
 
 const named = object({ self: string, id: string, name: string, description: string, iconUrl: string });
 
-const statusCategory = object({ self: string, id: integer, key: { type: 'string', enum: ['new', 'indeterminate', 'done', 'undefined'] }, colorName: string, name: string });
+const statusCategory = object({ self: string, id: integer, key: oneOf(['new', 'indeterminate', 'done', 'undefined']), colorName: string, name: string });
 
 /** Atlassian Document Format: rich text as a tree of nodes. */
-const adfDocument = object({ type: { const: 'doc' }, version: integer, content: { type: 'array', items: { type: 'object' } } }, ['type', 'content']);
+const adfDocument = object({ type: { const: 'doc' }, version: integer, content: arrayOf({ type: 'object' }) }, ['type', 'content']);
 
 export const issueSchema: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -63,9 +52,9 @@ export const issueSchema: Schema = {
           assignee: nullable(user),
           reporter: nullable(user),
           creator: nullable(user),
-          labels: { type: 'array', items: string },
-          components: { type: 'array', items: object({ self: string, id: string, name: string }) },
-          fixVersions: { type: 'array', items: object({ self: string, id: string, name: string }) },
+          labels: arrayOf(string),
+          components: arrayOf(object({ self: string, id: string, name: string })),
+          fixVersions: arrayOf(object({ self: string, id: string, name: string })),
           duedate: nullable(date),
           created: dateTime,
           updated: dateTime,
@@ -92,9 +81,9 @@ export const projectSchema: Schema = {
       description: string,
       lead: user,
       avatarUrls,
-      projectTypeKey: { type: 'string', enum: ['software', 'service_desk', 'business', 'product_discovery', 'customer_service'] },
+      projectTypeKey: oneOf(['software', 'service_desk', 'business', 'product_discovery', 'customer_service']),
       simplified: boolean,
-      style: { type: 'string', enum: ['classic', 'next-gen'] },
+      style: oneOf(['classic', 'next-gen']),
       isPrivate: boolean,
       url: string,
       uuid: string,

@@ -1,4 +1,4 @@
-import { AppError, isHttpError, isObject, type StreamContext, stringList, timeOf } from '../kit/index.js';
+import { AppError, configList, isHttpError, isObject, type StreamContext, stringList } from '../kit/index.js';
 import { isTimeZone } from './time-zone.js';
 
 /** What the Jira streams share: configuration checks, the user's time zone, and reading Jira's values. */
@@ -21,11 +21,13 @@ export function requireSite(config: Record<string, unknown>): void {
   );
 }
 
-/** The `projects` config field (a comma list, or an array) as upper-case keys; null when unset. */
+/**
+ * The `projects` config field (a comma list, or an array) as upper-case keys; null when unset. Keys separated by
+ * spaces only are split too, as they always were: the form's pattern is not enforced on API-set config.
+ */
 export function configuredProjects(config: Record<string, unknown>): string[] | null {
-  const raw = config['projects'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const keys = [...new Set(list.map((key) => key.trim().toUpperCase()).filter((key) => key !== ''))];
+  const list = configList(config, 'projects').flatMap((item) => item.split(/\s+/));
+  const keys = [...new Set(list.map((key) => key.toUpperCase()))];
   if (keys.length === 0) return null;
   for (const key of keys) {
     if (!projectKey.test(key)) throw new AppError('validation_failed', `projects: "${key}" is not a Jira project key`, { field: 'config.projects' });
@@ -48,7 +50,7 @@ export async function userTimeZone(ctx: StreamContext): Promise<string | null> {
   }
 }
 
-export { isObject, timeOf, stringList };
+export { stringList };
 
 export function asObjects(value: unknown): JiraObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];

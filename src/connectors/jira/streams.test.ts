@@ -127,6 +127,13 @@ describe('jira streams against the sandbox', () => {
     expect(issues.state?.['cursor']).toBe(new Date(Math.max(...issues.records.map((r) => Date.parse((r['fields'] as Json)['updated'] as string)))).toISOString());
   });
 
+  it('resumes an unfinished projects walk from its saved startAt', async () => {
+    const keys = sandbox.info().projects.map((p) => p.key).sort();
+    const rest = await readAll(readProjects, context(sandbox, 'projects', 'full_refresh', { startAt: 1 }));
+    expect(rest.records.map((p) => p['key'])).toEqual(keys.slice(1));
+    expect(rest.state).toEqual({});
+  });
+
   it('reads exactly the changed issues incrementally, then nothing', async () => {
     const base = await readAll(readIssues, context(sandbox, 'issues', 'full_refresh', null));
     expect((await readAll(readIssues, context(sandbox, 'issues', 'incremental', base.state))).records).toEqual([]);

@@ -89,19 +89,22 @@ export async function* deltaRound(ctx: StreamContext, options: RoundOptions): As
       continue;
     }
     const deltaLink = response.body?.['@odata.deltaLink'];
-    if (typeof deltaLink !== 'string' || deltaLink === '') {
-      throw new HttpError({
-        kind: 'provider',
-        code: 'invalid_response',
-        status: response.status,
-        url: response.url,
-        message: `invalid_response: ${redactUrl(response.url)} ended a delta round without an @odata.deltaLink`,
-      });
-    }
+    if (typeof deltaLink !== 'string' || deltaLink === '') throw withoutDeltaLink(response);
     yield { type: 'state', state: options.checkpoint({ deltaLink }) };
     return { kind: 'done', deltaLink };
   }
   throw new Error('a delta round ended without a page');
+}
+
+/** A last page without the next round's delta link: ending the round there would keep no position. */
+export function withoutDeltaLink(response: HttpResponse<unknown>): HttpError {
+  return new HttpError({
+    kind: 'provider',
+    code: 'invalid_response',
+    status: response.status,
+    url: response.url,
+    message: `invalid_response: ${redactUrl(response.url)} ended a delta round without an @odata.deltaLink`,
+  });
 }
 
 /** Why Graph wants a full resync, or null when the failure is something else. */
@@ -132,7 +135,7 @@ function graphFailure(response: HttpResponse<unknown>): HttpError {
 }
 
 /** A record without OData annotations (`@odata.etag`, `@odata.type`): `changeKey` already versions it. */
-function withoutAnnotations(item: GraphObject): GraphObject {
+export function withoutAnnotations(item: GraphObject): GraphObject {
   const out: GraphObject = {};
   for (const [key, value] of Object.entries(item)) if (!key.startsWith('@')) out[key] = value;
   return out;

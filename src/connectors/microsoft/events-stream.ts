@@ -1,4 +1,4 @@
-import type { StreamReader, StreamState } from '../kit/index.js';
+import { lenientState, type StreamReader, type StreamState } from '../kit/index.js';
 import { deltaRound, type RoundEnd } from './delta-round.js';
 import { calendarWindow, handSetCursor, readLink, readWindow, windowMoved, type CalendarWindow } from './stream-support.js';
 
@@ -19,9 +19,9 @@ const pageSize = 100;
 
 export const readEvents: StreamReader = async function* (ctx) {
   const { window: desired, explicit } = calendarWindow(ctx.config);
-  const saved = ctx.mode === 'incremental' ? ctx.state : null;
+  const saved = lenientState(ctx.mode === 'incremental' ? ctx.state : null);
   const cursor = handSetCursor(saved);
-  const savedWindow = readWindow(saved?.['window']);
+  const savedWindow = readWindow(saved);
   const link = readLink(saved) ?? cursor.link;
   const stateOf = (window: CalendarWindow, at: { nextLink: string } | { deltaLink: string }): StreamState => ({ window, ...at });
 

@@ -1,25 +1,14 @@
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
+
 /**
  * JSON Schemas (draft 2020-12) of the records, after Microsoft Graph v1.0's `event` and `message` resources.
  * The properties worth a typed column are listed; `additionalProperties` stays open because Graph adds
  * properties over time. OData annotations (`@odata.etag`, `@odata.type`) are not part of a record.
  */
-type Schema = Record<string, unknown>;
-
-const string: Schema = { type: 'string' };
-const boolean: Schema = { type: 'boolean' };
-const integer: Schema = { type: 'integer' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
-const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const { string, boolean, integer, dateTime, nullable, object, arrayOf, oneOf } = schema;
 
 const emailAddress = object({ emailAddress: object({ name: nullable(string), address: nullable(string) }) });
-const itemBody = object({ contentType: { type: 'string', enum: ['text', 'html'] }, content: string });
+const itemBody = object({ contentType: oneOf(['text', 'html']), content: string });
 /** An event's local time: `dateTime` carries no offset, `timeZone` names the zone it is in. */
 const dateTimeTimeZone = object({ dateTime: string, timeZone: string });
 const location = object({
@@ -43,15 +32,15 @@ export const eventSchema: Schema = {
       subject: nullable(string),
       bodyPreview: nullable(string),
       body: itemBody,
-      importance: { type: 'string', enum: ['low', 'normal', 'high'] },
-      sensitivity: { type: 'string', enum: ['normal', 'personal', 'private', 'confidential'] },
+      importance: oneOf(['low', 'normal', 'high']),
+      sensitivity: oneOf(['normal', 'personal', 'private', 'confidential']),
       isAllDay: boolean,
       isCancelled: boolean,
       isOrganizer: boolean,
       isOnlineMeeting: boolean,
       onlineMeetingProvider: nullable(string),
       showAs: string,
-      type: { type: 'string', enum: ['singleInstance', 'occurrence', 'exception', 'seriesMaster'] },
+      type: oneOf(['singleInstance', 'occurrence', 'exception', 'seriesMaster']),
       seriesMasterId: nullable(string),
       reminderMinutesBeforeStart: integer,
       isReminderOn: boolean,
@@ -89,7 +78,7 @@ export const messageSchema: Schema = {
       subject: nullable(string),
       bodyPreview: nullable(string),
       body: itemBody,
-      importance: { type: 'string', enum: ['low', 'normal', 'high'] },
+      importance: oneOf(['low', 'normal', 'high']),
       parentFolderId: string,
       conversationId: nullable(string),
       conversationIndex: nullable(string),
@@ -98,14 +87,14 @@ export const messageSchema: Schema = {
       isRead: boolean,
       isDraft: boolean,
       webLink: nullable(string),
-      inferenceClassification: { type: 'string', enum: ['focused', 'other'] },
+      inferenceClassification: oneOf(['focused', 'other']),
       sender: nullable(emailAddress),
       from: nullable(emailAddress),
       toRecipients: arrayOf(emailAddress),
       ccRecipients: arrayOf(emailAddress),
       bccRecipients: arrayOf(emailAddress),
       replyTo: arrayOf(emailAddress),
-      flag: object({ flagStatus: { type: 'string', enum: ['notFlagged', 'complete', 'flagged'] } }),
+      flag: object({ flagStatus: oneOf(['notFlagged', 'complete', 'flagged']) }),
     },
     ['id', 'lastModifiedDateTime', 'parentFolderId'],
   ),

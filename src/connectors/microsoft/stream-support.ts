@@ -1,4 +1,4 @@
-import { AppError, isObject, type StreamState } from '../kit/index.js';
+import { AppError, configList, type LenientState } from '../kit/index.js';
 
 /** What the Microsoft streams share: config parsing, the calendar window, hand-set cursors. */
 
@@ -50,19 +50,21 @@ export function windowMoved(stored: CalendarWindow, desired: CalendarWindow, exp
   return Math.abs(Date.parse(desired.start) - Date.parse(stored.start)) >= rewindowAfterMs || Math.abs(Date.parse(desired.end) - Date.parse(stored.end)) >= rewindowAfterMs;
 }
 
-export function readWindow(value: unknown): CalendarWindow | null {
-  if (!isObject(value) || typeof value['start'] !== 'string' || typeof value['end'] !== 'string') return null;
-  return { start: value['start'], end: value['end'] };
+/** The window a saved calendar view round was read with. */
+export function readWindow(state: LenientState): CalendarWindow | null {
+  const window = state.object('window');
+  const start = window?.text('start') ?? null;
+  const end = window?.text('end') ?? null;
+  return start === null || end === null ? null : { start, end };
 }
 
 /**
  * A cursor set by hand (`PATCH /connections/:id/state { cursor }`): a saved delta link (`https://…$deltatoken=…`)
  * resumes from it; an ISO date starts a fresh round that keeps only items modified at or after it.
  */
-export function handSetCursor(state: StreamState | null): { link: string | null; floor: number | null } {
-  const cursor = state?.['cursor'];
-  if (typeof cursor !== 'string' || cursor.trim() === '') return { link: null, floor: null };
-  const text = cursor.trim();
+export function handSetCursor(state: LenientState): { link: string | null; floor: number | null } {
+  const text = state.text('cursor')?.trim() ?? '';
+  if (text === '') return { link: null, floor: null };
   if (/^https?:\/\//i.test(text)) return { link: text, floor: null };
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new AppError('validation_failed', `cursor: "${text}" is neither a date nor a delta link`, { field: 'cursor' });
@@ -73,9 +75,7 @@ const wellKnownFolder = /^[A-Za-z]+$/;
 
 /** The `mail_folders` config (a comma list, or an array): well-known names lower-cased, ids kept; default inbox. */
 export function mailFolders(config: Record<string, unknown>): string[] {
-  const raw = config['mail_folders'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
-  const names = list.map((name) => name.trim()).filter((name) => name !== '');
+  const names = configList(config, 'mail_folders');
   for (const name of names) {
     if (!/^[A-Za-z0-9_=-]+$/.test(name)) throw new AppError('validation_failed', `mail_folders: "${name}" is not a folder name or id`, { field: 'config.mail_folders' });
   }
@@ -83,11 +83,7 @@ export function mailFolders(config: Record<string, unknown>): string[] {
   return normalised.length === 0 ? ['inbox'] : [...new Set(normalised)];
 }
 
-export { isObject };
-
 /** A saved link: `{ nextLink }` mid-round, `{ deltaLink }` between rounds. */
-export function readLink(value: unknown): string | null {
-  if (!isObject(value)) return null;
-  const link = value['nextLink'] ?? value['deltaLink'];
-  return typeof link === 'string' && link !== '' ? link : null;
+export function readLink(state: LenientState | null | undefined): string | null {
+  return state?.text('nextLink') ?? state?.text('deltaLink') ?? null;
 }

@@ -132,6 +132,27 @@ describe('microsoft streams against the sandbox', () => {
     expect(sorted([...ids(partial.records), ...ids(remaining.records)])).toEqual(ids(messages.records));
   });
 
+  it('resumes from the hand-written reader\'s state: { nextLink } mid-round, { deltaLink } between rounds', async () => {
+    const full = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));
+    const links = full.state?.['folders'] as Record<string, Json>;
+    // Between rounds the described format is the old one: { folders: { <folder>: { deltaLink } } }.
+    expect(full.state).toEqual({ folders: { inbox: { deltaLink: expect.stringMatching(/\$deltatoken=/) }, sentitems: { deltaLink: expect.stringMatching(/\$deltatoken=/) } } });
+    const between = await readAll(readMessages, context(sandbox, 'messages', 'incremental', { folders: { inbox: { deltaLink: links['inbox']!['deltaLink'] }, sentitems: { deltaLink: links['sentitems']!['deltaLink'] } } }));
+    expect([between.records, between.deletes]).toEqual([[], []]);
+
+    // Mid-round, the old reader saved the next link itself: the inbox goes on from it, the sent items from their delta link.
+    const inbox = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'inbox' }));
+    const cut = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null, { mail_folders: 'inbox' }), { stopAfterStates: 1 });
+    const nextLink = ((cut.state?.['folders'] as Record<string, Json>)['inbox']!['pass'] as Json)['nextLink'] as string;
+    expect(nextLink).toMatch(/\$skiptoken=/);
+    const old = { folders: { inbox: { nextLink }, sentitems: { deltaLink: links['sentitems']!['deltaLink'] } } };
+    const rest = await readAll(readMessages, context(sandbox, 'messages', 'incremental', old));
+    expect(ids(rest.records)).toEqual(sorted(ids(inbox.records).filter((id) => !ids(cut.records).includes(id))));
+    expect(cut.records.length).toBeGreaterThan(0);
+    expect(rest.deletes).toEqual([]);
+    expect(rest.state).toEqual({ folders: { inbox: { deltaLink: expect.stringMatching(/\$deltatoken=/) }, sentitems: { deltaLink: expect.stringMatching(/\$deltatoken=/) } } });
+  });
+
   it('starts a fresh round when Graph no longer knows the delta token (410 syncStateNotFound)', async () => {
     const events0 = await readAll(readEvents, context(sandbox, 'events', 'full_refresh', null));
     const messages0 = await readAll(readMessages, context(sandbox, 'messages', 'full_refresh', null));

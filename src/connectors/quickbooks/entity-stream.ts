@@ -1,5 +1,5 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
-import { faultText, getCompany, isObject, lastUpdated, maxResults, stringList, timeOf, type QboObject } from './stream-support.js';
+import { lenientState, type StreamContext, type StreamMessage, type StreamReader, type StreamState } from '../kit/index.js';
+import { faultText, getCompany, isObject, lastUpdated, maxResults, timeOf, type QboObject } from './stream-support.js';
 
 /**
  * A QuickBooks entity stream (invoices, customers): the query endpoint for what exists, change data capture
@@ -44,15 +44,15 @@ const cdcLookbackMs = 29 * 86_400_000;
 const cdcMaxObjects = 1000;
 const cursorMarginMs = 60_000;
 
-function readState(state: StreamState | null): EntityState {
-  const cursor = typeof state?.['cursor'] === 'string' && state['cursor'] !== '' ? state['cursor'] : null;
-  const position = typeof state?.['position'] === 'number' && state['position'] > 1 ? state['position'] : undefined;
-  const pass = state && isObject(state['pass']) ? state['pass'] : null;
+function readState(stored: StreamState | null): EntityState {
+  const state = lenientState(stored);
+  const position = state.count('position');
+  const pass = state.object('pass');
   return {
-    cursor,
-    seen: stringList(state?.['seen']),
-    ...(position === undefined ? {} : { position }),
-    ...(pass ? { pass: { full: pass['full'] === true, since: typeof pass['since'] === 'string' ? pass['since'] : null } } : {}),
+    cursor: state.text('cursor'),
+    seen: state.texts('seen'),
+    ...(position !== null && position > 1 ? { position } : {}),
+    ...(pass ? { pass: { full: pass.flag('full') === true, since: pass.text('since') } } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { AppError, type StreamReader } from '../kit/index.js';
+import { AppError, lenientState, type StreamReader } from '../kit/index.js';
 import { flattenReport } from './report-rows.js';
 import { getCompany } from './stream-support.js';
 
@@ -30,7 +30,7 @@ export function reportRange(config: Record<string, unknown>, today = new Date())
 export function reportReader(report: 'ProfitAndLoss' | 'BalanceSheet'): StreamReader {
   return async function* (ctx) {
     const { start, end } = reportRange(ctx.config);
-    const resume = typeof ctx.state?.['next_start'] === 'string' ? ctx.state['next_start'] : null;
+    const resume = lenientState(ctx.state).text('next_start');
     let from = resume !== null && resume > start && resume <= end ? resume : start;
     const method = ctx.config['reports_accounting_method'];
     while (from <= end) {

@@ -1,23 +1,11 @@
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
+
 /**
  * JSON Schemas of the records. Entities are QuickBooks' own objects at minor version 75: the fields worth a
  * typed column are listed and `additionalProperties` stays open, because Intuit adds fields without a new
  * minor version. Report rows are Tributary's flattening (see `report-rows.ts`).
  */
-type Schema = Record<string, unknown>;
-
-const string: Schema = { type: 'string' };
-const number: Schema = { type: 'number' };
-const integer: Schema = { type: 'integer' };
-const boolean: Schema = { type: 'boolean' };
-const date: Schema = { type: 'string', format: 'date' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
+const { string, number, integer, boolean, date, dateTime, nullable, object, arrayOf, oneOf } = schema;
 
 /** `{ value, name }`: how QuickBooks points at another entity. */
 const ref = object({ value: string, name: string }, ['value']);
@@ -52,8 +40,8 @@ export const invoiceSchema: Schema = {
       CustomerRef: ref,
       CurrencyRef: ref,
       SalesTermRef: ref,
-      Line: { type: 'array', items: line },
-      LinkedTxn: { type: 'array', items: object({ TxnId: string, TxnType: string }) },
+      Line: arrayOf(line),
+      LinkedTxn: arrayOf(object({ TxnId: string, TxnType: string })),
       TxnTaxDetail: object({ TotalTax: number }),
       BillAddr: address,
       ShipAddr: address,
@@ -114,7 +102,7 @@ const reportRow = (title: string): Schema => ({
       period_start: { ...date, description: 'First day of the period column' },
       period_end: { ...date, description: 'Last day of the period column' },
       row_path: { type: 'string', description: 'Section groups, then account Ids (#id) or labels, joined with /; a section total ends in /Total' },
-      row_type: { type: 'string', enum: ['Data', 'Summary'] },
+      row_type: oneOf(['Data', 'Summary']),
       label: string,
       account_id: nullable(string),
       group: nullable(string),

@@ -5,7 +5,6 @@ import {
   type HttpResponse,
   isObject,
   type StreamContext,
-  stringList,
   timeOf,
 } from '../kit/index.js';
 
@@ -34,7 +33,7 @@ export function companyPath(config: Record<string, unknown>): string {
   return `/v3/company/${realm}`;
 }
 
-export { isObject, timeOf, stringList };
+export { isObject, timeOf };
 
 /**
  * A GET on the company, with `minorversion`, that also refuses a `Fault` in a 200 answer: QuickBooks

@@ -1,4 +1,4 @@
-import type { StreamState } from '../kit/index.js';
+import { lenientState, type StreamState } from '../kit/index.js';
 import { formatTs, laterTs, microsPerDay, parseTs } from './slack-ts.js';
 
 /**
@@ -17,13 +17,11 @@ export interface ChannelMarks {
 const defaultLookbackDays = 7;
 
 export function readMarks(state: StreamState | null): ChannelMarks {
+  const saved = lenientState(state);
   const channels: Record<string, string> = {};
-  const raw = state?.['channels'];
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    for (const [id, ts] of Object.entries(raw)) if (typeof ts === 'string' && parseTs(ts) !== null) channels[id] = ts;
-  }
-  const cursor = typeof state?.['cursor'] === 'string' && parseTs(state['cursor']) !== null ? state['cursor'] : null;
-  return { channels, cursor };
+  for (const [id, ts] of Object.entries(saved.object('channels')?.raw ?? {})) if (typeof ts === 'string' && parseTs(ts) !== null) channels[id] = ts;
+  const cursor = saved.text('cursor');
+  return { channels, cursor: parseTs(cursor) === null ? null : cursor };
 }
 
 /** The marks a new pass over `ids` starts from: none for a full refresh. */

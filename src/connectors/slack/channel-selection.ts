@@ -1,5 +1,5 @@
-import type { StreamContext } from '../kit/index.js';
-import { channelList, walkList } from './list-stream.js';
+import { configList, type StreamContext } from '../kit/index.js';
+import { listStreams } from './list-streams.js';
 
 /**
  * Which channels' history the `messages` and `threads` streams read: the ones named in the `channels` config, or
@@ -11,9 +11,9 @@ export const skippableChannelErrors = ['not_in_channel', 'channel_not_found'];
 
 /** The `channels` config (ids or names, `#` optional) as lower-cased keys; null when unset. */
 export function configuredChannels(config: Record<string, unknown>): Set<string> | null {
-  const raw = config['channels'];
-  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const keys = list.map((value) => value.trim().replace(/^#/, '').toLowerCase()).filter((value) => value !== '');
+  // Spaces separate too: a channel name has none.
+  const list = configList(config, 'channels').flatMap((value) => value.split(/\s+/));
+  const keys = list.map((value) => value.replace(/^#/, '').toLowerCase()).filter((value) => value !== '');
   return keys.length === 0 ? null : new Set(keys);
 }
 
@@ -23,8 +23,10 @@ export async function selectedChannelIds(ctx: StreamContext): Promise<string[]> 
   const found = new Set<string>();
   const ids: string[] = [];
   let skipped = 0;
-  for await (const page of walkList(ctx, channelList, null)) {
-    for (const channel of page.items) {
+  // The `channels` stream's own walk, from its start.
+  for await (const message of listStreams['channels']!({ ...ctx, state: null })) {
+    if (message.type !== 'records') continue;
+    for (const channel of message.records) {
       const id = typeof channel['id'] === 'string' ? channel['id'] : null;
       if (id === null) continue;
       const name = typeof channel['name'] === 'string' ? channel['name'].toLowerCase() : '';

@@ -1,4 +1,4 @@
-import type { StreamContext, StreamMessage, StreamReader, StreamState } from '../kit/index.js';
+import { lenientState, type StreamContext, type StreamMessage, type StreamReader, type StreamState } from '../kit/index.js';
 import { channelPasses, historyPage } from './channel-passes.js';
 import { advanceMark, minusLookback, readMarks, snapshot, startMarks, type ChannelMarks } from './channel-marks.js';
 import { nextCursorOf, type SlackObject } from './slack-api.js';
@@ -38,18 +38,11 @@ interface MessagesState extends ChannelMarks {
 
 function readState(state: StreamState | null): MessagesState {
   const marks = readMarks(state);
-  const pass = state?.['pass'];
-  if (!pass || typeof pass !== 'object' || Array.isArray(pass)) return marks;
-  const p = pass as Record<string, unknown>;
-  return {
-    ...marks,
-    pass: {
-      full: p['full'] === true,
-      pending: Array.isArray(p['pending']) ? p['pending'].filter((id): id is string => typeof id === 'string') : [],
-      ...(typeof p['next'] === 'string' ? { next: p['next'] } : {}),
-      ...(typeof p['top'] === 'string' ? { top: p['top'] } : {}),
-    },
-  };
+  const pass = lenientState(state).object('pass');
+  if (pass === null) return marks;
+  const next = pass.text('next');
+  const top = pass.text('top');
+  return { ...marks, pass: { full: pass.flag('full') === true, pending: pass.texts('pending'), ...(next === null ? {} : { next }), ...(top === null ? {} : { top }) } };
 }
 
 export const readMessages: StreamReader = (ctx) => {

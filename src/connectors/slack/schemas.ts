@@ -3,22 +3,12 @@
  * The fields worth a typed column are listed; `additionalProperties` stays open because Slack adds fields over
  * time and messages vary by subtype.
  */
-type Schema = Record<string, unknown>;
+import { schema, type JsonSchema as Schema } from '../kit/index.js';
 
-const string: Schema = { type: 'string' };
-const integer: Schema = { type: 'integer' };
-const number: Schema = { type: 'number' };
-const boolean: Schema = { type: 'boolean' };
+const { string, integer, number, boolean, nullable, object, arrayOf } = schema;
 /** Slack's message timestamp, `1512085950.000216`: epoch seconds and a per-channel sequence. */
 const ts: Schema = { type: 'string', pattern: '^\\d{10}\\.\\d{6}$' };
-const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
-const object = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
-  type: 'object',
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-  additionalProperties: true,
-});
-const stringArray: Schema = { type: 'array', items: string };
+const stringArray = arrayOf(string);
 
 const topicOrPurpose = object({ value: string, creator: string, last_set: integer });
 

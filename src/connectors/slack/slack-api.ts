@@ -1,4 +1,4 @@
-import { HttpError, type HttpErrorKind, type QueryValue, sleep, type StreamContext } from '../kit/index.js';
+import { HttpError, type HttpErrorKind, type QueryValue, sleep, type StreamContext, type StreamSpecInput } from '../kit/index.js';
 
 /**
  * Calling a Slack Web API method. Slack answers almost everything with HTTP 200 and says in the body whether it
@@ -49,24 +49,44 @@ export function slackErrorKind(error: string): HttpErrorKind {
   return 'provider';
 }
 
+/** What Slack's common refusals mean, added to the error message. */
+const hints: Record<string, string> = {
+  invalid_auth: 'the token is not valid for any workspace',
+  not_authed: 'no token was sent',
+  account_inactive: 'the token belongs to a deleted user or an uninstalled app',
+  token_revoked: 'the token was revoked',
+  token_expired: 'the token expired (token rotation is on and it was not refreshed)',
+  not_in_channel: 'the bot is not a member of the channel',
+  channel_not_found: 'no such channel, or the bot cannot see it',
+};
+
 /** The refusal as an error message: Slack's code first (what its docs and the user search for). */
 function describe(method: string, body: SlackBody): string {
   const error = typeof body.error === 'string' ? body.error : 'unknown_error';
-  const hints: Record<string, string> = {
-    invalid_auth: 'the token is not valid for any workspace',
-    not_authed: 'no token was sent',
-    account_inactive: 'the token belongs to a deleted user or an uninstalled app',
-    token_revoked: 'the token was revoked',
-    token_expired: 'the token expired (token rotation is on and it was not refreshed)',
-    not_in_channel: 'the bot is not a member of the channel',
-    channel_not_found: 'no such channel, or the bot cannot see it',
-  };
   let message = `${error}: Slack refused ${method}`;
   if (hints[error]) message += ` (${hints[error]})`;
   if (error === 'missing_scope' && typeof body.needed === 'string') {
     message += ` (the token needs the scope ${body.needed}${typeof body.provided === 'string' ? `; it has ${body.provided}` : ''})`;
   }
   return message;
+}
+
+type ErrorRule = NonNullable<StreamSpecInput['errors']>[number];
+
+/**
+ * The same judgement as `callSlack`'s, as the error rules of a described stream over `method`: Slack's "try
+ * again" errors retried twice, a refused token a config error, any other `ok: false` a provider error, each
+ * message led by Slack's code. (`missing_scope` names `needed` and `provided`, which Slack always sends with it.)
+ */
+export function slackErrorRules(method: string): ErrorRule[] {
+  const refused = (error: string): ErrorRule => ({ status: [200], body: { path: 'error', equals: error }, action: 'fail', kind: slackErrorKind(error), message: `${error}: Slack refused ${method} (${hints[error]})` });
+  return [
+    { status: [200], body: { path: 'error', in: [...transientErrors] }, action: 'retry', max_retries: transientRetries, backoff_ms: 1000, message: `{{body.error}}: Slack refused ${method}` },
+    ...Object.keys(hints).map(refused),
+    { status: [200], body: { path: 'error', equals: 'missing_scope' }, action: 'fail', kind: 'config', message: `missing_scope: Slack refused ${method} (the token needs the scope {{body.needed}}; it has {{body.provided}})` },
+    { status: [200], body: { path: 'error', in: [...configErrors] }, action: 'fail', kind: 'config', message: `{{body.error}}: Slack refused ${method}` },
+    { status: [200], body: { path: 'ok', not_equals: true }, action: 'fail', kind: 'provider', message: `{{body.error|unknown_error}}: Slack refused ${method}` },
+  ];
 }
 
 export function slackError(method: string, body: SlackBody, url: string): HttpError {

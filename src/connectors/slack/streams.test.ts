@@ -158,13 +158,23 @@ describe('slack streams against the sandbox', () => {
     expect(logs.find((l) => l.message === 'channel skipped')?.data).toMatchObject({ error: 'not_in_channel' });
   });
 
+  it('users: a pass stopped between pages resumes from its saved { next } cursor', async () => {
+    const all = await readAll(readUsers, context(sandbox, 'users', 'full_refresh', null));
+    const ids = all.records.map((u) => u['id'] as string);
+    // The state a stopped pass saved: Slack's cursor of the page starting at the sixth member.
+    const next = Buffer.from(`user:${ids[5]!}`, 'utf8').toString('base64');
+    const resumed = await readAll(readUsers, context(sandbox, 'users', 'full_refresh', { next }));
+    expect(resumed.records.map((u) => u['id'])).toEqual(ids.slice(5));
+    expect(resumed.state).toEqual({});
+  });
+
   it('a refused token is a config error carrying Slack\'s code, never the token', async () => {
     const bad = 'xoxb-1000000000001-2000000000003-definitelyWrong000';
     const error = await readAll(readUsers, context(sandbox, 'users', 'full_refresh', null, {}, bad)).catch((e: unknown) => e);
     expect(isHttpError(error)).toBe(true);
     if (!isHttpError(error)) return;
     expect(error.kind).toBe('config');
-    expect(error.message).toMatch(/^invalid_auth: Slack refused users\.list/);
+    expect(error.message).toMatch(/^invalid_auth: Slack refused users\.list \(the token is not valid for any workspace\)/);
     expect(error.message).not.toContain(bad);
   });
 

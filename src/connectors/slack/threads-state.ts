@@ -1,4 +1,4 @@
-import { isObject, type StreamState } from '../kit/index.js';
+import { lenientState, type StreamState } from '../kit/index.js';
 import { readMarks, type ChannelMarks } from './channel-marks.js';
 import { parseTs } from './slack-ts.js';
 
@@ -48,32 +48,32 @@ export interface ThreadsState extends ChannelMarks {
 const isTs = (value: unknown): value is string => typeof value === 'string' && parseTs(value) !== null;
 
 export function readThreadsState(state: StreamState | null): ThreadsState {
+  const saved = lenientState(state);
   const threads: Record<string, Record<string, string>> = {};
-  const raw = state?.['threads'];
-  if (isObject(raw)) {
-    for (const [channel, parents] of Object.entries(raw)) {
-      if (!isObject(parents)) continue;
-      const read = Object.fromEntries(Object.entries(parents).filter(([ts, latest]) => isTs(ts) && isTs(latest))) as Record<string, string>;
-      if (Object.keys(read).length > 0) threads[channel] = read;
-    }
+  for (const [channel, parents] of saved.entries('threads')) {
+    const read = Object.fromEntries(Object.entries(parents.raw).filter(([ts, latest]) => isTs(ts) && isTs(latest))) as Record<string, string>;
+    if (Object.keys(read).length > 0) threads[channel] = read;
   }
   const marks = readMarks(state);
-  const pass = state?.['pass'];
-  if (!isObject(pass)) return { ...marks, threads };
-  const queue = Array.isArray(pass['queue']) ? pass['queue'].filter(isObject) : [];
+  const pass = saved.object('pass');
+  if (pass === null) return { ...marks, threads };
+  const next = pass.text('next');
+  const top = pass.text('top');
+  const replies = pass.text('replies');
+  const queue = (Array.isArray(pass.raw['queue']) ? pass.raw['queue'] : []).map((entry) => lenientState(entry as Record<string, unknown>));
   return {
     ...marks,
     threads,
     pass: {
-      full: pass['full'] === true,
-      pending: Array.isArray(pass['pending']) ? pass['pending'].filter((id): id is string => typeof id === 'string') : [],
-      ...(typeof pass['next'] === 'string' ? { next: pass['next'] } : {}),
-      ...(pass['last'] === true ? { last: true } : {}),
-      ...(isTs(pass['top']) ? { top: pass['top'] } : {}),
+      full: pass.flag('full') === true,
+      pending: pass.texts('pending'),
+      ...(next === null ? {} : { next }),
+      ...(pass.flag('last') === true ? { last: true } : {}),
+      ...(isTs(top) ? { top } : {}),
       queue: queue
-        .filter((t) => isTs(t['ts']) && isTs(t['latest']))
-        .map((t) => ({ ts: t['ts'] as string, latest: t['latest'] as string, ...(isTs(t['oldest']) ? { oldest: t['oldest'] } : {}) })),
-      ...(typeof pass['replies'] === 'string' ? { replies: pass['replies'] } : {}),
+        .filter((t) => isTs(t.raw['ts']) && isTs(t.raw['latest']))
+        .map((t) => ({ ts: t.raw['ts'] as string, latest: t.raw['latest'] as string, ...(isTs(t.raw['oldest']) ? { oldest: t.raw['oldest'] } : {}) })),
+      ...(replies === null ? {} : { replies }),
     },
   };
 }

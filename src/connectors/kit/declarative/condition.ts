@@ -19,6 +19,7 @@ export function holds(condition: Condition, value: unknown, config: Record<strin
   if ('equals' in condition && condition.equals !== undefined && !isDeepStrictEqual(found, condition.equals)) return false;
   if ('not_equals' in condition && condition.not_equals !== undefined && isDeepStrictEqual(found, condition.not_equals)) return false;
   if (condition.in !== undefined && !condition.in.some((item) => isDeepStrictEqual(item, found))) return false;
+  if (condition.not_in !== undefined && condition.not_in.some((item) => isDeepStrictEqual(item, found))) return false;
   if (condition.in_config !== undefined) {
     const allowed = configList(config, condition.in_config);
     if (allowed.length > 0 && !allowed.includes(String(found))) return false;

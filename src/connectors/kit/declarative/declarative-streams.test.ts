@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../../../http-client/test-serv
 import type { ManifestInput, SyncMode } from '../../../contracts/manifest.js';
 import type { StreamState } from '../../../contracts/connector-kit.js';
 import { readAll, readerContext } from '../sandbox/reader-harness.js';
+import { holds } from './condition.js';
 import { declarativeStreams, StreamSpecError } from './declarative-streams.js';
 import type { StreamSpecInput } from './stream-spec.js';
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
     const q = url.searchParams;
     const n = (name: string, fallback: number) => Number(q.get(name) ?? fallback);
     if (req.headers.authorization !== 'Bearer good') {
-      if (url.pathname === '/slack') return answer(res, 200, { ok: false, error: 'invalid_auth' });
+      if (url.pathname === '/slack') return answer(res, 200, req.headers.authorization === 'Bearer mute' ? { ok: false } : { ok: false, error: 'invalid_auth' });
       return answer(res, 401, { message: 'Bad credentials' });
     }
     switch (url.pathname) {
@@ -98,7 +99,7 @@ const stream = (name: string, incremental = false) => ({
   ...(incremental ? { cursor_field: 'updated_at' } : {}),
   sync_modes: incremental ? (['full_refresh', 'incremental'] as SyncMode[]) : (['full_refresh'] as SyncMode[]),
 });
-const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'pass', 'export', 'slack', 'partitioned', 'parented', 'shaped', 'upgraded'];
+const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'pass', 'export', 'slack', 'partitioned', 'parented', 'shaped', 'upgraded', 'defaulted'];
 const incrementalNames = new Set(['sorted', 'keyset', 'pass', 'export', 'partitioned', 'parented']);
 const manifest: ManifestInput = {
   id: 'fake',
@@ -135,7 +136,7 @@ const specs: Record<string, StreamSpecInput> = {
     requester: { path: '/slack' },
     records: { path: 'members' },
     paginator: { type: 'cursor', param: 'cursor', next: 'response_metadata.next_cursor' },
-    errors: [{ status: [200], body: { path: 'ok', equals: false }, action: 'fail', kind: 'config', message: '{{body.error}}: the provider refused the token' }],
+    errors: [{ status: [200], body: { path: 'ok', equals: false }, action: 'fail', kind: 'config', message: '{{body.error|unknown_error}}: the provider refused the token' }],
   },
   partitioned: {
     requester: { path: '/parts/{{partition.id}}/items' },
@@ -157,6 +158,14 @@ const specs: Record<string, StreamSpecInput> = {
     paginator: { type: 'cursor', param: 'after', next: 'page.cursor' },
     transform: [{ add: { path: 'source', value: 'fake' } }, { remove: 'part' }, { rename: { from: 'name', to: 'title' } }],
     hooks: { record: (record) => (record['id'] === 'r00' ? null : { ...record, upper: String(record['title']).toUpperCase() }) },
+  },
+  defaulted: {
+    requester: { path: '/parts/{{partition.id}}/items' },
+    records: { path: 'data' },
+    paginator: { type: 'cursor', param: 'after', next: 'next' },
+    partitions: { config: 'parts', state_key: 'parts' },
+    // Part names are case-blind at this provider, and none configured means the even part.
+    hooks: { partitions: (ids) => (ids.length === 0 ? ['even'] : ids.map((id) => id.toLowerCase())) },
   },
   upgraded: {
     requester: { path: '/cursor', query: { limit: 10 } },
@@ -250,9 +259,25 @@ describe('described streams', () => {
     expect(server.requests.some((r) => r.url.includes('start_time=1709251210'))).toBe(true);
   });
 
+  it('a saved page of an unfinished token walk that the provider forgot restarts the stream instead of failing', async () => {
+    reset();
+    const stale = await readAll(streams['export']!, ctx('export', 'incremental', { pass: { next: 'expired' } }));
+    expect(stale.restarts).toBe(1);
+    expect(ids(stale.records)).toEqual(all());
+    expect(stale.state).toEqual({ token: '25' });
+  });
+
+  it('conditions can exclude values: not_in', () => {
+    const notReset = { path: 'error.code', not_in: ['syncStateNotFound', 'resyncRequired'] };
+    expect(holds(notReset, { error: { code: 'ErrorItemNotFound' } })).toBe(true);
+    expect(holds(notReset, { error: { code: 'resyncRequired' } })).toBe(false);
+  });
+
   it('error rules turn a 200 { ok: false } into a config error with the provider words', async () => {
     reset();
     await expect(readAll(streams['slack']!, ctx('slack', 'full_refresh', null, {}, 'bad'))).rejects.toMatchObject({ kind: 'config', message: 'invalid_auth: the provider refused the token' });
+    // An answer without the value the message names takes the placeholder's fallback.
+    await expect(readAll(streams['slack']!, ctx('slack', 'full_refresh', null, {}, 'mute'))).rejects.toMatchObject({ kind: 'config', message: 'unknown_error: the provider refused the token' });
     const ok = await readAll(streams['slack']!, ctx('slack', 'full_refresh', null));
     expect(ok.records).toHaveLength(3);
   });
@@ -270,6 +295,15 @@ describe('described streams', () => {
     expect(quiet.records).toEqual([]);
     const parented = await readAll(streams['parented']!, ctx('parented', 'full_refresh', null));
     expect(ids(parented.records).sort()).toEqual(all());
+  });
+
+  it('a partitions hook normalises and defaults the partition ids listed in config', async () => {
+    reset();
+    const defaulted = await readAll(streams['defaulted']!, ctx('defaulted', 'full_refresh', null));
+    expect(ids(defaulted.records)).toEqual(live().filter((item) => item.part === 'even').map((item) => item.id));
+    const named = await readAll(streams['defaulted']!, ctx('defaulted', 'full_refresh', null, { parts: 'ODD, odd' }));
+    expect(ids(named.records)).toEqual(live().filter((item) => item.part === 'odd').map((item) => item.id));
+    expect(Object.keys((named.state as { parts: object }).parts)).toEqual(['odd']);
   });
 
   it('filters, transforms and the record hook shape what is kept', async () => {
@@ -293,5 +327,6 @@ describe('described streams', () => {
     expect(bad({ requester: { path: '/x?{{fields.token}}' } })).toThrow(/unknown placeholder \{\{fields.token\}\}/);
     expect(bad({ requester: { path: '/x' } }, 'nope')).toThrow(/connector fake, stream nope: the manifest has no stream/);
     expect(bad({ requester: { path: '/x' }, paginator: { type: 'keyset' } })).toThrow(/keyset paging needs a sorted datetime cursor/);
+    expect(bad({ requester: { path: '/x' }, hooks: { partitions: (ids: string[]) => ids } })).toThrow(/stream cursor: hooks.partitions: the stream has no partitions/);
   });
 });

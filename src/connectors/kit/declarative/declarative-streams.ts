@@ -49,6 +49,7 @@ function crossCheck(spec: StreamSpec, manifest: ManifestInput, name: string): { 
     return { field: 'partitions', problem: 'partitions come from exactly one of config or parent' };
   }
   const partitioned = spec.partitions !== undefined;
+  if (!partitioned && spec.hooks.partitions !== undefined) return { field: 'hooks.partitions', problem: 'the stream has no partitions' };
   const templates = [spec.requester.path, ...Object.values(spec.requester.query).filter((v): v is string => typeof v === 'string'), ...Object.values(spec.requester.headers)];
   for (const template of templates) {
     const unknown = unknownPlaceholders(template);

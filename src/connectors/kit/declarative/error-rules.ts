@@ -22,10 +22,12 @@ function kindOfStatus(status: number): HttpErrorKind {
 
 function ruleMessage(rule: ErrorRule, response: HttpResponse<unknown>): string {
   const fallback = `${rule.action === 'reauth' ? 'the provider refused the credentials' : 'the provider refused the request'} (HTTP ${response.status})`;
-  const text = (rule.message ?? fallback).replace(/\{\{\s*(status|body\.([^{}\s]+))\s*\}\}/g, (_m, name: string, path: string | undefined) => {
+  // `{{body.<path>|<fallback>}}`: the fallback when the answer lacks the value (as in fill-template.ts).
+  const text = (rule.message ?? fallback).replace(/\{\{\s*(status|body\.([^{}\s|]+))\s*(?:\|\s*([^{}]*?)\s*)?\}\}/g, (_m, name: string, path: string | undefined, otherwise: string | undefined) => {
     if (name === 'status') return String(response.status);
     const value = valueAt(response.body, path ?? '');
-    return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    const found = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+    return found === '' ? (otherwise ?? '') : found;
   });
   // A described message is the provider's own words plus ours; bound it like the client bounds snippets.
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;

@@ -46,13 +46,14 @@ async function partitionIds(spec: StreamSpec, ctx: StreamContext, http: HttpClie
 export async function* readPartitioned(spec: StreamSpec, ctx: StreamContext, http: HttpClient): AsyncGenerator<StreamMessage> {
   const key = spec.partitions!.state_key;
   const state = lenientState(ctx.state);
-  const ids = await partitionIds(spec, ctx, http);
+  const listed = await partitionIds(spec, ctx, http);
+  const ids = spec.hooks.partitions ? [...new Set(spec.hooks.partitions(listed, ctx))] : listed;
   const pass = resumePass(state, ids, ctx.mode === 'full_refresh');
   const saved = state.entries(key);
-  const listed = new Set(ids);
+  const kept = new Set(ids);
   const parts: Record<string, unknown> = {};
   for (const [id, entry] of saved) {
-    if (!listed.has(id)) continue;
+    if (!kept.has(id)) continue;
     // A new full pass reads every partition from nothing; a resumed one keeps what it has done and where it is.
     if (pass.full && !pass.resumed) continue;
     if (pass.full && pass.pending.includes(id) && id !== pass.pending[0]) continue;

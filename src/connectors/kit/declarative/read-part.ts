@@ -213,7 +213,8 @@ function expiryAware(http: HttpClient, incremental: Token, config: Record<string
 /**
  * A provider that hands out its own position (a sync token, a delta link, an export cursor): saved as
  * `{ <state_key>: token }` whenever a page carries one, or with the page position (`pass`) while it does not. A
- * position the provider forgot starts the stream again from nothing, announced as a restart.
+ * position the provider forgot (its token, or the saved page of an unfinished walk) starts the stream again from
+ * nothing, announced as a restart.
  */
 async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<StreamMessage> {
   const stateKey = incremental.state_key;
@@ -232,6 +233,7 @@ async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<
       request = buildRequest(input, cursor, Object.fromEntries(Object.entries(incremental.initial).map(([name, value]) => [name, typeof value === 'string' ? fillTemplate(value, { config: input.ctx.config, partition: input.partition, cursor }) : value])));
     }
     const current = token;
+    const resuming = saved !== null;
     try {
       let last: StreamState | null = null;
       const pages = walkPages({ ...walkBase(input), http, request, resume: positionIn(saved, key) });
@@ -252,7 +254,9 @@ async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<
       return;
     } catch (error) {
       if (!(error instanceof TokenExpired)) throw error;
-      if (restarted || current === null) {
+      // Only a fresh read refused as expired is a failure (reading again would loop); a saved position, a token or
+      // a page of an unfinished walk, the provider may forget.
+      if (restarted || (current === null && !resuming)) {
         throw new HttpError({ kind: 'provider', code: 'http_status', message: 'http_status: the provider refused a fresh read as if its position had expired' });
       }
       input.ctx.log('info', 'the provider no longer knows the saved position: reading the stream again from the start');

@@ -37,6 +37,7 @@ export const ConditionSchema = z.strictObject({
   equals: z.unknown().optional(),
   not_equals: z.unknown().optional(),
   in: z.array(z.unknown()).optional(),
+  not_in: z.array(z.unknown()).optional(),
   exists: z.boolean().optional(),
   /** Only records whose value is listed in this config key (a list or a comma-separated string); all when it is empty. */
   in_config: z.string().min(1).optional(),
@@ -192,7 +193,7 @@ export const ErrorRuleSchema = z.strictObject({
   action: z.enum(['retry', 'ignore', 'reauth', 'fail']),
   /** For `fail`: how the engine treats it (default `provider`). */
   kind: z.enum(['config', 'transient', 'provider']).default('provider'),
-  /** The error message; `{{body.<path>}}` reads the answer. */
+  /** The error message; `{{body.<path>}}` reads the answer (`{{body.<path>|<fallback>}}` when it may lack the value). */
   message: z.string().optional(),
   max_retries: z.number().int().min(0).max(10).default(3),
   /** For `retry`: the first wait; each next one doubles. */
@@ -234,7 +235,8 @@ export interface DescribedRequest {
 
 /**
  * Small functions for the steps data cannot say. `request` changes a request before it is sent; `page` reads a
- * page's records in place of the record selector; `record` maps one record (null drops it); `state` reads a
+ * page's records in place of the record selector; `record` maps one record (null drops it); `partitions` checks,
+ * normalises or defaults the partition ids listed (a folder name's case, "inbox" when none); `state` reads a
  * stored state of an older format (a hand-written reader's, before the stream was described) into the described
  * format, so existing connections resume where they were — the migration of a state format.
  *
@@ -251,6 +253,7 @@ export interface StreamHooks {
   request?: (request: DescribedRequest, ctx: StreamContext) => DescribedRequest;
   page?: (response: HttpResponse<unknown>, ctx: StreamContext) => JsonRecord[];
   record?: (record: JsonRecord, ctx: StreamContext) => JsonRecord | null;
+  partitions?: (ids: string[], ctx: StreamContext) => string[];
   state?: (state: StreamState) => StreamState;
 }
 
@@ -265,7 +268,7 @@ export const StreamSpecSchema = z.strictObject({
   deletions: DeletionsSchema.optional(),
   errors: z.array(ErrorRuleSchema).default([]),
   transform: z.array(TransformSchema).default([]),
-  hooks: z.strictObject({ request: fn.optional(), page: fn.optional(), record: fn.optional(), state: fn.optional() }).default({}),
+  hooks: z.strictObject({ request: fn.optional(), page: fn.optional(), record: fn.optional(), partitions: fn.optional(), state: fn.optional() }).default({}),
 });
 
 /**
