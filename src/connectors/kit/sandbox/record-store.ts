@@ -131,6 +131,8 @@ export class RecordStore {
   private sequence = 0;
   private nextIndex = 0;
   private changeCount = 0;
+  /** Bumped by `expireExportTokens`: tokens are checked against the epoch they were issued in. */
+  private exportEpoch = 0;
 
   constructor(private readonly options: RecordStoreOptions) {
     const step = options.stepSeconds ?? 3600;
@@ -227,13 +229,22 @@ export class RecordStore {
 
   /** A token for the change sequence reached (token-type incremental reads start after it next time). */
   exportToken(): string {
-    return encodePosition('export', this.sequence, this.options.secret);
+    return encodePosition('export', this.sequence, this.exportSecret());
+  }
+
+  /** Every export token issued so far is refused from now on, as when a provider forgets sync positions. */
+  expireExportTokens(): void {
+    this.exportEpoch += 1;
   }
 
   /** The change sequence an export token names, or null when it is not one of this store's (or lies ahead). */
   readExportToken(token: string): number | null {
-    const seq = decodePosition('export', token, this.options.secret);
+    const seq = decodePosition('export', token, this.exportSecret());
     return seq === null || seq > this.sequence ? null : seq;
+  }
+
+  private exportSecret(): number {
+    return hash32(this.options.secret, this.exportEpoch);
   }
 
   private insert(at: number): StoredRecord {

@@ -115,7 +115,7 @@ export const acmeStreams: Record<(typeof acmeStreamNames)[number], StreamSpecInp
     requester: { path: '/drive/root/delta' },
     records: { path: 'value' },
     paginator: { type: 'next_url', next: ['@odata.nextLink'] },
-    incremental: { type: 'token', from: ['@odata.deltaLink'], as: 'url', stop_at_token: true },
+    incremental: { type: 'token', from: ['@odata.deltaLink'], as: 'url', stop_at_token: true, expired: [{ status: 410 }] },
     deletions: { type: 'flag', when: { path: 'removed', exists: true } },
   },
 };

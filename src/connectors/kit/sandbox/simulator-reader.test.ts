@@ -66,4 +66,15 @@ describe('the kit reader against the simulator, from one description', () => {
     // Only what changed (a provider rounding to the minute may send the records at the cursor again; none here).
     expect(second.records.filter((r) => !change.deleted.includes(keyOf(r))).length).toBe(change.created.length + change.updated.length);
   });
+
+  it.each(['events', 'files'])('%s: a forgotten position is a restart that reads everything again', async (stream) => {
+    const sim = await start();
+    const first = await read(sim, stream, 'incremental', null);
+    sim.expireExportTokens();
+    const second = await read(sim, stream, 'incremental', first.state);
+    expect(second.restarts).toBe(1);
+    expect(second.records.length).toBe(sim.info().counts[stream]);
+    const third = await read(sim, stream, 'incremental', second.state);
+    expect([third.restarts, third.records.length]).toEqual([0, 0]);
+  });
 });

@@ -210,6 +210,13 @@ describe('the generic simulator', () => {
     expect(delta.body.nextSyncToken).not.toBe(token);
     expect(sim.info().counts.events).toBe(30);
 
+    sim.expireExportTokens();
+    const forgotten = await get(sim, `/events?syncToken=${delta.body.nextSyncToken}`);
+    expect(forgotten.status).toBe(410);
+    const again = await get(sim, '/events?maxResults=1000');
+    expect(again.body.items).toHaveLength(30);
+    expect((await get(sim, `/events?syncToken=${again.body.nextSyncToken}`)).body.items).toEqual([]);
+
     const tampered = `${String(token).slice(0, -2)}xx`;
     const expired = await get(sim, `/events?syncToken=${tampered}`);
     expect(expired.status).toBe(410);

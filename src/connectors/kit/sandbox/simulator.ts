@@ -96,6 +96,8 @@ export interface SimulatorHandle extends SandboxHandle {
   info(): SimulatorInfo;
   stats(): StatsSnapshot;
   store(stream: string): RecordStore;
+  /** Every export token (sync token, delta link) issued so far is answered as expired from now on. */
+  expireExportTokens(): void;
 }
 
 /** 2024-06-01T00:00:00Z: seeded records end here unless the options bring a clock. */
@@ -336,6 +338,9 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     info,
     stats: () => server.stats.snapshot(),
     store: storeOf,
+    expireExportTokens: () => {
+      for (const store of stores.values()) store.expireExportTokens();
+    },
     close: () => server.close(),
   };
 }
