@@ -10,8 +10,6 @@ function store(extra: Partial<RecordStoreOptions> = {}): RecordStore {
     count: 10,
     clock: new SandboxClock(start, 60),
     secret: 99,
-    cursorField: 'at',
-    cursorFormat: 'unix_seconds',
     stepSeconds: 30,
     ...extra,
   });

@@ -1,7 +1,6 @@
-import type { JsonPath, JsonRecord } from '../declarative/stream-spec.js';
+import type { JsonRecord } from '../declarative/stream-spec.js';
 import type { SandboxClock } from './clock.js';
-import { formatCursor, roundDown, type CursorFormat } from './cursor-format.js';
-import { setAt } from '../declarative/json-path.js';
+import { roundDown } from './cursor-format.js';
 import { decodePosition, encodePosition } from './position-token.js';
 import { hash32, Prng } from './prng.js';
 import { lowerBound } from './sequences.js';
@@ -11,6 +10,8 @@ import { lowerBound } from './sequences.js';
  * only grows), created, updated and deleted through `/_sandbox/changes` with the sandbox clock. An update moves
  * the record's cursor field to "now" and to the end of the order, so the order is also the cursor's: a cursor
  * filter is a binary search, a page position is a sequence number, and an export token is the sequence reached.
+ * A record is kept as its index, cursor and flags; the record itself is made again when read (the same inputs
+ * give the same record), so 100,000 records cost a few megabytes.
  */
 
 /**
@@ -22,17 +23,36 @@ import { lowerBound } from './sequences.js';
  * ```
  */
 export interface StoredRecord {
-  key: string;
+  readonly key: string;
   /** The generator index it was made from. */
-  index: number;
+  readonly index: number;
   /** The change sequence of its last change (1-based; seeded records get 1…n). */
-  seq: number;
+  readonly seq: number;
   /** Epoch seconds of its last change: its cursor. */
-  at: number;
-  deleted: boolean;
+  readonly at: number;
+  readonly deleted: boolean;
   /** The partition (parent id) it belongs to, for partitioned streams. */
-  partition: string | undefined;
-  record: JsonRecord;
+  readonly partition: string | undefined;
+  /** The record as the provider sends it, made anew on each read from its index and cursor (never held). */
+  readonly record: JsonRecord;
+}
+
+/** A stored record: a few numbers; the record itself is made when read, so a large store stays small. */
+class Entry implements StoredRecord {
+  deleted = false;
+
+  constructor(
+    readonly key: string,
+    readonly index: number,
+    public seq: number,
+    public at: number,
+    readonly partition: string | undefined,
+    private readonly render: (entry: Entry) => JsonRecord,
+  ) {}
+
+  get record(): JsonRecord {
+    return this.render(this);
+  }
 }
 
 /**
@@ -51,11 +71,11 @@ export type DeletionMode = 'flag' | 'tombstone' | 'vanish';
  *
  * @example
  * ```ts
- * const options: RecordStoreOptions = { make: (i, at) => records.record(i, at), keyOf: (r) => String(r['id']), count: 100, clock, secret: 7, cursorField: 'updated_at' };
+ * const options: RecordStoreOptions = { make: (i, at) => records.record(i, at), keyOf: (r) => String(r['id']), count: 100, clock, secret: 7 };
  * ```
  */
 export interface RecordStoreOptions {
-  /** Makes the record at `index` with its cursor at `at` (epoch seconds). */
+  /** Makes the record at `index` with its cursor at `at` (epoch seconds); the same inputs, the same record. */
   make: (index: number, at: number) => JsonRecord;
   /** The record's primary key, as text. */
   keyOf: (record: JsonRecord) => string;
@@ -64,10 +84,6 @@ export interface RecordStoreOptions {
   clock: SandboxClock;
   /** A secret for the store's tokens (the sandbox seed mixed with the stream). */
   secret: number;
-  cursorField?: JsonPath;
-  cursorFormat?: CursorFormat;
-  /** Writes the cursor for a moment, in place of `cursorFormat` (a schema's own shape: `SchemaRecords.cursorValue`). */
-  cursorValue?: (at: number, index: number) => unknown;
   /** Seconds between seeded records' cursors (default 3600). */
   stepSeconds?: number;
   deletions?: DeletionMode;
@@ -126,8 +142,8 @@ export interface StoreChanges {
  * ```
  */
 export class RecordStore {
-  private entries: StoredRecord[] = [];
-  private readonly byKey = new Map<string, StoredRecord>();
+  private entries: Entry[] = [];
+  private readonly byKey = new Map<string, Entry>();
   private sequence = 0;
   private nextIndex = 0;
   private changeCount = 0;
@@ -247,36 +263,30 @@ export class RecordStore {
     return hash32(this.options.secret, this.exportEpoch);
   }
 
-  private insert(at: number): StoredRecord {
+  private insert(at: number): Entry {
     const index = this.nextIndex++;
-    const record = this.options.make(index, at);
-    const entry: StoredRecord = {
-      key: this.options.keyOf(record),
-      index,
-      seq: ++this.sequence,
-      at,
-      deleted: false,
-      partition: this.options.partitionOf?.(index),
-      record,
-    };
+    const key = this.options.keyOf(this.options.make(index, at));
+    const entry = new Entry(key, index, ++this.sequence, at, this.options.partitionOf?.(index), this.render);
     this.entries.push(entry);
     this.byKey.set(entry.key, entry);
     return entry;
   }
 
+  private readonly render = (entry: Entry): JsonRecord => {
+    const record = this.options.make(entry.index, entry.at);
+    if (entry.deleted && (this.options.deletions ?? 'vanish') === 'flag') this.options.applyDeletionFlag?.(record);
+    return record;
+  };
+
   /** Moves a record to "now": a new tick, a new sequence, the end of the order. */
-  private touch(entry: StoredRecord): void {
+  private touch(entry: Entry): void {
     this.entries.splice(this.entries.indexOf(entry), 1);
     entry.at = this.options.clock.tick();
     entry.seq = ++this.sequence;
-    if (this.options.cursorField !== undefined) {
-      const value = this.options.cursorValue?.(entry.at, entry.index) ?? formatCursor(entry.at, this.options.cursorFormat ?? 'iso');
-      setAt(entry.record, this.options.cursorField, value);
-    }
     this.entries.push(entry);
   }
 
-  private remove(entry: StoredRecord): void {
+  private remove(entry: Entry): void {
     const mode = this.options.deletions ?? 'vanish';
     if (mode === 'vanish') {
       this.entries.splice(this.entries.indexOf(entry), 1);
@@ -286,6 +296,5 @@ export class RecordStore {
     }
     this.touch(entry);
     entry.deleted = true;
-    if (mode === 'flag') this.options.applyDeletionFlag?.(entry.record);
   }
 }

@@ -199,7 +199,6 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         count,
         clock,
         secret: hash32(options.seed, stringHash(name)),
-        ...(cursorField === undefined ? {} : { cursorField, cursorFormat, cursorValue }),
         // At least a minute apart, so a provider filtering by the minute still tells seeded records apart.
         stepSeconds: Math.max(60, Math.floor((180 * 86_400) / Math.max(1, count))),
         deletions,
