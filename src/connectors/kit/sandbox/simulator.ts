@@ -1,20 +1,18 @@
 import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
 import { ManifestSchema, type Manifest, type ManifestInput } from '../../../contracts/manifest.js';
-import { StreamSpecSchema, type JsonRecord, type StreamSpec, type StreamSpecInput, type Transform } from '../declarative/stream-spec.js';
+import { StreamSpecSchema, type JsonRecord, type StreamSpec, type StreamSpecInput } from '../declarative/stream-spec.js';
 import { isoSeconds, SandboxClock } from './clock.js';
-import { formatCursor } from './cursor-format.js';
 import type { ActiveFault } from './faults.js';
-import { holds } from '../declarative/condition.js';
-import { removeAt, setAt, valueAt } from '../declarative/json-path.js';
+import { setAt, valueAt } from '../declarative/json-path.js';
 import { hash32 } from './prng.js';
 import { RateLimitWindow, type RateWindowState } from './rate-window.js';
-import { RecordStore, type DeletionMode } from './record-store.js';
+import type { RecordStore } from './record-store.js';
 import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
-import { SchemaRecords, stringHash } from './schema-records.js';
+import { stringHash } from './schema-records.js';
 import { oauthOverrides } from './oauth-server.js';
 import { bearerOf } from './request-body.js';
 import { SandboxControlError, startSandboxServer, type ChangeRequest, type SandboxProvider } from './server.js';
-import { satisfy } from './simulated-page.js';
+import { partitionStore, simulatedRecords } from './simulated-records.js';
 import { simulatedStream, type SimulatedRoute } from './simulated-stream.js';
 import { credentialCheck } from './simulator-auth.js';
 import { defaultErrorBody, type SimulatorContext, type SimulatorErrorCode, type SimulatorProvider } from './simulator-provider.js';
@@ -163,47 +161,17 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       }
       if (partitionIds.length === 0) throw new Error(`simulator ${provider.name}: stream ${name} has no partitions to spread its records over`);
     }
-    const count = options.counts?.[name] ?? options.records;
-    const incremental = spec.incremental;
-    const cursorField = incremental?.type === 'datetime' ? incremental.field : stream.cursor_field;
-    const generator = new SchemaRecords({
-      schema: stream.json_schema,
-      seed: options.seed,
-      stream: name,
-      primaryKey: stream.primary_key,
-      ...(stream.cursor_field === undefined ? {} : { cursorField: stream.cursor_field }),
-      // The description's format when it has one; else the schema's (Stripe's `created` is Unix seconds).
-      ...(incremental?.type === 'datetime' ? { cursorFormat: incremental.format } : {}),
-      ...(provider.fieldOverrides?.[name] === undefined ? {} : { overrides: provider.fieldOverrides[name] }),
-    });
-    const cursorFormat = generator.cursorFormat;
-    // The schema's own shape of the cursor (text, a pattern) when the description reads the manifest's cursor field.
-    const sameField = cursorField !== undefined && String(cursorField) === stream.cursor_field;
-    const cursorValue = (at: number, index: number): unknown => (sameField ? generator.cursorValue(at, index) : formatCursor(at, cursorFormat));
-    const deletions: DeletionMode = spec.deletions?.type === 'flag' ? 'flag' : spec.deletions?.type === 'endpoint' ? 'tombstone' : 'vanish';
-    const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
-    const ids = partitionIds;
     stores.set(
       name,
-      new RecordStore({
-        make: (index, at) => {
-          const record = unapplyTransforms(generator.record(index, at), spec.transform);
-          // Records the reader's selector would drop would never reach a sync: make every one pass it.
-          for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
-          // Nor may a live record look deleted (an enum that holds the deleted status).
-          if (when !== undefined && holds(when, record)) satisfy(record, when, false);
-          if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
-          return record;
-        },
-        keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
-        count,
+      simulatedRecords({
+        name,
+        spec,
+        stream,
+        seed: options.seed,
         clock,
-        secret: hash32(options.seed, stringHash(name)),
-        // At least a minute apart, so a provider filtering by the minute still tells seeded records apart.
-        stepSeconds: Math.max(60, Math.floor((180 * 86_400) / Math.max(1, count))),
-        deletions,
-        ...(when === undefined ? {} : { applyDeletionFlag: (record: JsonRecord) => satisfy(record, when, true) }),
-        ...(ids === undefined ? {} : { partitionOf: (index: number) => ids[index % ids.length] }),
+        count: options.counts?.[name] ?? options.records,
+        ...(partitionIds === undefined ? {} : { partitionIds }),
+        ...(provider.fieldOverrides?.[name] === undefined ? {} : { fieldOverrides: provider.fieldOverrides[name] }),
       }),
     );
   }
@@ -346,35 +314,4 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
 
 function withHeaders(response: SandboxResponse, headers: Record<string, string>): SandboxResponse {
   return Object.keys(headers).length === 0 ? response : { ...response, headers: { ...headers, ...response.headers } };
-}
-
-/** The parent list of a partitioned stream no other stream describes: one record per partition id. */
-function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {}, clock: SandboxClock, secret: number): RecordStore {
-  return new RecordStore({
-    make: (index) => {
-      const record: JsonRecord = {};
-      setAt(record, idPath, ids[index]);
-      return record;
-    },
-    keyOf: (record) => String(valueAt(record, idPath)),
-    count: ids.length,
-    clock,
-    secret,
-  });
-}
-
-/**
- * The provider's record from the record the manifest's schema describes: the description's transforms undone,
- * last first (an added field removed, a renamed one given its provider name back).
- */
-function unapplyTransforms(record: JsonRecord, transforms: Transform[]): JsonRecord {
-  for (const transform of [...transforms].reverse()) {
-    if ('add' in transform) removeAt(record, transform.add.path);
-    else if ('rename' in transform) {
-      const value = valueAt(record, transform.rename.to);
-      removeAt(record, transform.rename.to);
-      if (value !== undefined) setAt(record, transform.rename.from, value);
-    }
-  }
-  return record;
 }
