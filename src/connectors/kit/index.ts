@@ -44,3 +44,19 @@ export {
   type Page,
   type QueryValue,
 } from '../../http-client/index.js';
+
+// Described streams: a stream as data instead of code (docs/connector-kit.md, "Described streams").
+export {
+  declarativeStreams,
+  describedStream,
+  StreamSpecError,
+} from './declarative/declarative-streams.js';
+export type { StreamSpecInput, StreamHooks, DescribedRequest, JsonRecord } from './declarative/stream-spec.js';
+export { lenientState, type LenientState } from './declarative/lenient-state.js';
+export { resumePass, passState, type ResumablePass } from './declarative/resumable-pass.js';
+export { configList } from './declarative/config-list.js';
+export { valueAt } from './declarative/json-path.js';
+export { cursorMs, laterCursor, earlierCursor } from './declarative/cursor-time.js';
+
+// Record schemas: the parts every connector's JSON Schemas are built from.
+export { schema, type JsonSchema } from './json-schema.js';

@@ -83,8 +83,10 @@ export const PaginatorSchema = z.discriminatedUnion('type', [
     offset_param: z.string().min(1),
     limit_param: z.string().min(1),
     limit: z.number().int().positive(),
-    /** Where the body says how many there are; without it a short page ends the walk. */
+    /** Where the body says how many there are. */
     total: JsonPathSchema.optional(),
+    /** A page shorter than `limit` is the last (turn off for providers that cap pages below the limit asked). */
+    short_page_ends: z.boolean().default(true),
     stop_when: ConditionSchema.optional(),
     resume_key: z.string().min(1).default('offset'),
   }),
@@ -140,6 +142,8 @@ export const IncrementalSchema = z.discriminatedUnion('type', [
     as: z.enum(['param', 'url']).default('param'),
     /** Query parameters for a read without a position (e.g. `{ start_time: 0 }`); `{{cursor}}` is a hand-set date. */
     initial: z.record(z.string(), templateValue).default({}),
+    /** How a hand-set date cursor is written into `initial` (`{{cursor}}`). */
+    cursor_format: z.enum(['iso', 'iso_seconds', 'unix_seconds', 'unix_ms', 'date']).default('iso'),
     /** The page that carries the position is the last: stop there even if a next page is named. */
     stop_at_token: z.boolean().default(false),
     expired: z.array(z.strictObject({ status: z.number().int(), body: ConditionSchema.optional() })).default([]),
@@ -191,6 +195,8 @@ export const ErrorRuleSchema = z.strictObject({
   /** The error message; `{{body.<path>}}` reads the answer. */
   message: z.string().optional(),
   max_retries: z.number().int().min(0).max(10).default(3),
+  /** For `retry`: the first wait; each next one doubles. */
+  backoff_ms: z.number().int().min(0).max(60_000).default(1000),
 });
 
 /** Changes to each record before it is kept. */
@@ -200,10 +206,24 @@ export const TransformSchema = z.union([
   z.strictObject({ rename: z.strictObject({ from: JsonPathSchema, to: JsonPathSchema }) }),
 ]);
 
-/** A record as read, and what a hook may return. */
+/**
+ * A record as read, and what a hook may return.
+ *
+ * @example
+ * ```ts
+ * const record: JsonRecord = { id: 'r1', updated_at: '2024-03-01T00:00:00Z' };
+ * ```
+ */
 export type JsonRecord = Record<string, unknown>;
 
-/** The request about to be sent, as a `request` hook may change it. */
+/**
+ * The request about to be sent, as a `request` hook may change it.
+ *
+ * @example
+ * ```ts
+ * const request: DescribedRequest = { method: 'GET', path: '/people', query: { limit: 99 }, headers: {} };
+ * ```
+ */
 export interface DescribedRequest {
   method: 'GET' | 'POST';
   path: string;
@@ -215,6 +235,15 @@ export interface DescribedRequest {
 /**
  * Small functions for the steps data cannot say. `request` changes a request before it is sent; `page` reads a
  * page's records in place of the record selector; `record` maps one record (null drops it).
+ *
+ * @example
+ * ```ts
+ * const hooks: StreamHooks = {
+ *   // Jira wants `keys=` repeated, one per configured project: the query object holds one value per name.
+ *   request: (request, ctx) => ({ ...request, path: `${request.path}?${configList(ctx.config, 'projects').map((k) => `keys=${encodeURIComponent(k)}`).join('&')}` }),
+ *   record: (record) => (record['is_bot'] === true ? null : record),
+ * };
+ * ```
  */
 export interface StreamHooks {
   request?: (request: DescribedRequest, ctx: StreamContext) => DescribedRequest;
@@ -236,7 +265,18 @@ export const StreamSpecSchema = z.strictObject({
   hooks: z.strictObject({ request: fn.optional(), page: fn.optional(), record: fn.optional() }).default({}),
 });
 
-/** A stream's description as a connector writes it (defaults may be left out). */
+/**
+ * A stream's description as a connector writes it (defaults may be left out).
+ *
+ * @example
+ * ```ts
+ * const contracts: StreamSpecInput = {
+ *   requester: { path: '/contracts', query: { limit: 99 } },
+ *   records: { path: 'data' },
+ *   paginator: { type: 'cursor', param: 'after_cursor', next: 'page.cursor', resume_key: 'after_cursor' },
+ * };
+ * ```
+ */
 export type StreamSpecInput = Omit<z.input<typeof StreamSpecSchema>, 'hooks'> & { hooks?: StreamHooks };
 /** A checked description, defaults filled. */
 export type StreamSpec = Omit<z.output<typeof StreamSpecSchema>, 'hooks'> & { hooks: StreamHooks };
