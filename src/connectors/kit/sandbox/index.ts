@@ -28,3 +28,16 @@ export {
 } from './business-world.js';
 export { FilteredSequence, ReversedSequence, lowerBound, type Sequence } from './sequences.js';
 export { readAll, readerContext, type ReadOptions, type ReadResult, type ReaderContextInput } from './reader-harness.js';
+export { SchemaRecords, type SchemaRecordOptions, type FieldOverride, type FieldOverrideContext, type JsonSchema } from './schema-records.js';
+export { RecordStore, type RecordStoreOptions, type StoredRecord, type StoreQuery, type StoreChanges, type DeletionMode } from './record-store.js';
+export { formatCursor, parseCursor, roundDown, type CursorFormat } from './cursor-format.js';
+export { valueAt, setValueAt, removeValueAt, pathSegments } from './json-path.js';
+export { credentialCheck, type CredentialValues } from './simulator-auth.js';
+export {
+  defaultErrorBody,
+  type SimulatorProvider,
+  type SimulatorOverride,
+  type SimulatorContext,
+  type SimulatorErrorCode,
+} from './simulator-provider.js';
+export { createSimulator, type SimulatorInput, type SimulatorOptions, type SimulatorHandle, type SimulatorInfo } from './simulator.js';

@@ -1,0 +1,106 @@
+import type { JsonRecord } from '../declarative/stream-spec.js';
+import type { RecordStore } from './record-store.js';
+import type { FieldOverride } from './schema-records.js';
+import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
+
+/**
+ * What a provider looks like to the generic simulator beyond its stream descriptions: its error bodies, its page
+ * envelope, its rate-limit headers, the credentials it expects, and its quirks as small overrides. Everything
+ * has a default, so `{ name: 'acme' }` serves a plain JSON API.
+ */
+
+/**
+ * Why the simulator refuses a request; the provider's `errorBody` renders each its own way.
+ *
+ * @example
+ * ```ts
+ * const type = (code: SimulatorErrorCode) => (code === 'unauthorized' ? 'authentication_error' : 'invalid_request_error');
+ * ```
+ */
+export type SimulatorErrorCode = 'unauthorized' | 'not_found' | 'bad_request' | 'invalid_cursor' | 'expired' | 'rate_limited' | 'server_error';
+
+/**
+ * What an override can reach: the stores, the provider's error bodies, the API base path.
+ *
+ * @example
+ * ```ts
+ * const one: SimulatorOverride = (req, ctx: SimulatorContext) => {
+ *   const entry = ctx.store('people').get(req.url.pathname.split('/').pop() ?? '');
+ *   return entry ? { status: 200, body: entry.record } : ctx.error(404, 'not_found', 'no such person');
+ * };
+ * ```
+ */
+export interface SimulatorContext {
+  store(stream: string): RecordStore;
+  error(status: number, code: SimulatorErrorCode, message: string): SandboxResponse;
+  /** The API base path (`/rest/v2`), from the manifest's `base_url`. */
+  basePath: string;
+}
+
+/**
+ * One extra route: answers the requests it knows (after the auth check), undefined for the rest.
+ *
+ * @example
+ * ```ts
+ * const me: SimulatorOverride = (req) => (req.url.pathname === '/v1/me' ? { status: 200, body: { id: 'u_1' } } : undefined);
+ * ```
+ */
+export type SimulatorOverride = (req: SandboxRequest, ctx: SimulatorContext) => SandboxResponse | undefined;
+
+/**
+ * A provider as the simulator serves it (see the header above).
+ *
+ * @example
+ * ```ts
+ * const acme: SimulatorProvider = {
+ *   name: 'acme',
+ *   errorBody: (status, code, message) => ({ error: { type: code, message } }),
+ *   envelope: () => ({ object: 'list' }),
+ *   rateLimit: { limit: 100, windowSeconds: 60, headers: { limit: 'x-rate-limit', remaining: 'x-rate-remaining', reset: 'x-rate-reset' } },
+ * };
+ * ```
+ */
+export interface SimulatorProvider {
+  name: string;
+  /** The body of a refusal. Default `{ error: { code, message } }`. */
+  errorBody?: (status: number, code: SimulatorErrorCode, message: string) => unknown;
+  /** Fields added to every list page besides the records and the paging fields (Stripe's `object: 'list'`). */
+  envelope?: (page: { stream: string; req: SandboxRequest; last: boolean; total: number }) => JsonRecord;
+  /**
+   * The provider's request budget as its headers print it: sent on every answer; a request past `limit` is
+   * refused with 429 and `Retry-After` only when the sandbox options ask for it (`enforceRateLimit`).
+   */
+  rateLimit?: {
+    limit: number;
+    windowSeconds: number;
+    headers?: { limit?: string; remaining?: string; reset?: string };
+    /** `epoch`: the reset header is when the window resets (GitHub); `seconds`: how long until then. Default epoch. */
+    reset?: 'epoch' | 'seconds';
+  };
+  /** Page sizes for paginators without their own size (cursor, next URL, link header, keyset). */
+  pageSize?: { default?: number; max?: number; params?: string[] };
+  /** The query parameter that carries a position in next-page URLs and Link headers. Default `page_token`. */
+  pageTokenParam?: string;
+  /** Credential field values the manifest's auth templates are filled with; any other field is the sandbox token. */
+  fields?: Record<string, string>;
+  /** Connection config values for `{{config.x}}` in auth templates. */
+  config?: Record<string, unknown>;
+  /** Partition ids per stream for partitions read from config (`partitions.config`). Default `p1`, `p2`, `p3`. */
+  partitions?: Record<string, string[]>;
+  /** Per stream, fields the schema cannot make plausible: dotted path → value. */
+  fieldOverrides?: Record<string, Record<string, FieldOverride>>;
+  /** Extra routes, tried in order before the described streams. */
+  overrides?: Record<string, SimulatorOverride>;
+}
+
+/**
+ * The default refusal body, `{ error: { code, message } }`.
+ *
+ * @example
+ * ```ts
+ * defaultErrorBody(401, 'unauthorized', 'Invalid token'); // { error: { code: 'unauthorized', message: 'Invalid token' } }
+ * ```
+ */
+export function defaultErrorBody(_status: number, code: SimulatorErrorCode, message: string): unknown {
+  return { error: { code, message } };
+}

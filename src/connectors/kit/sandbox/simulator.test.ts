@@ -1,0 +1,447 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ManifestInput } from '../../../contracts/manifest.js';
+import type { JsonRecord, StreamSpecInput } from '../declarative/stream-spec.js';
+import { SandboxClock } from './clock.js';
+import { createSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator.js';
+import type { SimulatorProvider } from './simulator-provider.js';
+
+/** A made-up provider, "Acme", with one stream per paginator kind, served over real HTTP on loopback. */
+
+const itemSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'closed'] },
+    owner_email: { type: 'string', format: 'email' },
+    score: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+    labels: { type: 'array', items: { type: 'string' } },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+};
+const numberedSchema = { ...itemSchema, properties: { ...itemSchema.properties, id: { type: 'integer' } } };
+
+const streamNames = ['people', 'deals', 'tickets', 'notes', 'tasks', 'events', 'tags', 'comments', 'history', 'issues'] as const;
+
+const manifest: ManifestInput = {
+  id: 'acme',
+  name: 'Acme',
+  description: 'A provider made up for the simulator tests.',
+  category: 'test',
+  brand_logo: 'https://example.com/acme.svg',
+  brand_color: '#123456',
+  auth_mode: 'api_key',
+  fields: [{ key: 'token', label: 'Token', type: 'password', secret: true }],
+  auth: { headers: { Authorization: 'Bearer {{fields.token}}' } },
+  verify: { path: '/me' },
+  base_url: 'https://api.acme.test/v2',
+  allowed_hosts: ['api.acme.test'],
+  streams: streamNames.map((name) => ({
+    name,
+    json_schema: name === 'tasks' || name === 'issues' ? numberedSchema : itemSchema,
+    primary_key: ['id'],
+    cursor_field: 'updated_at',
+    sync_modes: ['full_refresh', 'incremental'],
+  })),
+};
+
+const since = { type: 'datetime', field: 'updated_at', send: { param: 'updated_since' } } as const;
+const streams: Record<(typeof streamNames)[number], StreamSpecInput> = {
+  people: {
+    requester: { path: '/people' },
+    records: { path: 'data' },
+    paginator: { type: 'offset', offset_param: 'offset', limit_param: 'limit', limit: 25, total: 'page.total' },
+    incremental: since,
+    deletions: { type: 'flag', when: { path: 'status', equals: 'deleted' } },
+  },
+  deals: {
+    requester: { path: '/deals', query: { limit: 20 } },
+    records: { path: 'data' },
+    paginator: { type: 'cursor', param: 'after', next: 'page.next_cursor', stop_when: { path: 'has_more', equals: false } },
+    incremental: since,
+  },
+  tickets: {
+    requester: { path: '/tickets' },
+    paginator: { type: 'link_header' },
+    incremental: {
+      type: 'datetime',
+      field: 'updated_at',
+      send: { param: 'q', expression: 'updated >= "{{cursor}}" ORDER BY updated', otherwise: 'ORDER BY updated' },
+      granularity: 'minute',
+    },
+  },
+  notes: { requester: { path: '/notes' }, records: { path: 'value' }, paginator: { type: 'next_url', next: ['@odata.nextLink'] } },
+  tasks: {
+    requester: { path: '/tasks' },
+    records: { path: 'results' },
+    paginator: { type: 'page', page_param: 'page', size_param: 'size', size: 15, has_more: { path: 'more', equals: true } },
+  },
+  events: {
+    requester: { path: '/events' },
+    records: { path: 'items' },
+    paginator: { type: 'cursor', param: 'pageToken', next: 'nextPageToken' },
+    incremental: { type: 'token', from: 'nextSyncToken', param: 'syncToken', expired: [{ status: 410, body: { path: 'error.reason', equals: 'fullSyncRequired' } }] },
+    deletions: { type: 'flag', when: { path: 'status', equals: 'cancelled' } },
+  },
+  tags: { requester: { path: '/tags' }, records: { path: 'tags' } },
+  comments: {
+    requester: { path: '/people/{{partition.id}}/comments' },
+    records: { path: 'data' },
+    paginator: { type: 'cursor', param: 'after', next: 'next' },
+    partitions: { parent: { requester: { path: '/people' }, records: { path: 'data' }, id: 'id' } },
+  },
+  history: {
+    requester: { path: '/history', query: { limit: 10 } },
+    records: { path: 'data' },
+    paginator: { type: 'keyset' },
+    incremental: { type: 'datetime', field: 'updated_at', send: { param: 'since' }, sorted: true },
+    deletions: { type: 'endpoint', requester: { path: '/history/deleted', query: { since: '{{cursor}}' } }, records: { path: 'data' }, id: 'id' },
+  },
+  issues: {
+    requester: { path: '/projects/{{partition.id}}/issues' },
+    records: { path: 'data' },
+    paginator: { type: 'offset', offset_param: 'start', limit_param: 'max', limit: 7 },
+    partitions: { config: 'projects' },
+    transform: [{ rename: { from: 'headline', to: 'title' } }],
+  },
+};
+
+const provider: SimulatorProvider = {
+  name: 'acme',
+  errorBody: (status, code, message) => ({ error: { status, reason: code, message } }),
+  envelope: ({ stream }) => ({ object: 'list', stream }),
+  partitions: { issues: ['ALPHA', 'BETA'] },
+};
+
+const started: SimulatorHandle[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.close()));
+});
+
+async function start(options: Partial<SimulatorOptions> = {}, overrides: { provider?: SimulatorProvider; manifest?: ManifestInput } = {}): Promise<SimulatorHandle> {
+  const sim = await createSimulator({
+    manifest: overrides.manifest ?? manifest,
+    streams,
+    provider: overrides.provider ?? provider,
+    options: { port: 0, records: 60, seed: 7, token: 'acme-token', clock: new SandboxClock(1_717_200_000, 60), ...options },
+  });
+  started.push(sim);
+  return sim;
+}
+
+async function get(sim: SimulatorHandle, path: string, init: { token?: string | null } = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const url = path.startsWith('http') ? path : `${sim.apiUrl}${path}`;
+  const token = init.token === undefined ? sim.token : init.token;
+  const res = await fetch(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+async function control(sim: SimulatorHandle, path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${sim.url}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBeLessThan(300);
+  return res.json();
+}
+
+/** Reads every page of a list the way each paginator's reader does, and returns the records in order. */
+async function walk(sim: SimulatorHandle, stream: keyof typeof streams, path: string, query = ''): Promise<JsonRecord[]> {
+  const out: JsonRecord[] = [];
+  const sep = (p: string) => (p.includes('?') ? '&' : '?');
+  const base = query === '' ? path : `${path}?${query}`;
+  const pages = (n: number) => expect(n, `${stream}: too many pages`).toBeLessThan(100);
+  switch (stream) {
+    case 'people':
+    case 'issues': {
+      const [offsetParam, limitParam, limit] = stream === 'people' ? ['offset', 'limit', 25] : ['start', 'max', 7];
+      for (let offset = 0, n = 0; ; offset += limit, n++) {
+        pages(n);
+        const { body } = await get(sim, `${base}${sep(base)}${offsetParam}=${offset}&${limitParam}=${limit}`);
+        out.push(...body.data);
+        if (body.data.length < limit) return out;
+      }
+    }
+    case 'deals':
+    case 'comments':
+    case 'events': {
+      const [param, nextOf, recordsOf] =
+        stream === 'events'
+          ? ['pageToken', (b: any) => b.nextPageToken, (b: any) => b.items]
+          : stream === 'deals'
+            ? ['after', (b: any) => b.page.next_cursor, (b: any) => b.data]
+            : ['after', (b: any) => b.next, (b: any) => b.data];
+      let cursor: string | null = null;
+      for (let n = 0; ; n++) {
+        pages(n);
+        const { body, status } = await get(sim, cursor === null ? base : `${base}${sep(base)}${param}=${cursor}`);
+        expect(status).toBe(200);
+        out.push(...recordsOf(body));
+        cursor = nextOf(body);
+        if (stream === 'deals') expect(body.has_more).toBe(cursor !== null);
+        if (!cursor) return out;
+      }
+    }
+    case 'tickets':
+    case 'notes': {
+      let url: string | null = base;
+      for (let n = 0; url; n++) {
+        pages(n);
+        const { body, headers } = await get(sim, url);
+        if (stream === 'tickets') {
+          out.push(...body);
+          url = /<([^>]+)>; rel="next"/.exec(headers.get('link') ?? '')?.[1] ?? null;
+        } else {
+          out.push(...body.value);
+          url = body['@odata.nextLink'] ?? null;
+        }
+      }
+      return out;
+    }
+    case 'tasks': {
+      for (let page = 1; ; page++) {
+        pages(page);
+        const { body } = await get(sim, `${base}${sep(base)}page=${page}&size=15`);
+        out.push(...body.results);
+        if (body.more !== true) return out;
+      }
+    }
+    case 'history': {
+      // Keyset: the same request again from the last record's cursor; records at that cursor come again.
+      let from: string | null = null;
+      const seen = new Set<unknown>();
+      for (let n = 0; ; n++) {
+        pages(n);
+        const { body } = await get(sim, from === null ? base : `${base}${sep(base)}since=${encodeURIComponent(from)}`);
+        for (const record of body.data as JsonRecord[]) if (!seen.has(record['id'])) (seen.add(record['id']), out.push(record));
+        if (body.data.length < 10) return out;
+        from = body.data.at(-1).updated_at;
+      }
+    }
+    case 'tags':
+      return (await get(sim, base)).body.tags;
+  }
+}
+
+const ids = (records: JsonRecord[]) => records.map((r) => r['id']);
+
+describe('the generic simulator', () => {
+  it('serves the same records for the same seed and others for another seed', async () => {
+    const [a, b, c] = await Promise.all([start(), start(), start({ seed: 8 })]);
+    const [ra, rb, rc] = await Promise.all([get(a, '/tags'), get(b, '/tags'), get(c, '/tags')]);
+    expect(ra.body.tags).toHaveLength(60);
+    expect(rb.body).toEqual(ra.body);
+    expect(rc.body.tags).not.toEqual(ra.body.tags);
+    const first = ra.body.tags[0];
+    expect(first).toMatchObject({ id: expect.any(String), status: expect.stringMatching(/^(open|closed)$/), owner_email: expect.stringMatching(/@example\.com$/) });
+    expect(ra.body).toMatchObject({ object: 'list', stream: 'tags' });
+  });
+
+  it.each(['people', 'deals', 'tickets', 'notes', 'tasks', 'events', 'tags', 'history'] as const)('pages %s: every record exactly once', async (stream) => {
+    const sim = await start({ records: 53 });
+    const path = { people: '/people', deals: '/deals', tickets: '/tickets', notes: '/notes', tasks: '/tasks', events: '/events', tags: '/tags', history: '/history' }[stream];
+    const records = await walk(sim, stream, path);
+    expect(records).toHaveLength(53);
+    expect(new Set(ids(records)).size).toBe(53);
+    expect(sim.info().counts[stream]).toBe(53);
+  });
+
+  it('serves partitions: the parent list and each partition its own records', async () => {
+    const sim = await start({ counts: { people: 4, comments: 30, issues: 20 } });
+    const people = await walk(sim, 'people', '/people');
+    expect(people).toHaveLength(4);
+    const all: JsonRecord[] = [];
+    for (const person of people) all.push(...(await walk(sim, 'comments', `/people/${String(person['id'])}/comments`)));
+    expect(new Set(ids(all)).size).toBe(30);
+    const alpha = await walk(sim, 'issues', '/projects/ALPHA/issues');
+    const beta = await walk(sim, 'issues', '/projects/BETA/issues');
+    expect(alpha.length + beta.length).toBe(20);
+    expect(alpha.length).toBeGreaterThan(0);
+    // Integer ids from the schema; the renamed field is sent under the provider's name.
+    expect(alpha[0]).toMatchObject({ id: expect.any(Number), headline: expect.any(String) });
+    expect(alpha[0]).not.toHaveProperty('title');
+  });
+
+  it('filters by the datetime parameter, >= the sent moment', async () => {
+    const sim = await start();
+    const all = await walk(sim, 'people', '/people');
+    const pivot = all[40]!['updated_at'] as string;
+    const changed = await walk(sim, 'people', '/people', `updated_since=${encodeURIComponent(pivot)}`);
+    expect(ids(changed)).toEqual(ids(all.slice(40)));
+    expect((await get(sim, '/people?updated_since=yesterday')).body).toEqual({
+      error: { status: 400, reason: 'bad_request', message: expect.stringContaining('updated_since') },
+    });
+  });
+
+  it('reads a filter expression and rounds the sent value down to its granularity', async () => {
+    const sim = await start({ records: 20 });
+    const all = await walk(sim, 'tickets', '/tickets', `q=${encodeURIComponent('ORDER BY updated')}`);
+    expect(all).toHaveLength(20);
+    const pivot = new Date(all[10]!['updated_at'] as string);
+    pivot.setUTCSeconds(pivot.getUTCSeconds() + 30);
+    const minute = pivot.toISOString().slice(0, 16).replace('T', ' ');
+    const changed = await walk(sim, 'tickets', '/tickets', `q=${encodeURIComponent(`updated >= "${minute}" ORDER BY updated`)}`);
+    expect(ids(changed)).toEqual(ids(all.filter((r) => (r['updated_at'] as string).slice(0, 16) >= pivot.toISOString().slice(0, 16))));
+    expect((await get(sim, `/tickets?q=${encodeURIComponent('updated since forever')}`)).status).toBe(400);
+  });
+
+  it('serves token exports: everything with a token, then only what changed, deletions flagged', async () => {
+    const sim = await start({ records: 30 });
+    let token: string | null = null;
+    let body: any;
+    let cursor: string | null = null;
+    const first: JsonRecord[] = [];
+    do {
+      ({ body } = await get(sim, `/events${cursor ? `?pageToken=${cursor}` : ''}`));
+      first.push(...body.items);
+      cursor = body.nextPageToken;
+      // Only the last page carries the position.
+      if (cursor) expect(body.nextSyncToken).toBeUndefined();
+    } while (cursor);
+    token = body.nextSyncToken;
+    expect(first).toHaveLength(30);
+    expect(typeof token).toBe('string');
+
+    const quiet = await get(sim, `/events?syncToken=${token}`);
+    expect(quiet.body.items).toEqual([]);
+    const change = await control(sim, 'changes', { stream: 'events', create: 1, update: 2, delete: 1 });
+    const delta = await get(sim, `/events?syncToken=${token}`);
+    expect(ids(delta.body.items).sort()).toEqual([...change.created, ...change.updated, ...change.deleted].sort());
+    const deleted = delta.body.items.find((r: JsonRecord) => r['id'] === change.deleted[0]);
+    expect(deleted.status).toBe('cancelled');
+    expect(delta.body.nextSyncToken).not.toBe(token);
+    expect(sim.info().counts.events).toBe(30);
+
+    const tampered = `${String(token).slice(0, -2)}xx`;
+    const expired = await get(sim, `/events?syncToken=${tampered}`);
+    expect(expired.status).toBe(410);
+    expect(expired.body.error).toMatchObject({ reason: 'fullSyncRequired' });
+  });
+
+  it('flags deletions in incremental reads and leaves them out of full reads', async () => {
+    const sim = await start({ records: 40 });
+    const before = sim.clock.now();
+    const change = await control(sim, 'changes', { stream: 'people', delete: 2, update: 1 });
+    expect(change.counts.people).toBe(38);
+    const full = await walk(sim, 'people', '/people');
+    expect(full).toHaveLength(38);
+    expect(ids(full)).not.toContain(change.deleted[0]);
+    const sinceBefore = new Date((before + 1) * 1000).toISOString();
+    const incremental = await walk(sim, 'people', '/people', `updated_since=${encodeURIComponent(sinceBefore)}`);
+    expect(ids(incremental)).toEqual([...change.updated, ...change.deleted]);
+    expect(incremental.filter((r) => r['status'] === 'deleted').map((r) => r['id']).sort()).toEqual([...change.deleted].sort());
+  });
+
+  it('serves a deletions endpoint from the same cursor', async () => {
+    const sim = await start({ records: 12 });
+    const before = new Date((sim.clock.now() + 1) * 1000).toISOString();
+    const change = await control(sim, 'changes', { stream: 'history', delete: 3 });
+    const { body } = await get(sim, `/history/deleted?since=${encodeURIComponent(before)}`);
+    expect(ids(body.data).sort()).toEqual([...change.deleted].sort());
+    expect(await walk(sim, 'history', '/history')).toHaveLength(9);
+  });
+
+  it('moves changed records to the end with the cursor at the clock', async () => {
+    const sim = await start({ records: 25 });
+    const change = await control(sim, 'changes', { stream: 'deals', update: 3, create: 2 });
+    const all = await walk(sim, 'deals', '/deals');
+    expect(all).toHaveLength(27);
+    expect(ids(all.slice(-5)).sort()).toEqual([...change.updated, ...change.created].sort());
+    const last = all.at(-1)!;
+    expect(last['updated_at']).toBe(new Date(sim.clock.now() * 1000).toISOString().replace('.000', ''));
+  });
+
+  it('refuses a missing or wrong credential with the provider error body', async () => {
+    const sim = await start();
+    for (const token of [null, 'wrong']) {
+      const res = await get(sim, '/people', { token });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: { status: 401, reason: 'unauthorized', message: expect.any(String) } });
+    }
+    expect((await get(sim, '/me')).status).toBe(200);
+    expect((await get(sim, '/nowhere')).body.error.reason).toBe('not_found');
+  });
+
+  it('checks HTTP Basic filled from two fields', async () => {
+    const basic: ManifestInput = {
+      ...manifest,
+      fields: [
+        { key: 'email', label: 'Email' },
+        { key: 'api_token', label: 'API token', type: 'password', secret: true },
+      ],
+      auth: { basic: { username: '{{fields.email}}', password: '{{fields.api_token}}' } },
+    };
+    const sim = await start({}, { manifest: basic, provider: { ...provider, fields: { email: 'ops@example.com' } } });
+    const call = (user: string, password: string) =>
+      fetch(`${sim.apiUrl}/tags`, { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } });
+    expect((await call('ops@example.com', sim.token)).status).toBe(200);
+    expect((await call('ops@example.com', 'wrong')).status).toBe(401);
+    expect((await call('other@example.com', sim.token)).status).toBe(401);
+    expect((await get(sim, '/tags')).status).toBe(401);
+  });
+
+  it('sends the provider rate-limit headers and refuses past the limit with 429 and Retry-After', async () => {
+    const limited: SimulatorProvider = {
+      ...provider,
+      rateLimit: { limit: 3, windowSeconds: 120, reset: 'seconds', headers: { limit: 'x-acme-limit', remaining: 'x-acme-remaining', reset: 'x-acme-reset' } },
+    };
+    const headersOnly = await start({}, { provider: limited });
+    for (let i = 0; i < 5; i++) expect((await get(headersOnly, '/tags')).status).toBe(200);
+
+    const sim = await start({ enforceRateLimit: true }, { provider: limited });
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await get(sim, '/tags');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-acme-limit')).toBe('3');
+      remaining.push(res.headers.get('x-acme-remaining')!);
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+    const refused = await get(sim, '/tags');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('120');
+    expect(refused.body.error.reason).toBe('rate_limited');
+    // Time passes on the sandbox clock, not the wall clock: two changes later the window has started over.
+    sim.clock.tick();
+    sim.clock.tick();
+    expect((await get(sim, '/tags')).status).toBe(200);
+  });
+
+  it('injects faults in the provider shape', async () => {
+    const sim = await start();
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503 });
+    await control(sim, 'faults', { kind: 'rate_limit', count: 1, retry_after: 7 });
+    const failed = await get(sim, '/tags');
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.reason).toBe('server_error');
+    const limited = await get(sim, '/tags');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((await get(sim, '/tags')).status).toBe(200);
+    expect(sim.stats().by_status).toMatchObject({ '503': 1, '429': 1, '200': 1 });
+  });
+
+  it('refuses a tampered page cursor the way the provider does', async () => {
+    const sim = await start();
+    const { body } = await get(sim, '/deals');
+    const cursor: string = body.page.next_cursor;
+    const tampered = await get(sim, `/deals?after=${cursor.slice(0, -1)}A`);
+    expect(tampered.status).toBe(400);
+    expect(tampered.body.error.reason).toBe('invalid_cursor');
+    const foreign = await get(sim, `/comments-nowhere?after=${cursor}`);
+    expect(foreign.status).toBe(404);
+  });
+
+  it('runs provider overrides before the described streams', async () => {
+    const sim = await start({}, {
+      provider: { ...provider, overrides: { me: (req) => (req.url.pathname.endsWith('/tags') ? { status: 200, body: { overridden: true } } : undefined) } },
+    });
+    expect((await get(sim, '/tags')).body).toEqual({ overridden: true });
+    expect((await get(sim, '/tags', { token: 'wrong' })).status).toBe(401);
+  });
+
+  it('names the stream of a description mistake at start', async () => {
+    await expect(
+      createSimulator({ manifest, streams: { tags: { requester: { path: '/tags' }, paginator: { type: 'offset' } } as never }, provider, options: { port: 0, records: 1, seed: 1 } }),
+    ).rejects.toThrow(/stream tags: paginator/);
+  });
+});

@@ -1,0 +1,347 @@
+import type { SandboxHandle, SandboxOptions } from '../../../contracts/connector-kit.js';
+import { ManifestSchema, type Manifest, type ManifestInput } from '../../../contracts/manifest.js';
+import { StreamSpecSchema, type JsonRecord, type StreamSpec, type StreamSpecInput, type Transform } from '../declarative/stream-spec.js';
+import { isoSeconds, SandboxClock } from './clock.js';
+import { formatCursor } from './cursor-format.js';
+import type { ActiveFault } from './faults.js';
+import { removeValueAt, setValueAt, valueAt } from './json-path.js';
+import { hash32 } from './prng.js';
+import { RateLimitWindow, type RateWindowState } from './rate-window.js';
+import { RecordStore, type DeletionMode } from './record-store.js';
+import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
+import { SchemaRecords, stringHash } from './schema-records.js';
+import { SandboxControlError, startSandboxServer, type ChangeRequest, type SandboxProvider } from './server.js';
+import { satisfy } from './simulated-page.js';
+import { simulatedStream, type SimulatedRoute } from './simulated-stream.js';
+import { credentialCheck } from './simulator-auth.js';
+import { defaultErrorBody, type SimulatorContext, type SimulatorErrorCode, type SimulatorProvider } from './simulator-provider.js';
+import type { StatsSnapshot } from './stats.js';
+
+/**
+ * The generic simulator: any connector's described streams served from seeded records made from their JSON
+ * schemas, with the provider's paging, cursor filtering, credential check, rate-limit headers and error bodies,
+ * plus the `/_sandbox/` change and fault endpoints. A provider's quirks are small overrides in its
+ * `SimulatorProvider`; a connector's sandbox factory is a call to `createSimulator`.
+ */
+
+/**
+ * The sandbox options, plus the clock (so tests move time instead of sleeping), per-stream record counts, and
+ * whether the rate limit is enforced.
+ *
+ * @example
+ * ```ts
+ * const options: SimulatorOptions = { port: 0, records: 120, seed: 7, clock: new SandboxClock(1_717_200_000), counts: { users: 10 } };
+ * ```
+ */
+export interface SimulatorOptions extends SandboxOptions {
+  clock?: SandboxClock;
+  /** Records per stream; a stream not named gets `records`. */
+  counts?: Record<string, number>;
+  /** Refuse requests past the provider's rate limit with 429 and Retry-After. Default false: headers only. */
+  enforceRateLimit?: boolean;
+  /** Overrides the provider's budget (e.g. a small one for a test). */
+  rateLimit?: { limit: number; windowSeconds: number };
+}
+
+/**
+ * What `createSimulator` takes: the connector's manifest, its stream descriptions, the provider, the options.
+ *
+ * @example
+ * ```ts
+ * const input: SimulatorInput = { manifest, streams: { people: peopleSpec }, provider: { name: 'acme' }, options: { port: 0, records: 50, seed: 1 } };
+ * ```
+ */
+export interface SimulatorInput {
+  manifest: ManifestInput | Manifest;
+  streams: Record<string, StreamSpecInput>;
+  provider: SimulatorProvider;
+  options: SimulatorOptions;
+}
+
+/**
+ * What `GET /_sandbox/info` returns: live records per stream (what the acceptance kit compares a sync with).
+ *
+ * @example
+ * ```ts
+ * expect(rows).toHaveLength(sandbox.info().counts.people);
+ * ```
+ */
+export interface SimulatorInfo {
+  provider: string;
+  seed: number;
+  /** The sandbox clock: the time of the latest change (or the start, after the seeded data). */
+  clock: string;
+  counts: Record<string, number>;
+}
+
+/**
+ * A running simulator: a `SandboxHandle` with its API base URL, info, stats, clock and stores.
+ *
+ * @example
+ * ```ts
+ * const sandbox: SimulatorHandle = await createSimulator(input);
+ * sandbox.store('people').apply({ update: 2 });
+ * ```
+ */
+export interface SimulatorHandle extends SandboxHandle {
+  /** The API base URL (`<url><base path of the manifest's base_url>`). */
+  apiUrl: string;
+  clock: SandboxClock;
+  info(): SimulatorInfo;
+  stats(): StatsSnapshot;
+  store(stream: string): RecordStore;
+}
+
+/** 2024-06-01T00:00:00Z: seeded records end here unless the options bring a clock. */
+const defaultClockStart = 1_717_200_000;
+const defaultPartitions = ['p1', 'p2', 'p3'];
+
+/**
+ * Starts a simulator for described streams (see the header above). A description or manifest mistake is an
+ * error at start naming the stream.
+ *
+ * @example
+ * ```ts
+ * const sandbox = await createSimulator({
+ *   manifest,
+ *   streams: { people: { requester: { path: '/people' }, records: { path: 'data' }, paginator: { type: 'offset', offset_param: 'offset', limit_param: 'limit', limit: 50 } } },
+ *   provider: { name: 'acme', errorBody: (status, code, message) => ({ errors: [{ code, message }] }) },
+ *   options: { port: 0, records: 100, seed: 42, token: 'sandbox-token' },
+ * });
+ * const res = await fetch(`${sandbox.apiUrl}/people?limit=10`, { headers: { authorization: `Bearer ${sandbox.token}` } });
+ * await sandbox.close();
+ * ```
+ */
+export async function createSimulator(input: SimulatorInput): Promise<SimulatorHandle> {
+  const { provider, options } = input;
+  const manifest = ManifestSchema.parse(input.manifest);
+  const token = options.token ?? `${provider.name}_sandbox_token_${options.seed}`;
+  const clock = options.clock ?? new SandboxClock(defaultClockStart, 60);
+  const basePath = new URL(manifest.base_url).pathname.replace(/\/+$/, '');
+  const errorBody = provider.errorBody ?? defaultErrorBody;
+  const error = (status: number, code: SimulatorErrorCode, message: string): SandboxResponse => ({ status, body: errorBody(status, code, message) });
+
+  const specs = new Map<string, StreamSpec>();
+  for (const [name, raw] of Object.entries(input.streams)) {
+    const parsed = StreamSpecSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`simulator ${provider.name}: stream ${name}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid description'}`);
+    }
+    specs.set(name, parsed.data as StreamSpec);
+  }
+
+  const stores = new Map<string, RecordStore>();
+  const parentStores = new Map<string, RecordStore>();
+  // Streams without partitions first: a partitioned stream may take its partitions from one of them.
+  const order = [...specs.keys()].sort((a, b) => Number(specs.get(a)!.partitions !== undefined) - Number(specs.get(b)!.partitions !== undefined));
+  for (const name of order) {
+    const spec = specs.get(name)!;
+    const stream = manifest.streams.find((s) => s.name === name);
+    if (!stream) throw new Error(`simulator ${provider.name}: stream ${name} is described but not in the manifest`);
+    let partitionIds: string[] | undefined;
+    const parent = spec.partitions?.parent;
+    if (spec.partitions) {
+      const sibling = parent ? [...specs].find(([other, s]) => other !== name && s.requester.path === parent.requester.path && s.requester.method === parent.requester.method) : undefined;
+      const siblingStore = sibling ? stores.get(sibling[0]) : undefined;
+      if (parent && siblingStore) {
+        partitionIds = siblingStore.list().map((e) => String(valueAt(e.record, parent.id) ?? e.key));
+      } else {
+        partitionIds = provider.partitions?.[name] ?? defaultPartitions;
+        if (parent) parentStores.set(name, partitionStore(partitionIds, parent.id, clock, hash32(options.seed, stringHash(`${name}:parents`))));
+      }
+      if (partitionIds.length === 0) throw new Error(`simulator ${provider.name}: stream ${name} has no partitions to spread its records over`);
+    }
+    const count = options.counts?.[name] ?? options.records;
+    const incremental = spec.incremental;
+    const cursorField = incremental?.type === 'datetime' ? incremental.field : stream.cursor_field;
+    const cursorFormat = incremental?.type === 'datetime' ? incremental.format : 'iso';
+    const generator = new SchemaRecords({
+      schema: stream.json_schema,
+      seed: options.seed,
+      stream: name,
+      primaryKey: stream.primary_key,
+      ...(stream.cursor_field === undefined ? {} : { cursorField: stream.cursor_field }),
+      ...(provider.fieldOverrides?.[name] === undefined ? {} : { overrides: provider.fieldOverrides[name] }),
+    });
+    const deletions: DeletionMode = spec.deletions?.type === 'flag' ? 'flag' : spec.deletions?.type === 'endpoint' ? 'tombstone' : 'vanish';
+    const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
+    const ids = partitionIds;
+    stores.set(
+      name,
+      new RecordStore({
+        make: (index, at) => {
+          const record = unapplyTransforms(generator.record(index, at), spec.transform);
+          if (cursorField !== undefined) setValueAt(record, cursorField, formatCursor(at, cursorFormat));
+          return record;
+        },
+        keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
+        count,
+        clock,
+        secret: hash32(options.seed, stringHash(name)),
+        ...(cursorField === undefined ? {} : { cursorField, cursorFormat }),
+        // At least a minute apart, so a provider filtering by the minute still tells seeded records apart.
+        stepSeconds: Math.max(60, Math.floor((180 * 86_400) / Math.max(1, count))),
+        deletions,
+        ...(when === undefined ? {} : { applyDeletionFlag: (record: JsonRecord) => satisfy(record, when, true) }),
+        ...(ids === undefined ? {} : { partitionOf: (index: number) => ids[index % ids.length] }),
+      }),
+    );
+  }
+
+  const pageSize = {
+    default: provider.pageSize?.default ?? 50,
+    max: provider.pageSize?.max ?? 1000,
+    params: provider.pageSize?.params ?? ['limit', 'per_page', 'page_size', 'pageSize', 'maxResults', '$top', 'count'],
+  };
+  const deps = {
+    basePath,
+    pageSize,
+    pageTokenParam: provider.pageTokenParam ?? 'page_token',
+    error,
+    envelope: provider.envelope ?? (() => ({})),
+  };
+  const routes: SimulatedRoute[] = [];
+  for (const [name, spec] of specs) {
+    const stream = manifest.streams.find((s) => s.name === name)!;
+    const deletions = spec.deletions;
+    const deletedView =
+      deletions?.type === 'endpoint'
+        ? (entry: { record: JsonRecord; key: string; at: number }) => {
+            const record: JsonRecord = {};
+            setValueAt(record, deletions.id, valueAt(entry.record, stream.primary_key[0]!) ?? entry.key);
+            record['deleted_at'] = isoSeconds(entry.at);
+            return record;
+          }
+        : undefined;
+    for (const route of simulatedStream(name, spec, stores.get(name)!, deps, {
+      ...(parentStores.has(name) ? { parentStore: parentStores.get(name)! } : {}),
+      ...(deletedView ? { deletedView } : {}),
+    })) {
+      // Two streams may describe one list (a parent list that is also a stream): the first serves it.
+      if (!routes.some((r) => r.template === route.template)) routes.push(route);
+    }
+  }
+
+  const storeOf = (stream: string): RecordStore => {
+    const store = stores.get(stream);
+    if (!store) throw new SandboxControlError(400, `stream must be one of ${[...stores.keys()].join(', ')}, not "${stream}"`);
+    return store;
+  };
+  const context: SimulatorContext = { store: storeOf, error, basePath };
+  const accepts = credentialCheck(manifest, { token, ...(provider.fields ? { fields: provider.fields } : {}), ...(provider.config ? { config: provider.config } : {}) });
+  const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
+  const window = budget ? new RateLimitWindow(budget.limit, budget.windowSeconds, options.enforceRateLimit ?? false, () => clock.now() * 1000) : undefined;
+  const rateHeaders = (state: RateWindowState): Record<string, string> => {
+    const names = provider.rateLimit?.headers ?? {};
+    const reset = provider.rateLimit?.reset === 'seconds' ? Math.max(0, state.reset - clock.now()) : state.reset;
+    return {
+      [names.limit ?? 'x-ratelimit-limit']: String(state.limit),
+      [names.remaining ?? 'x-ratelimit-remaining']: String(state.remaining),
+      [names.reset ?? 'x-ratelimit-reset']: String(reset),
+    };
+  };
+  const info = (): SimulatorInfo => ({
+    provider: provider.name,
+    seed: options.seed,
+    clock: isoSeconds(clock.now()),
+    counts: Object.fromEntries([...stores].map(([name, store]) => [name, store.liveCount()])),
+  });
+
+  const api: SandboxProvider = {
+    handle(req: SandboxRequest): SandboxResponse {
+      if (!accepts(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
+      let headers: Record<string, string> = {};
+      if (window) {
+        const state = window.hit();
+        headers = rateHeaders(state);
+        if (state.exhausted) {
+          const retryAfter = Math.max(1, state.reset - clock.now());
+          return withHeaders(error(429, 'rate_limited', 'Too many requests'), { ...headers, 'retry-after': String(retryAfter) });
+        }
+      }
+      return withHeaders(route(req), headers);
+    },
+    renderFault(fault: ActiveFault): SandboxResponse {
+      if (fault.kind === 'rate_limit' || fault.kind === 'secondary_rate_limit') {
+        return withHeaders(error(429, 'rate_limited', 'Too many requests'), { 'retry-after': String(fault.retryAfterSeconds) });
+      }
+      const status = fault.status ?? 500;
+      return error(status, 'server_error', 'Internal server error');
+    },
+    applyChanges(change: ChangeRequest) {
+      const changes = storeOf(change.stream).apply(change);
+      return { stream: change.stream, ...changes, counts: info().counts };
+    },
+    info,
+  };
+
+  function route(req: SandboxRequest): SandboxResponse {
+    for (const override of Object.values(provider.overrides ?? {})) {
+      const answer = override(req, context);
+      if (answer) return answer;
+    }
+    const path = req.url.pathname;
+    for (const r of routes) {
+      if (r.method !== req.method) continue;
+      const match = r.pattern.exec(path);
+      if (match) return r.serve(req, match[1]);
+    }
+    const verify = manifest.verify;
+    if (verify && req.method === verify.method && path === basePath + verify.path.split('?')[0]) {
+      const body: JsonRecord = {};
+      if (verify.success_body) setValueAt(body, verify.success_body.path, verify.success_body.equals);
+      return { status: verify.success_status[0] ?? 200, body };
+    }
+    return error(404, 'not_found', `No route ${req.method} ${path}`);
+  }
+
+  const server = await startSandboxServer({ port: options.port, ...(options.host === undefined ? {} : { host: options.host }), provider: api });
+  const apiUrl = `${server.url}${basePath}`;
+  return {
+    url: server.url,
+    apiUrl,
+    port: server.port,
+    token,
+    connectConfig: { base_url: apiUrl },
+    clock,
+    info,
+    stats: () => server.stats.snapshot(),
+    store: storeOf,
+    close: () => server.close(),
+  };
+}
+
+function withHeaders(response: SandboxResponse, headers: Record<string, string>): SandboxResponse {
+  return Object.keys(headers).length === 0 ? response : { ...response, headers: { ...headers, ...response.headers } };
+}
+
+/** The parent list of a partitioned stream no other stream describes: one record per partition id. */
+function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {}, clock: SandboxClock, secret: number): RecordStore {
+  return new RecordStore({
+    make: (index) => {
+      const record: JsonRecord = {};
+      setValueAt(record, idPath, ids[index]);
+      return record;
+    },
+    keyOf: (record) => String(valueAt(record, idPath)),
+    count: ids.length,
+    clock,
+    secret,
+  });
+}
+
+/**
+ * The provider's record from the record the manifest's schema describes: the description's transforms undone,
+ * last first (an added field removed, a renamed one given its provider name back).
+ */
+function unapplyTransforms(record: JsonRecord, transforms: Transform[]): JsonRecord {
+  for (const transform of [...transforms].reverse()) {
+    if ('add' in transform) removeValueAt(record, transform.add.path);
+    else if ('rename' in transform) {
+      const value = removeValueAt(record, transform.rename.to);
+      if (value !== undefined) setValueAt(record, transform.rename.from, value);
+    }
+  }
+  return record;
+}
