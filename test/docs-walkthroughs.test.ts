@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +13,21 @@ import { readWalkthroughs, WalkthroughShell, type Walkthrough } from './support/
  * the data folder is a temporary one; nothing else is changed.
  */
 const connectorPages = ['github', 'stripe', 'quickbooks', 'gmail', 'google_calendar', 'slack', 'jira', 'deel', 'microsoft'];
-const files = [path.join(repoRoot, 'README.md'), ...connectorPages.map((id) => path.join(repoRoot, 'docs', 'connectors', `${id}.md`))];
+/**
+ * Every page that holds a walkthrough, in the order a reader follows them (the README's starts the server the
+ * others use). A page that gains one must be listed here: the first test compares this list with what the docs hold.
+ */
+const pages = ['README.md', ...connectorPages.map((id) => path.join('docs', 'connectors', `${id}.md`))];
+const files = pages.map((page) => path.join(repoRoot, page));
 const walkthroughs: Walkthrough[] = (await Promise.all(files.filter((f) => existsSync(f)).map((f) => readWalkthroughs(f)))).flat();
+/** Every Markdown file of the README and docs/ that holds a walkthrough, whether listed above or not. */
+async function pagesWithWalkthroughs(): Promise<string[]> {
+  const docs = (await readdir(path.join(repoRoot, 'docs'), { recursive: true })).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+  const holding = await Promise.all(
+    ['README.md', ...docs].map(async (page) => ((await readFile(path.join(repoRoot, page), 'utf8')).includes('<!-- walkthrough:') ? page : null)),
+  );
+  return holding.filter((page): page is string => page !== null);
+}
 const documentedPorts = [3000, 4010, 4011, 4012, 4013, 4014, 4015, 4016, 4017, 4018];
 
 describe('documentation walkthroughs', () => {
@@ -38,9 +51,10 @@ describe('documentation walkthroughs', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('every connector page has a walkthrough, and the README has the first one', () => {
+  it('every connector page has a walkthrough, the README has the first one, and every page holding one is run', async () => {
     expect(walkthroughs[0]?.file).toBe(files[0]);
-    expect(new Set(walkthroughs.map((w) => path.basename(w.file, '.md')))).toEqual(new Set(['README', ...connectorPages]));
+    expect(new Set(walkthroughs.map((w) => path.relative(repoRoot, w.file)))).toEqual(new Set(pages));
+    expect(new Set(await pagesWithWalkthroughs())).toEqual(new Set(pages));
   });
 
   for (const walkthrough of walkthroughs) {

@@ -3,7 +3,7 @@ import type { OAuthApps } from '../services/oauth/oauth-client.js';
 import type { LogFormat } from './log-destination.js';
 import { readOAuthConfig } from './oauth-config.js';
 
-/** Settings from the environment (see the README's configuration table). */
+/** Settings from the environment (see the table in docs/configuration.md). */
 export interface RuntimeConfig {
   port: number;
   host: string;

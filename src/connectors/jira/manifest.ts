@@ -14,7 +14,7 @@ import { issueSchema, projectSchema } from './schemas.js';
  *   through the gateway `https://api.atlassian.com/ex/jira/{cloudid}`, so after the code exchange
  *   `afterAuthorization` looks the cloud id up (`GET /oauth/token/accessible-resources`) and sets `base_url`.
  *
- * `allowed_hosts` lists `*.atlassian.net` for the sites; see the README for how the SSRF guard treats it.
+ * `allowed_hosts` lists `*.atlassian.net` for the sites; see docs/credential-destinations.md for how host patterns are checked.
  */
 export const manifest: ManifestInput = {
   id: 'jira',

@@ -24,6 +24,8 @@ export interface DeelApiOptions {
   token: string;
   /** Refuse more than 5 requests in a rolling second with 429, as Deel does. Default false: only counted. */
   enforceRateLimit?: boolean;
+  /** The rate limit's clock (epoch ms); tests pass their own so that a second passes without waiting one. */
+  nowMs?: () => number;
 }
 
 /** What `GET /_sandbox/info` returns. */
@@ -62,7 +64,7 @@ export class DeelApi implements SandboxProvider {
     this.store = new DeelStore(options.seed, options.records, this.world);
     this.views = new DeelViews(this.world, this.store);
     this.requestIds = new RequestIds(options.seed);
-    this.limit = new RollingSecondLimit(5, options.enforceRateLimit ?? false);
+    this.limit = new RollingSecondLimit(5, options.enforceRateLimit ?? false, options.nowMs);
     this.oauth.addStaticToken(options.token);
   }
 

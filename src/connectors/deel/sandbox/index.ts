@@ -11,6 +11,8 @@ export const DEFAULT_DEEL_SANDBOX_TOKEN = 'deel_sandbox_org_token_tributary_0000
 export interface DeelSandboxOptions extends SandboxOptions {
   /** Refuse a sixth request within a rolling second with Deel's 429. Default false: requests are only counted. */
   enforceRateLimit?: boolean;
+  /** The rate limit's clock (epoch ms). Default: the system clock. */
+  nowMs?: () => number;
 }
 
 export interface DeelSandboxHandle extends SandboxHandle {
@@ -37,6 +39,7 @@ export async function createDeelSandbox(options: DeelSandboxOptions): Promise<De
     records: options.records,
     token,
     ...(options.enforceRateLimit === undefined ? {} : { enforceRateLimit: options.enforceRateLimit }),
+    ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }),
   });
   const server = await startSandboxServer({
     port: options.port,

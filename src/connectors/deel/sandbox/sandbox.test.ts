@@ -147,13 +147,15 @@ describe('deel sandbox', () => {
   it('sends no rate-limit headers, and with the limit enforced refuses a sixth request in a second with Deel\'s 429 body', async () => {
     const ok = await get(sandbox, '/people?limit=1');
     expect([...ok.headers.keys()].filter((h) => h.includes('ratelimit') || h === 'retry-after')).toEqual([]);
-    const strict = await createDeelSandbox({ port: 0, records: 10, seed: 1, enforceRateLimit: true });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const strict = await createDeelSandbox({ port: 0, records: 10, seed: 1, enforceRateLimit: true, nowMs: () => now });
     try {
       const statuses = await Promise.all(Array.from({ length: 7 }, () => get(strict, '/people?limit=1')));
       const limited = statuses.filter((r) => r.status === 429);
       expect(limited.length).toBeGreaterThanOrEqual(2);
       expect(limited[0]!.body).toEqual({ error: 'Rate limit exceeded', status: 429, message: 'Too many requests. Please wait before retrying.' });
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await get(strict, '/people?limit=1')).status).toBe(429);
+      now += 1000;
       expect((await get(strict, '/people?limit=1')).status).toBe(200);
     } finally {
       await strict.close();

@@ -98,7 +98,7 @@ const stream = (name: string, incremental = false) => ({
   ...(incremental ? { cursor_field: 'updated_at' } : {}),
   sync_modes: incremental ? (['full_refresh', 'incremental'] as SyncMode[]) : (['full_refresh'] as SyncMode[]),
 });
-const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'pass', 'export', 'slack', 'partitioned', 'parented', 'shaped'];
+const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'pass', 'export', 'slack', 'partitioned', 'parented', 'shaped', 'upgraded'];
 const incrementalNames = new Set(['sorted', 'keyset', 'pass', 'export', 'partitioned', 'parented']);
 const manifest: ManifestInput = {
   id: 'fake',
@@ -157,6 +157,13 @@ const specs: Record<string, StreamSpecInput> = {
     paginator: { type: 'cursor', param: 'after', next: 'page.cursor' },
     transform: [{ add: { path: 'source', value: 'fake' } }, { remove: 'part' }, { rename: { from: 'name', to: 'title' } }],
     hooks: { record: (record) => (record['id'] === 'r00' ? null : { ...record, upper: String(record['title']).toUpperCase() }) },
+  },
+  upgraded: {
+    requester: { path: '/cursor', query: { limit: 10 } },
+    records: { path: 'data' },
+    paginator: { type: 'cursor', param: 'after', next: 'page.cursor', resume_key: 'after_cursor' },
+    // An older reader saved its position as `{ position: "<n>" }`.
+    hooks: { state: (state) => (typeof state['position'] === 'string' ? { after_cursor: state['position'] } : state) },
   },
 };
 const streams = declarativeStreams(manifest, specs);
@@ -270,6 +277,12 @@ describe('described streams', () => {
     const result = await readAll(streams['shaped']!, ctx('shaped', 'full_refresh', null));
     expect(result.records).toHaveLength(12);
     expect(result.records[0]).toEqual({ id: 'r02', updated_at: items[2]!.updated_at, title: 'item 2', source: 'fake', upper: 'ITEM 2' });
+  });
+
+  it('a state hook reads an older format, so a position saved by a hand-written reader resumes', async () => {
+    reset();
+    const rest = await readAll(streams['upgraded']!, ctx('upgraded', 'full_refresh', { position: '20' }));
+    expect(ids(rest.records)).toEqual(all().slice(20));
   });
 
   it('a mistake in a description is an error at load naming the connector, stream and field', () => {

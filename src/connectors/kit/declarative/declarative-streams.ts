@@ -71,7 +71,8 @@ function crossCheck(spec: StreamSpec, manifest: ManifestInput, name: string): { 
  * ```
  */
 export function describedStream(spec: StreamSpec): StreamReader {
-  return async function* (ctx) {
+  return async function* (stored) {
+    const ctx = stored.state !== null && spec.hooks.state ? { ...stored, state: spec.hooks.state(stored.state) } : stored;
     const http = withErrorRules(ctx.http, spec.errors, ctx.config);
     if (spec.partitions !== undefined) yield* readPartitioned(spec, ctx, http);
     else yield* readPart({ spec, ctx, http, state: lenientState(ctx.state), partition: null });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpResponse, QueryValue } from '../../../http-client/index.js';
-import type { StreamContext } from '../../../contracts/connector-kit.js';
+import type { StreamContext, StreamState } from '../../../contracts/connector-kit.js';
 
 /**
  * A stream described instead of coded: the request, where the records sit in the body, how pages follow, how an
@@ -234,7 +234,9 @@ export interface DescribedRequest {
 
 /**
  * Small functions for the steps data cannot say. `request` changes a request before it is sent; `page` reads a
- * page's records in place of the record selector; `record` maps one record (null drops it).
+ * page's records in place of the record selector; `record` maps one record (null drops it); `state` reads a
+ * stored state of an older format (a hand-written reader's, before the stream was described) into the described
+ * format, so existing connections resume where they were — the migration of a state format.
  *
  * @example
  * ```ts
@@ -249,6 +251,7 @@ export interface StreamHooks {
   request?: (request: DescribedRequest, ctx: StreamContext) => DescribedRequest;
   page?: (response: HttpResponse<unknown>, ctx: StreamContext) => JsonRecord[];
   record?: (record: JsonRecord, ctx: StreamContext) => JsonRecord | null;
+  state?: (state: StreamState) => StreamState;
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
@@ -262,7 +265,7 @@ export const StreamSpecSchema = z.strictObject({
   deletions: DeletionsSchema.optional(),
   errors: z.array(ErrorRuleSchema).default([]),
   transform: z.array(TransformSchema).default([]),
-  hooks: z.strictObject({ request: fn.optional(), page: fn.optional(), record: fn.optional() }).default({}),
+  hooks: z.strictObject({ request: fn.optional(), page: fn.optional(), record: fn.optional(), state: fn.optional() }).default({}),
 });
 
 /**
