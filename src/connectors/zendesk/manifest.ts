@@ -11,7 +11,7 @@ import { organizationSchema, ticketSchema, userSchema } from './schemas.js';
  * Access tokens expire and come with a refresh token. Incremental exports are allowed for admins only.
  *
  * Rate limit: the incremental export endpoints take 10 requests a minute (30 with the High Volume API add-on),
- * answering 429 with Retry-After beyond it. One request every six seconds stays inside the lower one.
+ * answering 429 with Retry-After beyond it. 0.16 a second (9.6 a minute) stays inside the lower one.
  */
 export const manifest: ManifestInput = {
   id: 'zendesk',
@@ -41,7 +41,7 @@ export const manifest: ManifestInput = {
       help: 'The first label of your Zendesk address: acme for https://acme.zendesk.com.',
       pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
     },
-    { key: 'base_url', label: 'API base URL', type: 'url', required: false, help: 'Instead of the subdomain: e.g. the sandbox, http://127.0.0.1:4010/api/v2.' },
+    { key: 'base_url', label: 'API base URL', type: 'url', required: false, help: 'Instead of the subdomain: e.g. the sandbox, http://127.0.0.1:4019/api/v2.' },
   ],
   auth: { headers: {}, query: {}, basic: { username: '{{fields.email}}/token', password: '{{fields.api_token}}' } },
   verify: { method: 'GET', path: '/users/me', headers: {}, success_status: [200] },
@@ -56,7 +56,7 @@ export const manifest: ManifestInput = {
   base_url: 'https://{{config.subdomain}}.zendesk.com/api/v2',
   allowed_hosts: ['{subdomain}.zendesk.com'],
   default_headers: { Accept: 'application/json' },
-  rate_limit: { requests_per_second: 10 / 60, burst: 1 },
+  rate_limit: { requests_per_second: 0.16, burst: 1 },
   streams: [
     {
       name: 'tickets',
