@@ -139,6 +139,8 @@ function refuse(message: string): PageCut {
  * ```
  */
 export function satisfy(body: JsonRecord, condition: Condition, holds: boolean): void {
+  // A value that already makes it hold stays (a filter `exists: true` keeps the record's own value).
+  if (holds && conditionHolds(body, condition)) return;
   const value = holds ? holdingValue(condition) : failingValue(condition);
   if (value === undefined) return;
   setValueAt(body, condition.path, value);

@@ -1,4 +1,5 @@
 import type { JsonRecord } from '../declarative/stream-spec.js';
+import type { SandboxOAuth } from './oauth-server.js';
 import type { RecordStore } from './record-store.js';
 import type { FieldOverride } from './schema-records.js';
 import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
@@ -89,6 +90,11 @@ export interface SimulatorProvider {
   partitions?: Record<string, string[]>;
   /** Per stream, fields the schema cannot make plausible: dotted path → value. */
   fieldOverrides?: Record<string, Record<string, FieldOverride>>;
+  /**
+   * The provider's authorization server: its paths are served, the sandbox token is one of its static tokens,
+   * and any access token it issued is accepted as a bearer token besides the manifest's own way.
+   */
+  oauth?: SandboxOAuth;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;
 }

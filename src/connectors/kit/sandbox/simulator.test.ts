@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../../contracts/manifest.js';
 import type { JsonRecord, StreamSpecInput } from '../declarative/stream-spec.js';
 import { SandboxClock } from './clock.js';
+import { SandboxOAuth } from './oauth-server.js';
 import { createSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator.js';
 import type { SimulatorProvider } from './simulator-provider.js';
 
@@ -22,7 +23,7 @@ const itemSchema = {
 };
 const numberedSchema = { ...itemSchema, properties: { ...itemSchema.properties, id: { type: 'integer' } } };
 
-const streamNames = ['people', 'deals', 'tickets', 'notes', 'tasks', 'events', 'tags', 'comments', 'history', 'issues'] as const;
+const streamNames = ['people', 'deals', 'tickets', 'notes', 'tasks', 'events', 'tags', 'comments', 'history', 'issues', 'messages', 'files'] as const;
 
 const manifest: ManifestInput = {
   id: 'acme',
@@ -104,6 +105,18 @@ const streams: Record<(typeof streamNames)[number], StreamSpecInput> = {
     paginator: { type: 'offset', offset_param: 'start', limit_param: 'max', limit: 7 },
     partitions: { config: 'projects' },
     transform: [{ rename: { from: 'headline', to: 'title' } }],
+  },
+  messages: {
+    requester: { method: 'POST', path: '/messages/search', body: { kind: 'all' } },
+    records: { path: 'results', filter: [{ path: 'status', equals: 'open' }] },
+    paginator: { type: 'cursor', param: 'start_cursor', next: 'next_cursor', in: 'body', stop_when: { path: 'has_more', equals: false } },
+  },
+  files: {
+    requester: { path: '/drive/root/delta' },
+    records: { path: 'value' },
+    paginator: { type: 'next_url', next: ['@odata.nextLink'] },
+    incremental: { type: 'token', from: ['@odata.deltaLink'], as: 'url', stop_at_token: true },
+    deletions: { type: 'flag', when: { path: 'removed', exists: true } },
   },
 };
 
@@ -219,6 +232,8 @@ async function walk(sim: SimulatorHandle, stream: keyof typeof streams, path: st
     }
     case 'tags':
       return (await get(sim, base)).body.tags;
+    default:
+      throw new Error(`no walk for ${stream}`);
   }
 }
 
@@ -429,6 +444,71 @@ describe('the generic simulator', () => {
     expect(tampered.body.error.reason).toBe('invalid_cursor');
     const foreign = await get(sim, `/comments-nowhere?after=${cursor}`);
     expect(foreign.status).toBe(404);
+  });
+
+  it('reads a POST body cursor, and makes every record pass the selector filter', async () => {
+    const sim = await start({ records: 45 });
+    const out: JsonRecord[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < 10; n++) {
+      const res: Response = await fetch(`${sim.apiUrl}/messages/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sim.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'all', ...(cursor ? { start_cursor: cursor } : {}), limit: 20 }),
+      });
+      const body = (await res.json()) as { results: JsonRecord[]; next_cursor: string | null; has_more: boolean };
+      out.push(...body.results);
+      cursor = body.next_cursor;
+      expect(body.has_more).toBe(cursor !== null);
+      if (!cursor) break;
+    }
+    expect(out).toHaveLength(45);
+    expect(new Set(ids(out)).size).toBe(45);
+    expect(out.every((r) => r['status'] === 'open')).toBe(true);
+  });
+
+  it('serves delta links: a URL to follow next time, with removed records marked', async () => {
+    const sim = await start({ records: 70 });
+    let url: string | undefined = '/drive/root/delta';
+    let delta: string | undefined;
+    const all: JsonRecord[] = [];
+    while (url) {
+      const { body }: { body: any } = await get(sim, url);
+      all.push(...body.value);
+      url = body['@odata.nextLink'];
+      delta = body['@odata.deltaLink'];
+      if (url) expect(delta).toBeUndefined();
+    }
+    expect(all).toHaveLength(70);
+    expect(delta).toMatch(new RegExp(`^${sim.apiUrl}/drive/root/delta\\?deltatoken=`));
+    const change = await control(sim, 'changes', { stream: 'files', update: 1, delete: 1 });
+    const { body } = await get(sim, delta!);
+    expect(body.value.map((r: JsonRecord) => [r['id'], 'removed' in r])).toEqual([
+      [change.updated[0], false],
+      [change.deleted[0], true],
+    ]);
+    expect(body['@odata.deltaLink']).not.toBe(delta);
+  });
+
+  it('serves the provider OAuth server and accepts the access tokens it issues', async () => {
+    const oauth = new SandboxOAuth({ clientId: 'acme-app', clientSecret: 'acme-secret', paths: { authorize: '/oauth/authorize', token: '/oauth/token' } });
+    const sim = await start({}, { provider: { ...provider, oauth } });
+    expect(sim.oauth).toMatchObject({ client_id: 'acme-app', token_url: `${sim.url}/oauth/token` });
+    expect(sim.connectConfig).toMatchObject({ base_url: sim.apiUrl });
+    const authorize = new URL(sim.oauth!.authorization_url);
+    const redirectUri = 'http://127.0.0.1:1/callback';
+    for (const [k, v] of Object.entries({ client_id: 'acme-app', redirect_uri: redirectUri, response_type: 'code', state: 's' })) authorize.searchParams.set(k, v);
+    const back = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location')!);
+    const exchanged = await fetch(sim.oauth!.token_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: redirectUri, client_id: 'acme-app', client_secret: 'acme-secret' }),
+    });
+    const { access_token } = (await exchanged.json()) as { access_token: string };
+    expect((await get(sim, '/tags', { token: access_token })).status).toBe(200);
+    expect((await get(sim, '/tags')).status).toBe(200);
+    await fetch(`${sim.url}/_sandbox/oauth/expire`, { method: 'POST' });
+    expect((await get(sim, '/tags', { token: access_token })).status).toBe(401);
   });
 
   it('runs provider overrides before the described streams', async () => {

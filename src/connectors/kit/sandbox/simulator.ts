@@ -10,8 +10,10 @@ import { RateLimitWindow, type RateWindowState } from './rate-window.js';
 import { RecordStore, type DeletionMode } from './record-store.js';
 import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
 import { SchemaRecords, stringHash } from './schema-records.js';
+import { oauthOverrides } from './oauth-server.js';
+import { bearerOf } from './request-body.js';
 import { SandboxControlError, startSandboxServer, type ChangeRequest, type SandboxProvider } from './server.js';
-import { satisfy } from './simulated-page.js';
+import { conditionHolds, satisfy } from './simulated-page.js';
 import { simulatedStream, type SimulatedRoute } from './simulated-stream.js';
 import { credentialCheck } from './simulator-auth.js';
 import { defaultErrorBody, type SimulatorContext, type SimulatorErrorCode, type SimulatorProvider } from './simulator-provider.js';
@@ -172,6 +174,10 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       new RecordStore({
         make: (index, at) => {
           const record = unapplyTransforms(generator.record(index, at), spec.transform);
+          // Records the reader's selector would drop would never reach a sync: make every one pass it.
+          for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
+          // Nor may a live record look deleted (an enum that holds the deleted status).
+          if (when !== undefined && conditionHolds(record, when)) satisfy(record, when, false);
           if (cursorField !== undefined) setValueAt(record, cursorField, formatCursor(at, cursorFormat));
           return record;
         },
@@ -230,6 +236,9 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   };
   const context: SimulatorContext = { store: storeOf, error, basePath };
   const accepts = credentialCheck(manifest, { token, ...(provider.fields ? { fields: provider.fields } : {}), ...(provider.config ? { config: provider.config } : {}) });
+  const oauth = provider.oauth;
+  oauth?.addStaticToken(token);
+  const authorized = (req: SandboxRequest): boolean => accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req)));
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
   const window = budget ? new RateLimitWindow(budget.limit, budget.windowSeconds, options.enforceRateLimit ?? false, () => clock.now() * 1000) : undefined;
   const rateHeaders = (state: RateWindowState): Record<string, string> => {
@@ -250,7 +259,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
 
   const api: SandboxProvider = {
     handle(req: SandboxRequest): SandboxResponse {
-      if (!accepts(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
+      if (!authorized(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
       let headers: Record<string, string> = {};
       if (window) {
         const state = window.hit();
@@ -274,6 +283,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       return { stream: change.stream, ...changes, counts: info().counts };
     },
     info,
+    ...(oauth ? { oauth } : {}),
   };
 
   function route(req: SandboxRequest): SandboxResponse {
@@ -298,12 +308,14 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
 
   const server = await startSandboxServer({ port: options.port, ...(options.host === undefined ? {} : { host: options.host }), provider: api });
   const apiUrl = `${server.url}${basePath}`;
+  const endpoints = oauth?.endpoints(server.url);
   return {
     url: server.url,
     apiUrl,
     port: server.port,
     token,
-    connectConfig: { base_url: apiUrl },
+    ...(endpoints ? { oauth: endpoints } : {}),
+    connectConfig: { base_url: apiUrl, ...(endpoints ? oauthOverrides(endpoints) : {}) },
     clock,
     info,
     stats: () => server.stats.snapshot(),
