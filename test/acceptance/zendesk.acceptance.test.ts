@@ -1,4 +1,4 @@
-import { createZendeskSandbox, ZENDESK_SANDBOX_EMAIL } from '../../src/connectors/zendesk/sandbox.js';
+import { createZendeskSandbox, ZENDESK_SANDBOX_CLIENT_ID, ZENDESK_SANDBOX_CLIENT_SECRET, ZENDESK_SANDBOX_EMAIL } from '../../src/connectors/zendesk/sandbox.js';
 import { defineAcceptanceSuite, type AcceptanceSandbox } from './acceptance-kit.js';
 
 const TOKEN = 'zendesk_acceptance_api_token_0123456789abcdef';
@@ -16,8 +16,8 @@ defineAcceptanceSuite({
     return { url: sandbox.url, token: sandbox.token, counts: () => sandbox.info().counts, close: () => sandbox.close() };
   },
   oauth: {
-    clientId: 'zendesk-sandbox-client',
-    clientSecret: 'zendesk_sandbox_client_secret_0000000000000000',
+    clientId: ZENDESK_SANDBOX_CLIENT_ID,
+    clientSecret: ZENDESK_SANDBOX_CLIENT_SECRET,
     config: (sandbox) => ({ ...config(sandbox), authorization_url: `${sandbox.url}/oauth/authorizations/new`, token_url: `${sandbox.url}/oauth/tokens` }),
   },
   credentials: {

@@ -1,10 +1,13 @@
 import type { JsonRecord, SandboxOptions } from '../kit/index.js';
-import { createSimulator, isoSeconds, type SimulatorHandle, type SimulatorOverride } from '../kit/sandbox/index.js';
+import { createSimulator, isoSeconds, SandboxOAuth, type SimulatorHandle, type SimulatorOverride } from '../kit/sandbox/index.js';
 import { manifest } from './manifest.js';
 import { specs } from './streams.js';
 
 /** The admin the sandbox's API token belongs to: the `email` field of a connection to it. */
 export const ZENDESK_SANDBOX_EMAIL = 'admin@sandbox.zendesk.test';
+/** The sandbox's OAuth client; `tributary sandbox zendesk` prints them. */
+export const ZENDESK_SANDBOX_CLIENT_ID = 'zendesk_sandbox_client';
+export const ZENDESK_SANDBOX_CLIENT_SECRET = 'zendesk_sandbox_client_secret_0000000000000000';
 
 const statuses = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const maxPage = 1000;
@@ -60,6 +63,8 @@ export function createZendeskSandbox(options: SandboxOptions): Promise<Simulator
     provider: {
       name: 'zendesk',
       fields: { email: ZENDESK_SANDBOX_EMAIL },
+      // Zendesk's token endpoint takes JSON or form bodies, the client secret in the body.
+      oauth: new SandboxOAuth({ clientId: ZENDESK_SANDBOX_CLIENT_ID, clientSecret: ZENDESK_SANDBOX_CLIENT_SECRET, paths: { authorize: '/oauth/authorizations/new', token: '/oauth/tokens' }, acceptJsonBody: true }),
       errorBody: (status, code, message) => (status === 401 ? { error: "Couldn't authenticate you" } : { error: code, description: message }),
       fieldOverrides: {
         tickets: { status: ({ rng }) => rng.pick(statuses) },
