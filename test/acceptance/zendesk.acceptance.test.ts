@@ -1,4 +1,4 @@
-import { createZendeskSandbox, ZENDESK_SANDBOX_CLIENT_ID, ZENDESK_SANDBOX_CLIENT_SECRET, ZENDESK_SANDBOX_EMAIL } from '../../src/connectors/zendesk/sandbox.js';
+import { createZendeskSandbox, ZENDESK_SANDBOX_CLIENT_ID, ZENDESK_SANDBOX_CLIENT_SECRET, ZENDESK_SANDBOX_EMAIL } from '../../src/connectors/zendesk/sandbox/index.js';
 import { defineAcceptanceSuite, type AcceptanceSandbox } from './acceptance-kit.js';
 
 const TOKEN = 'zendesk_acceptance_api_token_0123456789abcdef';

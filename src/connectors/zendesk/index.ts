@@ -1,7 +1,7 @@
 import { type ConnectorDefinition, cursorKinds, handSetState } from '../kit/index.js';
 import { crmMapping } from './crm-mapping.js';
 import { manifest } from './manifest.js';
-import { createZendeskSandbox } from './sandbox.js';
+import { createZendeskSandbox } from './sandbox/index.js';
 import { streams } from './streams.js';
 
 /** The Zendesk Support connector: manifest, described streams and the local simulator. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamState, SyncMode } from '../kit/index.js';
 import { readAll, readerContext, type SimulatorHandle } from '../kit/sandbox/index.js';
 import { manifest } from './manifest.js';
-import { createZendeskSandbox, ZENDESK_SANDBOX_EMAIL } from './sandbox.js';
+import { createZendeskSandbox, ZENDESK_SANDBOX_EMAIL } from './sandbox/index.js';
 import { streams } from './streams.js';
 
 /** The described streams against the sandbox over loopback HTTP: paging, export positions, deletions, resumes. */

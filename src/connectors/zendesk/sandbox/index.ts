@@ -1,7 +1,7 @@
-import type { JsonRecord, SandboxOptions } from '../kit/index.js';
-import { createSimulator, isoSeconds, SandboxOAuth, type SimulatorHandle, type SimulatorOverride } from '../kit/sandbox/index.js';
-import { manifest } from './manifest.js';
-import { specs } from './streams.js';
+import type { JsonRecord, SandboxOptions } from '../../kit/index.js';
+import { createSimulator, isoSeconds, SandboxOAuth, type SimulatorHandle, type SimulatorOverride } from '../../kit/sandbox/index.js';
+import { manifest } from '../manifest.js';
+import { specs } from '../streams.js';
 
 /** The admin the sandbox's API token belongs to: the `email` field of a connection to it. */
 export const ZENDESK_SANDBOX_EMAIL = 'admin@sandbox.zendesk.test';
