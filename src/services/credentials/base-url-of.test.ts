@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../contracts/errors.js';
 import { ManifestSchema, type Manifest } from '../../contracts/manifest.js';
 import { baseUrlOf } from './base-url-of.js';
+import { checkCredentialDestinations, destinationUrls } from './connection-destinations.js';
 
 const manifestWith = (base_url: string): Manifest =>
   ManifestSchema.parse({
@@ -42,5 +43,24 @@ describe('baseUrlOf', () => {
 
   it('returns a plain base URL as it is', () => {
     expect(baseUrlOf(manifestWith('https://api.example.com'), {})).toBe('https://api.example.com');
+  });
+});
+
+describe('a tenant base URL as a credential destination', () => {
+  const tenant = manifestWith('https://{{config.subdomain}}.example.com/api/v2');
+  const hosts = { allowPrivateHosts: [] };
+
+  it('is the filled URL, and allowed by the {subdomain} pattern', () => {
+    expect(destinationUrls(tenant, { subdomain: 'acme' }).base_url).toBe('https://acme.example.com/api/v2');
+    expect(() => checkCredentialDestinations(tenant, { subdomain: 'acme' }, hosts)).not.toThrow();
+  });
+
+  it('refuses a subdomain that reaches past one label', () => {
+    expect(() => checkCredentialDestinations(tenant, { subdomain: 'acme.evil.test' }, hosts)).toThrow(/config\.base_url/);
+  });
+
+  it('has no destination yet while the key is missing (the request says what is missing)', () => {
+    expect(destinationUrls(tenant, {}).base_url).toBeUndefined();
+    expect(() => checkCredentialDestinations(tenant, {}, hosts)).not.toThrow();
   });
 });
