@@ -15,8 +15,8 @@ import { manifest } from './manifest.js';
  * `active: false`. A deleted organization is simply absent, so only a full refresh finds it.
  */
 
-// The exports' largest page. Zendesk's OpenAPI document lists `per_page` for the user and organization exports
-// only; the ticket export pages by 1000 on its own.
+// The exports' largest page. Zendesk's OpenAPI document gives a page size (`per_page`) to the user and
+// organization exports only; the ticket export pages by 1000 on its own.
 const perPage = { per_page: 1000 };
 
 // Zendesk refuses a `start_time` less than a minute old: a hand-set cursor in the future asks from a minute ago.

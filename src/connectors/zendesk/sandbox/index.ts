@@ -66,9 +66,10 @@ export function createZendeskSandbox(options: SandboxOptions): Promise<Simulator
       // Zendesk's token endpoint takes JSON or form bodies, the client secret in the body.
       oauth: new SandboxOAuth({ clientId: ZENDESK_SANDBOX_CLIENT_ID, clientSecret: ZENDESK_SANDBOX_CLIENT_SECRET, paths: { authorize: '/oauth/authorizations/new', token: '/oauth/tokens' }, acceptJsonBody: true }),
       errorBody: (status, code, message) => (status === 401 ? { error: "Couldn't authenticate you" } : { error: code, description: message }),
+      // A live ticket's status is never "deleted"; users get addresses, by which the CRM mapping finds contacts.
       fieldOverrides: {
         tickets: { status: ({ rng }) => rng.pick(statuses) },
-        users: { active: () => true, email: ({ index }) => `user${index}@example.com` },
+        users: { email: ({ index }) => `user${index}@example.com` },
       },
       overrides: {
         me: (req, ctx) => (req.url.pathname === `${ctx.basePath}/users/me` ? { status: 200, body: { user: { id: 1, email: ZENDESK_SANDBOX_EMAIL, role: 'admin' } } } : undefined),
