@@ -1,7 +1,7 @@
 import type { JsonPath, JsonRecord } from '../declarative/stream-spec.js';
 import type { SandboxClock } from './clock.js';
 import { formatCursor, roundDown, type CursorFormat } from './cursor-format.js';
-import { setValueAt } from './json-path.js';
+import { setAt } from '../declarative/json-path.js';
 import { decodePosition, encodePosition } from './position-token.js';
 import { hash32, Prng } from './prng.js';
 import { lowerBound } from './sequences.js';
@@ -66,6 +66,8 @@ export interface RecordStoreOptions {
   secret: number;
   cursorField?: JsonPath;
   cursorFormat?: CursorFormat;
+  /** Writes the cursor for a moment, in place of `cursorFormat` (a schema's own shape: `SchemaRecords.cursorValue`). */
+  cursorValue?: (at: number, index: number) => unknown;
   /** Seconds between seeded records' cursors (default 3600). */
   stepSeconds?: number;
   deletions?: DeletionMode;
@@ -235,7 +237,8 @@ export class RecordStore {
     entry.at = this.options.clock.tick();
     entry.seq = ++this.sequence;
     if (this.options.cursorField !== undefined) {
-      setValueAt(entry.record, this.options.cursorField, formatCursor(entry.at, this.options.cursorFormat ?? 'iso'));
+      const value = this.options.cursorValue?.(entry.at, entry.index) ?? formatCursor(entry.at, this.options.cursorFormat ?? 'iso');
+      setAt(entry.record, this.options.cursorField, value);
     }
     this.entries.push(entry);
   }

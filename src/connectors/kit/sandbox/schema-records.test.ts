@@ -79,8 +79,31 @@ describe('records from a JSON schema', () => {
       cursorFormat: 'unix_seconds',
       overrides: { 'address.city': () => 'Lisbon', name: ({ index }) => `Contact ${index}` },
     }).record(4, at);
-    expect(r['updated_at']).toBe(at);
+    // The schema says string: Unix seconds as text.
+    expect(r['updated_at']).toBe(String(at));
     expect(r['address']).toMatchObject({ city: 'Lisbon' });
     expect(r['name']).toBe('Contact 4');
+  });
+
+  it('writes the cursor in the shape its schema says: integer, text with a pattern', () => {
+    const stripeLike = new SchemaRecords({ schema: { type: 'object', properties: { id: { type: 'string', pattern: '^ch_' }, created: { type: 'integer' } } }, seed: 1, stream: 'charges', primaryKey: ['id'], cursorField: 'created' });
+    expect(stripeLike.record(0, at)).toMatchObject({ created: at, id: expect.stringMatching(/^ch_/) });
+    const slackLike = new SchemaRecords({ schema: { type: 'object', properties: { ts: { type: 'string', pattern: '^\\d{10}\\.\\d{6}$' } } }, seed: 1, stream: 'messages', primaryKey: ['ts'], cursorField: 'ts' });
+    expect(slackLike.record(42, at)['ts']).toBe(`${at}.000042`);
+    const reports = new SchemaRecords({ schema: { type: 'object', properties: { period_start: { type: 'string', format: 'date' } } }, seed: 1, stream: 'reports', primaryKey: ['period_start'] });
+    expect([0, 1].map((i) => reports.record(i, at)['period_start'])).toEqual(['2024-01-01', '2023-12-31']);
+  });
+
+  it('makes text for simple patterns', () => {
+    const r = new SchemaRecords({
+      schema: { type: 'object', properties: { code: { type: 'string', pattern: '^[A-Z]{3}-(red|blue)_\\d{2,4}$' }, ref: { type: 'string', pattern: '^price_' } } },
+      seed: 9,
+      stream: 'codes',
+    });
+    for (let i = 0; i < 50; i++) {
+      const record = r.record(i, at);
+      expect(record['code']).toMatch(/^[A-Z]{3}-(red|blue)_\d{2,4}$/);
+      expect(record['ref']).toMatch(/^price_./);
+    }
   });
 });

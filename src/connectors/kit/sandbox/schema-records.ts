@@ -1,7 +1,8 @@
 import type { JsonPath, JsonRecord } from '../declarative/stream-spec.js';
 import { isoSeconds } from './clock.js';
 import { formatCursor, type CursorFormat } from './cursor-format.js';
-import { pathSegments, setValueAt, valueAt } from './json-path.js';
+import { setAt, valueAt } from '../declarative/json-path.js';
+import { textForPattern } from './pattern-text.js';
 import { hash32, Prng } from './prng.js';
 import { issueTitle, paragraphs, pullRequestTitle } from './text.js';
 
@@ -82,11 +83,19 @@ const maxDepth = 8;
 export class SchemaRecords {
   private readonly salt: number;
   private readonly idType: 'string' | 'integer';
+  /** How the cursor field is written: as options say, else by its schema (an integer is Unix seconds). */
+  readonly cursorFormat: CursorFormat;
+  private readonly cursorSchema: JsonSchema | undefined;
 
   constructor(private readonly options: SchemaRecordOptions) {
     this.salt = stringHash(options.stream);
     const idSchema = options.primaryKey?.[0] === undefined ? undefined : schemaAt(options.schema, options.primaryKey[0]);
     this.idType = idSchema !== undefined && typesOf(idSchema).some((t) => t === 'integer' || t === 'number') ? 'integer' : 'string';
+    const cursor = typeof options.cursorField === 'string' ? schemaAt(options.schema, options.cursorField) : undefined;
+    this.cursorSchema = cursor;
+    this.cursorFormat =
+      options.cursorFormat ??
+      (cursor === undefined ? 'iso' : typesOf(cursor).some((t) => t === 'integer' || t === 'number') ? 'unix_seconds' : cursor['format'] === 'date' ? 'date' : 'iso');
   }
 
   /** The record at `index` whose cursor field says `cursorAt` (epoch seconds). */
@@ -96,14 +105,29 @@ export class SchemaRecords {
     const generated = context.value(this.options.schema, '', 0);
     const record: JsonRecord = isPlainObject(generated) ? generated : {};
     const key = this.options.primaryKey?.[0];
-    if (key !== undefined) setValueAt(record, key, this.idOf(index));
+    if (key !== undefined) setAt(record, key, this.idOf(index));
     if (this.options.cursorField !== undefined) {
-      setValueAt(record, this.options.cursorField, formatCursor(cursorAt, this.options.cursorFormat ?? 'iso'));
+      setAt(record, this.options.cursorField, this.cursorValue(cursorAt, index));
     }
     for (const [path, override] of Object.entries(this.options.overrides ?? {})) {
-      setValueAt(record, path, override({ index, rng, record }));
+      setAt(record, path, override({ index, rng, record }));
     }
     return record;
+  }
+
+  /**
+   * The cursor field's value for a moment: in the cursor format, as text when the schema says string, and in the
+   * shape of the schema's pattern when it has one (Slack's `ts` `1717200000.000042`, Gmail's numeric `historyId`).
+   */
+  cursorValue(at: number, index: number): unknown {
+    const value = formatCursor(at, this.cursorFormat);
+    const schema = this.cursorSchema;
+    if (schema === undefined || !typesOf(schema).includes('string') || typesOf(schema).some((t) => t === 'integer' || t === 'number')) return value;
+    const text = String(value);
+    const pattern = schema['pattern'];
+    if (typeof pattern !== 'string' || safeTest(pattern, text)) return text;
+    const candidates = [String(at), `${at}.${String(index % 1_000_000).padStart(6, '0')}`, String(at * 1000), isoSeconds(at)];
+    return candidates.find((candidate) => safeTest(pattern, candidate)) ?? text;
   }
 
   /** The primary key's value at `index`: `index + 1` for an integer key, else a prefixed token unique per index. */
@@ -112,8 +136,17 @@ export class SchemaRecords {
     const schema = schemaAt(this.options.schema, this.options.primaryKey?.[0] ?? 'id');
     const hex = hash32(this.options.seed, this.salt, index, 0x1d).toString(16).padStart(8, '0');
     if (schema?.['format'] === 'uuid') return uuidOf(hex, index);
+    // A key that is a day or a moment (a report's period): one per index, back from the start of 2024.
+    if (schema?.['format'] === 'date') return isoSeconds(1_704_067_200 - index * 86_400).slice(0, 10);
+    if (schema?.['format'] === 'date-time') return isoSeconds(1_704_067_200 - index * 60);
     // The index in a fixed width keeps ids unique; the hash makes them look like a provider's.
-    return `${prefixOf(this.options.stream)}_${index.toString(36).padStart(6, '0')}${hex}`;
+    const unique = `${index.toString(36).padStart(6, '0')}${hex}`;
+    const pattern = schema?.['pattern'];
+    if (typeof pattern !== 'string') return `${prefixOf(this.options.stream)}_${unique}`;
+    // A pattern (Stripe's `^in_`): its literal start, then something unique that still matches.
+    const literal = /^\^?([A-Za-z0-9_:-]*)/.exec(pattern)?.[1] ?? '';
+    const matches = (candidate: string) => safeTest(pattern, candidate);
+    return [`${literal}${unique}`, `${literal}${index + 1}`, String(index + 1)].find(matches) ?? textForPattern(pattern, new Prng(hash32(this.options.seed, this.salt, index)), unique) ?? unique;
   }
 }
 
@@ -181,6 +214,10 @@ class Generation {
 
   private string(schema: JsonSchema, name: string): string {
     const rng = this.rng;
+    if (typeof schema['pattern'] === 'string') {
+      const text = textForPattern(schema['pattern'], rng, rng.hex(10));
+      if (text !== null) return text;
+    }
     const when = this.cursorAt - rng.int(this.spread);
     switch (schema['format']) {
       case 'date-time':
@@ -228,7 +265,7 @@ const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thomps
 /** The schema of the property at a dotted path, or undefined. */
 function schemaAt(schema: JsonSchema, path: string): JsonSchema | undefined {
   let current: unknown = schema;
-  for (const segment of pathSegments(path)) {
+  for (const segment of path.split('.')) {
     const properties = isPlainObject(current) ? current['properties'] : undefined;
     current = valueAt(properties, [segment]);
   }
@@ -257,6 +294,14 @@ function prefixOf(name: string): string {
 function uuidOf(hex8: string, index: number): string {
   const tail = (index >>> 0).toString(16).padStart(12, '0').slice(-12);
   return `${hex8}-${hex8.slice(0, 4)}-4${hex8.slice(4, 7)}-a${hex8.slice(5, 8)}-${tail}`;
+}
+
+function safeTest(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(text);
+  } catch {
+    return false;
+  }
 }
 
 /** A 32-bit hash of a string (a stream's salt). */

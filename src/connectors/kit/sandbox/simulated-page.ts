@@ -1,6 +1,8 @@
 import type { Condition, JsonRecord, PaginatorSpec } from '../declarative/stream-spec.js';
-import { setValueAt, valueAt } from './json-path.js';
+import { holds as conditionHolds } from '../declarative/condition.js';
+import { setAt } from '../declarative/json-path.js';
 import type { StoredRecord } from './record-store.js';
+import { lowerBound } from './sequences.js';
 import type { SandboxRequest } from './sandbox-http.js';
 
 /**
@@ -55,7 +57,7 @@ export function cutPage(input: PageCutInput): PageCut {
       if (offset === null || limit === null || limit < 1) return refuse(`${paginator.offset_param} and ${paginator.limit_param} must be whole numbers`);
       const size = Math.min(limit, input.pageSize.max);
       const last = offset + size >= items.length;
-      if (paginator.total !== undefined) setValueAt(body, paginator.total, items.length);
+      if (paginator.total !== undefined) setAt(body, paginator.total, items.length);
       if (paginator.stop_when) satisfy(body, paginator.stop_when, last);
       return { ok: true, records: items.slice(offset, offset + size), last, body, headers };
     }
@@ -92,18 +94,19 @@ function cutByPosition(
   if (token !== undefined && token !== '') {
     const after = input.decodePosition(token);
     if (after === null) return { ok: false, code: 'invalid_cursor', message: `${tokenParam} is not a valid position` };
-    items = items.filter((e) => e.seq > after);
+    // Items are in change order: the page starts after the first item past the position.
+    items = items.slice(lowerBound(0, items.length, (i) => items[i]!.seq > after));
   }
   const records = items.slice(0, size);
   const last = items.length <= size;
   const next = last ? null : input.encodePosition(records.at(-1)!.seq);
   if (paginator.type === 'cursor') {
-    setValueAt(body, paginator.next, next);
+    setAt(body, paginator.next, next);
     if (paginator.stop_when) satisfy(body, paginator.stop_when, last);
   } else if (next !== null) {
     const url = new URL(input.req.url.pathname + input.req.url.search, input.req.origin);
     url.searchParams.set(input.pageTokenParam, next);
-    if (paginator.type === 'next_url') setValueAt(body, paginator.next, url.toString());
+    if (paginator.type === 'next_url') setAt(body, paginator.next, url.toString());
     else headers['link'] = `<${url.toString()}>; rel="next"`;
   }
   return { ok: true, records, last, body, headers };
@@ -140,10 +143,10 @@ function refuse(message: string): PageCut {
  */
 export function satisfy(body: JsonRecord, condition: Condition, holds: boolean): void {
   // A value that already makes it hold stays (a filter `exists: true` keeps the record's own value).
-  if (holds && conditionHolds(body, condition)) return;
+  if (holds && conditionHolds(condition, body)) return;
   const value = holds ? holdingValue(condition) : failingValue(condition);
   if (value === undefined) return;
-  setValueAt(body, condition.path, value);
+  setAt(body, condition.path, value);
 }
 
 function holdingValue(condition: Condition): unknown {
@@ -159,14 +162,4 @@ function failingValue(condition: Condition): unknown {
   if (condition.not_equals !== undefined) return condition.not_equals;
   if (condition.exists === true) return undefined;
   return condition.in !== undefined ? null : false;
-}
-
-/** Whether a condition holds on a value (the simulator checks its own deletion flags with it). */
-export function conditionHolds(source: unknown, condition: Condition): boolean {
-  const value = valueAt(source, condition.path);
-  if (condition.exists !== undefined && (value !== undefined) !== condition.exists) return false;
-  if (condition.equals !== undefined && value !== condition.equals) return false;
-  if (condition.not_equals !== undefined && value === condition.not_equals) return false;
-  if (condition.in !== undefined && !condition.in.includes(value)) return false;
-  return true;
 }

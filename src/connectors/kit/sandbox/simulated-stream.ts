@@ -1,7 +1,7 @@
 import type { IncrementalSpec, JsonRecord, PaginatorSpec, RecordSelectorSpec, RequesterSpec, StreamSpec } from '../declarative/stream-spec.js';
 import { parseCursor, type CursorFormat } from './cursor-format.js';
 import { jsonOf } from './request-body.js';
-import { setValueAt } from './json-path.js';
+import { setAt } from '../declarative/json-path.js';
 import { cutPage } from './simulated-page.js';
 import type { RecordStore, StoreQuery, StoredRecord } from './record-store.js';
 import type { SandboxRequest, SandboxResponse } from './sandbox-http.js';
@@ -149,12 +149,12 @@ function serveList(name: string, spec: StreamSpec, endpoint: ListEndpoint, req: 
     // The position arrives with the last page, as sync tokens and delta links do.
     const token = endpoint.store.exportToken();
     const value = incremental.as === 'url' ? `${req.origin}${req.url.pathname}?${new URLSearchParams({ [tokenParam]: token }).toString()}` : token;
-    setValueAt(page, incremental.from, value);
+    setAt(page, incremental.from, value);
   }
   const selectorPath = endpoint.records.path;
   const headers = { ...cut.headers };
   if (selectorPath === undefined) return { status: 200, headers, body: records };
-  setValueAt(page, selectorPath, records);
+  setAt(page, selectorPath, records);
   return { status: 200, headers, body: page };
 }
 
@@ -208,7 +208,7 @@ function expired(incremental: Extract<IncrementalSpec, { type: 'token' }>, deps:
   const response = deps.error(rule?.status ?? 410, 'expired', 'the sync position is no longer valid; read everything again');
   if (rule?.body && response.body !== null && typeof response.body === 'object') {
     const value = rule.body.equals ?? rule.body.in?.[0] ?? true;
-    setValueAt(response.body as JsonRecord, rule.body.path, value);
+    setAt(response.body as JsonRecord, rule.body.path, value);
   }
   return response;
 }

@@ -4,7 +4,8 @@ import { StreamSpecSchema, type JsonRecord, type StreamSpec, type StreamSpecInpu
 import { isoSeconds, SandboxClock } from './clock.js';
 import { formatCursor } from './cursor-format.js';
 import type { ActiveFault } from './faults.js';
-import { removeValueAt, setValueAt, valueAt } from './json-path.js';
+import { holds } from '../declarative/condition.js';
+import { removeAt, setAt, valueAt } from '../declarative/json-path.js';
 import { hash32 } from './prng.js';
 import { RateLimitWindow, type RateWindowState } from './rate-window.js';
 import { RecordStore, type DeletionMode } from './record-store.js';
@@ -13,7 +14,7 @@ import { SchemaRecords, stringHash } from './schema-records.js';
 import { oauthOverrides } from './oauth-server.js';
 import { bearerOf } from './request-body.js';
 import { SandboxControlError, startSandboxServer, type ChangeRequest, type SandboxProvider } from './server.js';
-import { conditionHolds, satisfy } from './simulated-page.js';
+import { satisfy } from './simulated-page.js';
 import { simulatedStream, type SimulatedRoute } from './simulated-stream.js';
 import { credentialCheck } from './simulator-auth.js';
 import { defaultErrorBody, type SimulatorContext, type SimulatorErrorCode, type SimulatorProvider } from './simulator-provider.js';
@@ -157,15 +158,20 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     const count = options.counts?.[name] ?? options.records;
     const incremental = spec.incremental;
     const cursorField = incremental?.type === 'datetime' ? incremental.field : stream.cursor_field;
-    const cursorFormat = incremental?.type === 'datetime' ? incremental.format : 'iso';
     const generator = new SchemaRecords({
       schema: stream.json_schema,
       seed: options.seed,
       stream: name,
       primaryKey: stream.primary_key,
       ...(stream.cursor_field === undefined ? {} : { cursorField: stream.cursor_field }),
+      // The description's format when it has one; else the schema's (Stripe's `created` is Unix seconds).
+      ...(incremental?.type === 'datetime' ? { cursorFormat: incremental.format } : {}),
       ...(provider.fieldOverrides?.[name] === undefined ? {} : { overrides: provider.fieldOverrides[name] }),
     });
+    const cursorFormat = generator.cursorFormat;
+    // The schema's own shape of the cursor (text, a pattern) when the description reads the manifest's cursor field.
+    const sameField = cursorField !== undefined && String(cursorField) === stream.cursor_field;
+    const cursorValue = (at: number, index: number): unknown => (sameField ? generator.cursorValue(at, index) : formatCursor(at, cursorFormat));
     const deletions: DeletionMode = spec.deletions?.type === 'flag' ? 'flag' : spec.deletions?.type === 'endpoint' ? 'tombstone' : 'vanish';
     const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
     const ids = partitionIds;
@@ -177,15 +183,15 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
           // Records the reader's selector would drop would never reach a sync: make every one pass it.
           for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
           // Nor may a live record look deleted (an enum that holds the deleted status).
-          if (when !== undefined && conditionHolds(record, when)) satisfy(record, when, false);
-          if (cursorField !== undefined) setValueAt(record, cursorField, formatCursor(at, cursorFormat));
+          if (when !== undefined && holds(when, record)) satisfy(record, when, false);
+          if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
           return record;
         },
         keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
         count,
         clock,
         secret: hash32(options.seed, stringHash(name)),
-        ...(cursorField === undefined ? {} : { cursorField, cursorFormat }),
+        ...(cursorField === undefined ? {} : { cursorField, cursorFormat, cursorValue }),
         // At least a minute apart, so a provider filtering by the minute still tells seeded records apart.
         stepSeconds: Math.max(60, Math.floor((180 * 86_400) / Math.max(1, count))),
         deletions,
@@ -215,7 +221,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       deletions?.type === 'endpoint'
         ? (entry: { record: JsonRecord; key: string; at: number }) => {
             const record: JsonRecord = {};
-            setValueAt(record, deletions.id, valueAt(entry.record, stream.primary_key[0]!) ?? entry.key);
+            setAt(record, deletions.id, valueAt(entry.record, stream.primary_key[0]!) ?? entry.key);
             record['deleted_at'] = isoSeconds(entry.at);
             return record;
           }
@@ -300,7 +306,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     const verify = manifest.verify;
     if (verify && req.method === verify.method && path === basePath + verify.path.split('?')[0]) {
       const body: JsonRecord = {};
-      if (verify.success_body) setValueAt(body, verify.success_body.path, verify.success_body.equals);
+      if (verify.success_body) setAt(body, verify.success_body.path, verify.success_body.equals);
       return { status: verify.success_status[0] ?? 200, body };
     }
     return error(404, 'not_found', `No route ${req.method} ${path}`);
@@ -333,7 +339,7 @@ function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {
   return new RecordStore({
     make: (index) => {
       const record: JsonRecord = {};
-      setValueAt(record, idPath, ids[index]);
+      setAt(record, idPath, ids[index]);
       return record;
     },
     keyOf: (record) => String(valueAt(record, idPath)),
@@ -349,10 +355,11 @@ function partitionStore(ids: string[], idPath: StreamSpec['records']['path'] & {
  */
 function unapplyTransforms(record: JsonRecord, transforms: Transform[]): JsonRecord {
   for (const transform of [...transforms].reverse()) {
-    if ('add' in transform) removeValueAt(record, transform.add.path);
+    if ('add' in transform) removeAt(record, transform.add.path);
     else if ('rename' in transform) {
-      const value = removeValueAt(record, transform.rename.to);
-      if (value !== undefined) setValueAt(record, transform.rename.from, value);
+      const value = valueAt(record, transform.rename.to);
+      removeAt(record, transform.rename.to);
+      if (value !== undefined) setAt(record, transform.rename.from, value);
     }
   }
   return record;
