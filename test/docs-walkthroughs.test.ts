@@ -9,10 +9,10 @@ import { readWalkthroughs, WalkthroughShell, type Walkthrough } from './support/
 /**
  * The README's walkthrough, then every connector page's, typed in order into one terminal as a reader following
  * the docs would: one Tributary started by the README (embedded database, as the README's first command runs it),
- * one sandbox per connector on its own port. The documented ports (3000, 4010–4018) are mapped to free ones, and
+ * one sandbox per connector on its own port. The documented ports (3000, 4010–4019) are mapped to free ones, and
  * the data folder is a temporary one; nothing else is changed.
  */
-const connectorPages = ['github', 'stripe', 'quickbooks', 'gmail', 'google_calendar', 'slack', 'jira', 'deel', 'microsoft'];
+const connectorPages = ['github', 'stripe', 'quickbooks', 'gmail', 'google_calendar', 'slack', 'jira', 'deel', 'microsoft', 'zendesk'];
 /**
  * Every page that holds a walkthrough, in the order a reader follows them (the README's starts the server the
  * others use). A page that gains one must be listed here: the first test compares this list with what the docs hold.
@@ -28,7 +28,7 @@ async function pagesWithWalkthroughs(): Promise<string[]> {
   );
   return holding.filter((page): page is string => page !== null);
 }
-const documentedPorts = [3000, 4010, 4011, 4012, 4013, 4014, 4015, 4016, 4017, 4018];
+const documentedPorts = [3000, 4010, 4011, 4012, 4013, 4014, 4015, 4016, 4017, 4018, 4019];
 
 describe('documentation walkthroughs', () => {
   let shell: WalkthroughShell;
@@ -38,7 +38,7 @@ describe('documentation walkthroughs', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'trb-walkthrough-'));
     const ports = new Map<number, number>();
     for (const port of documentedPorts) ports.set(port, await freePort());
-    const rewrite = (text: string) => text.replace(/\b(3000|401[0-8])\b/g, (p) => String(ports.get(Number(p))));
+    const rewrite = (text: string) => text.replace(/\b(3000|401[0-9])\b/g, (p) => String(ports.get(Number(p))));
     shell = new WalkthroughShell({
       cwd: repoRoot,
       outDir: dir,

@@ -8,6 +8,7 @@ import { microsoft } from './microsoft/index.js';
 import { quickbooks } from './quickbooks/index.js';
 import { slack } from './slack/index.js';
 import { stripe } from './stripe/index.js';
+import { zendesk } from './zendesk/index.js';
 
 /** Every connector this build ships; the catalog validates their manifests at start. */
-export const allConnectors: ConnectorDefinition[] = [github, googleCalendar, deel, gmail, jira, stripe, slack, microsoft, quickbooks];
+export const allConnectors: ConnectorDefinition[] = [github, googleCalendar, deel, gmail, jira, stripe, slack, microsoft, quickbooks, zendesk];

@@ -59,7 +59,12 @@ export function destinationsFor(manifest: Manifest, secrets: ConnectionSecrets |
  * connectors with an oauth block the endpoints (a config override, or the manifest's, templates filled in).
  */
 export function destinationUrls(manifest: Manifest, config: Record<string, unknown>): Partial<Record<DestinationKey, string>> {
-  const out: Partial<Record<DestinationKey, string>> = { base_url: baseUrlOf(manifest, config) };
+  const out: Partial<Record<DestinationKey, string>> = {};
+  try {
+    out.base_url = baseUrlOf(manifest, config);
+  } catch {
+    // A base URL template missing its config value: no destination yet (a request says what is missing).
+  }
   const block = manifest.oauth;
   if (!block) return out;
   const defaults: Record<(typeof oauthEndpointKeys)[number], string | undefined> = {
