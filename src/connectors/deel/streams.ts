@@ -1,4 +1,4 @@
-import { declarativeStreams } from '../kit/index.js';
+import { declarativeStreams, type StreamSpecInput } from '../kit/index.js';
 import { manifest } from './manifest.js';
 
 /**
@@ -15,7 +15,7 @@ import { manifest } from './manifest.js';
  *   `created_at` but no `updated_at`, and the list filters by nothing an incremental read could start from.
  *   State, only while a walk is unfinished: `{ after_cursor }`.
  */
-export const streams = declarativeStreams(manifest, {
+export const specs: Record<'people' | 'contracts', StreamSpecInput> = {
   people: {
     requester: { path: '/people', query: { sort_by: 'id', sort_order: 'asc' } },
     records: { path: 'data' },
@@ -27,7 +27,10 @@ export const streams = declarativeStreams(manifest, {
     records: { path: 'data' },
     paginator: { type: 'cursor', param: 'after_cursor', next: 'page.cursor', resume_key: 'after_cursor' },
   },
-});
+};
+
+/** The readers of the descriptions above (the sandbox serves the same descriptions). */
+export const streams = declarativeStreams(manifest, specs);
 
 export const readPeople = streams['people']!;
 export const readContracts = streams['contracts']!;

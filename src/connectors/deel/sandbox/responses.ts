@@ -1,4 +1,5 @@
-import { type ActiveFault, hash32, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
+import type { JsonRecord } from '../../kit/index.js';
+import type { SandboxRequest, SandboxResponse, SimulatorErrorCode } from '../../kit/sandbox/index.js';
 import { uuidOf } from './world.js';
 
 /**
@@ -12,51 +13,59 @@ import { uuidOf } from './world.js';
 
 const docsBase = 'https://developer.deel.com/api';
 
-/** Deel's `api_req_id`s look like UUIDs; counted from the seed so runs are reproducible. */
-export class RequestIds {
-  private counter = 0;
-  constructor(private readonly seed: number) {}
-  next(): string {
-    this.counter += 1;
-    return uuidOf(this.seed, 0x7e9, this.counter);
-  }
-}
-
 export interface ApiError {
   message: string;
   path?: string;
 }
 
-export function apiError(req: SandboxRequest, status: number, requestId: string, errors: ApiError[], source = 'api'): SandboxResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: {
-      errors,
-      request: {
-        method: req.method,
-        url: `${req.url.pathname}${req.url.search}`,
-        status,
-        api_req_id: requestId,
-        docs: docsBase,
-        source,
-        code: status,
-      },
-    },
-  };
+export const rateLimitedBody = { error: 'Rate limit exceeded', status: 429, message: 'Too many requests. Please wait before retrying.' };
+
+/** A 400 naming the parameter; the request part is added by `finishDeel`. */
+export function badRequest(message: string, path: string): SandboxResponse {
+  return { status: 400, body: { errors: [{ message, path }] } };
 }
 
-export function rateLimited(): SandboxResponse {
-  return {
-    status: 429,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: { error: 'Rate limit exceeded', status: 429, message: 'Too many requests. Please wait before retrying.' },
+export function notFound(what: string): SandboxResponse {
+  return { status: 404, body: { errors: [{ message: `${what} not found` }] } };
+}
+
+/** The simulator's refusals (bad token, unknown path, faults) in Deel's words. */
+export function deelErrorBody(status: number, code: SimulatorErrorCode, message: string): unknown {
+  switch (code) {
+    case 'rate_limited':
+      return rateLimitedBody;
+    case 'unauthorized':
+      return { errors: [{ message: 'Unauthorized' }] };
+    case 'not_found':
+      return { errors: [{ message: 'path not found' }] };
+    case 'server_error':
+      return { errors: [{ message: status === 503 ? 'Service Unavailable' : status === 504 ? 'Gateway Timeout' : 'Internal Server Error' }] };
+    default:
+      return { errors: [{ message }] };
+  }
+}
+
+/**
+ * Every answer's last step: an error container gets its `request` part (with an `api_req_id` counted from the
+ * seed, so runs are reproducible), and a 429 loses the Retry-After header Deel never sends.
+ */
+export function deelFinish(seed: number): (res: SandboxResponse, req: SandboxRequest) => SandboxResponse {
+  let counter = 0;
+  return (res, req) => {
+    const body = res.body as JsonRecord | undefined;
+    if (res.status === 429) return { status: 429, headers: { 'content-type': 'application/json; charset=utf-8' }, body: rateLimitedBody };
+    if (res.status < 400 || body === undefined || !Array.isArray(body['errors'])) return res;
+    counter += 1;
+    const source = res.status === 401 ? 'auth' : res.status === 400 ? 'validation' : res.status >= 500 ? 'server' : 'api';
+    const request = { method: req.method, url: `${req.url.pathname}${req.url.search}`, status: res.status, api_req_id: uuidOf(seed, 0x7e9, counter), docs: docsBase, source, code: res.status };
+    return { ...res, headers: { ...res.headers, 'content-type': 'application/json; charset=utf-8' }, body: { ...body, request } };
   };
 }
 
 /**
  * Deel's limit: at most `limit` requests in any rolling second for the whole organization. When `enforce` is
- * off, requests are only counted (a benchmark must not wait), which is the sandbox's default.
+ * off, requests are only counted (a benchmark must not wait), which is the sandbox's default. The kit's window
+ * is fixed (it resets at once); Deel's rolls, so it stays here.
  */
 export class RollingSecondLimit {
   private readonly recent: number[] = [];
@@ -76,12 +85,4 @@ export class RollingSecondLimit {
     if (this.recent.length > this.limit) this.recent.shift();
     return true;
   }
-}
-
-/** The injected failures in Deel's shapes: its 429 body for both rate limits, its error container for 5xx. */
-export function faultResponse(fault: ActiveFault, req: SandboxRequest, requestId: string, seed: number): SandboxResponse {
-  if (fault.kind === 'rate_limit' || fault.kind === 'secondary_rate_limit') return rateLimited();
-  const status = fault.status ?? (hash32(seed, fault.occurrence) % 2 === 0 ? 500 : 503);
-  const message = status === 503 ? 'Service Unavailable' : status === 504 ? 'Gateway Timeout' : 'Internal Server Error';
-  return apiError(req, status, requestId, [{ message }], 'server');
 }

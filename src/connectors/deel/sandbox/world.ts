@@ -1,8 +1,8 @@
 import { hash32, Prng } from '../../kit/sandbox/index.js';
 
 /**
- * The fixed parts of the simulated organization, all derived from the seed: identifiers, names, teams, legal
- * entities. Nothing here changes when the data does (see `store.ts` for what does).
+ * The fixed parts of the simulated organization, all derived from the seed: identifiers, names, countries, teams.
+ * Nothing here changes when the data does (the kit's stores hold what does; `links.ts` what ties them).
  */
 
 const firstNames = [
@@ -14,32 +14,13 @@ const lastNames = [
   'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quispe', 'Rossi', 'Silva', 'Tanaka', 'Umarov', 'Varga', 'Weber', 'Yilmaz',
 ] as const;
 
-export const countries = [
-  { code: 'US', timezone: 'America/New_York', city: 'Denver', region: 'CO' },
-  { code: 'GB', timezone: 'Europe/London', city: 'Manchester', region: null },
-  { code: 'DE', timezone: 'Europe/Berlin', city: 'Berlin', region: 'BE' },
-  { code: 'BR', timezone: 'America/Sao_Paulo', city: 'Curitiba', region: 'PR' },
-  { code: 'IN', timezone: 'Asia/Kolkata', city: 'Pune', region: 'MH' },
-  { code: 'NG', timezone: 'Africa/Lagos', city: 'Lagos', region: 'LA' },
-  { code: 'PT', timezone: 'Europe/Lisbon', city: 'Porto', region: null },
-  { code: 'CA', timezone: 'America/Toronto', city: 'Toronto', region: 'ON' },
-  { code: 'MX', timezone: 'America/Mexico_City', city: 'Guadalajara', region: 'JAL' },
-  { code: 'PL', timezone: 'Europe/Warsaw', city: 'Kraków', region: null },
-  { code: 'PH', timezone: 'Asia/Manila', city: 'Cebu', region: null },
-  { code: 'ES', timezone: 'Europe/Madrid', city: 'Valencia', region: 'VC' },
-] as const;
+/** Countries people work from (ISO 3166 codes, as Deel prints them). */
+const countries = ['US', 'GB', 'DE', 'BR', 'IN', 'NG', 'PT', 'CA', 'MX', 'PL', 'PH', 'ES'] as const;
 
-export const teams = ['Engineering', 'Design', 'Sales', 'Customer Success', 'Finance', 'People', 'Marketing', 'Operations'] as const;
+const teams = ['Engineering', 'Design', 'Sales', 'Customer Success', 'Finance', 'People', 'Marketing', 'Operations'] as const;
 export const jobTitles = [
   'Software Engineer', 'Senior Software Engineer', 'Product Designer', 'Account Executive', 'Support Specialist',
   'Financial Analyst', 'People Partner', 'Content Marketer', 'Data Engineer', 'Engineering Manager', 'QA Engineer',
-] as const;
-export const seniorities = [
-  'Junior (Individual Contributor Level 1)',
-  'Mid (Individual Contributor Level 2)',
-  'Senior (Individual Contributor Level 3)',
-  'Lead (Individual Contributor Level 4)',
-  'Manager (Manager Level 1)',
 ] as const;
 
 /** Hiring types with their share of the workforce. */
@@ -49,7 +30,7 @@ export type HiringType = (typeof hiringTypes)[number];
 export const hiringStatuses = ['active', 'inactive', 'onboarding', 'offboarding'] as const;
 export type HiringStatus = (typeof hiringStatuses)[number];
 
-const salt = { uuid: 1, name: 2, place: 3, type: 4, legal: 5, team: 6, contract: 7, external: 8 } as const;
+const salt = { uuid: 1, name: 2, place: 3, type: 4, team: 6, contract: 7, external: 8 } as const;
 
 /** A UUID (v4 layout) that is a pure function of its inputs. */
 export function uuidOf(...parts: number[]): string {
@@ -93,7 +74,7 @@ export class DeelWorld {
     return `${first}.${last}.${k}@${this.domain}`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   }
 
-  place(k: number): (typeof countries)[number] {
+  country(k: number): string {
     return countries[hash32(this.seed, salt.place, k) % countries.length]!;
   }
 
@@ -104,12 +85,6 @@ export class DeelWorld {
   team(k: number): { index: number; id: string; name: string } {
     const index = hash32(this.seed, salt.team, k) % teams.length;
     return { index, id: uuidOf(this.seed, salt.team, 0, index), name: teams[index]! };
-  }
-
-  /** Three legal entities; people work for the one of their country group. */
-  legalEntity(k: number): { id: string; name: string } {
-    const index = hash32(this.seed, salt.legal, k) % 3;
-    return { id: uuidOf(this.seed, salt.legal, 0, index), name: `${this.organizationName} ${['Inc.', 'Ltd', 'GmbH'][index]}` };
   }
 
   externalId(k: number): string | null {

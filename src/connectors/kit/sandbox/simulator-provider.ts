@@ -99,6 +99,18 @@ export interface SimulatorProvider {
   oauth?: SandboxOAuth;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;
+  /**
+   * The last word on every API answer (refusals and faults included), for what only the request can tell: Deel
+   * echoes the request and a request id in its error bodies. Default: as is.
+   */
+  finish?: (res: SandboxResponse, req: SandboxRequest) => SandboxResponse;
+  /**
+   * `POST /_sandbox/changes` when one stream's change touches others (a new hire brings a contract); undefined
+   * leaves the change to the stream's store.
+   */
+  changes?: (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext) => JsonRecord | undefined;
+  /** Fields added to `GET /_sandbox/info` (an organization's name). */
+  info?: () => JsonRecord;
 }
 
 /**

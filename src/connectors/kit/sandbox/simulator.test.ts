@@ -450,6 +450,30 @@ describe('the generic simulator', () => {
     expect((await get(sim, '/tags', { token: 'wrong' })).status).toBe(401);
   });
 
+  it('lets the provider finish every answer, take over changes that touch several streams, and add to info', async () => {
+    const sim = await start({}, {
+      provider: {
+        ...provider,
+        finish: (res, req) => (res.status >= 400 ? { ...res, body: { refused: req.url.pathname, status: res.status } } : res),
+        changes: (change, ctx) => {
+          // A new person brings a deal, as a provider's linked records would.
+          const created = ctx.store('people').apply({ create: change.create }).created;
+          const deals = ctx.store('deals').apply({ create: change.create }).created;
+          return { created, deals };
+        },
+        info: () => ({ organization: 'Acme Labs' }),
+      },
+    });
+    expect(await get(sim, '/nowhere', { token: 'wrong' })).toMatchObject({ status: 401, body: { refused: '/v2/nowhere', status: 401 } });
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503 });
+    expect((await get(sim, '/tags')).body).toEqual({ refused: '/v2/tags', status: 503 });
+    const before = sim.info().counts;
+    const change = await control(sim, 'changes', { stream: 'people', create: 2 });
+    expect(change.created).toHaveLength(2);
+    expect(change.deals).toHaveLength(2);
+    expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+  });
+
   it('names the stream of a description mistake at start', async () => {
     await expect(
       createSimulator({ manifest, streams: { tags: { requester: { path: '/tags' }, paginator: { type: 'offset' } } as never }, provider, options: { port: 0, records: 1, seed: 1 } }),

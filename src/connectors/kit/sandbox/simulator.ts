@@ -236,40 +236,50 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     };
   };
   const info = (): SimulatorInfo => ({
+    ...provider.info?.(),
     provider: provider.name,
     seed: options.seed,
     clock: isoSeconds(clock.now()),
     counts: Object.fromEntries([...stores].map(([name, store]) => [name, store.liveCount()])),
   });
 
+  const finish = provider.finish ?? ((res: SandboxResponse) => res);
   const api: SandboxProvider = {
     handle(req: SandboxRequest): SandboxResponse {
-      if (!authorized(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
-      let headers: Record<string, string> = {};
-      if (window) {
-        const state = window.hit();
-        headers = rateHeaders(state);
-        if (state.exhausted) {
-          const retryAfter = Math.max(1, state.reset - nowSeconds());
-          return withHeaders(error(429, 'rate_limited', 'Too many requests'), { ...headers, 'retry-after': String(retryAfter) });
-        }
-      }
-      return withHeaders(route(req), headers);
+      return finish(answer(req), req);
     },
-    renderFault(fault: ActiveFault): SandboxResponse {
-      if (fault.kind === 'rate_limit' || fault.kind === 'secondary_rate_limit') {
-        return withHeaders(error(429, 'rate_limited', 'Too many requests'), { 'retry-after': String(fault.retryAfterSeconds) });
-      }
-      const status = fault.status ?? 500;
-      return error(status, 'server_error', 'Internal server error');
+    renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse {
+      return finish(faultAnswer(fault), req);
     },
     applyChanges(change: ChangeRequest) {
-      const changes = storeOf(change.stream).apply(change);
+      const changes = provider.changes?.(change, context) ?? storeOf(change.stream).apply(change);
       return { stream: change.stream, ...changes, counts: info().counts };
     },
     info,
     ...(oauth ? { oauth } : {}),
   };
+
+  function answer(req: SandboxRequest): SandboxResponse {
+    if (!authorized(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
+    let headers: Record<string, string> = {};
+    if (window) {
+      const state = window.hit();
+      headers = rateHeaders(state);
+      if (state.exhausted) {
+        const retryAfter = Math.max(1, state.reset - nowSeconds());
+        return withHeaders(error(429, 'rate_limited', 'Too many requests'), { ...headers, 'retry-after': String(retryAfter) });
+      }
+    }
+    return withHeaders(route(req), headers);
+  }
+
+  function faultAnswer(fault: ActiveFault): SandboxResponse {
+    if (fault.kind === 'rate_limit' || fault.kind === 'secondary_rate_limit') {
+      return withHeaders(error(429, 'rate_limited', 'Too many requests'), { 'retry-after': String(fault.retryAfterSeconds) });
+    }
+    const status = fault.status ?? 500;
+    return error(status, 'server_error', 'Internal server error');
+  }
 
   function route(req: SandboxRequest): SandboxResponse {
     for (const override of Object.values(provider.overrides ?? {})) {
