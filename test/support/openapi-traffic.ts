@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import { formObjectOf, keyPath, nestedValue, pairsOf } from './openapi-params.js';
 import { jsonSchemaDialectOf } from './openapi-schema-dialect.js';
+import type { RecordedExchange } from '../../src/connectors/kit/sandbox/index.js';
 
 /**
  * Checks recorded HTTP traffic against a vendor's OpenAPI document (3.0 or 3.1): that each request is one the
@@ -15,18 +16,8 @@ import { jsonSchemaDialectOf } from './openapi-schema-dialect.js';
  * Each violation is one line naming the method, the path, the operation and what is wrong.
  */
 
-/** One request and its response, as `GET /_sandbox/exchanges` lists them. */
-export interface TrafficExchange {
-  method: string;
-  path: string;
-  /** Raw query string, without `?`. */
-  query: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  status: number;
-  responseHeaders: Record<string, string>;
-  responseBody: string;
-}
+/** One request and its response, as `GET /_sandbox/exchanges` lists them (the sandbox kit's record). */
+export type TrafficExchange = RecordedExchange;
 
 export interface TrafficValidatorOptions {
   /**
