@@ -3,7 +3,7 @@
  * back in a filter, rounded down to what the filter understands.
  */
 
-export type CursorFormat = 'iso' | 'iso_seconds' | 'unix_seconds' | 'unix_ms' | 'date';
+import type { CursorFormat } from './stream-spec.js';
 export type Granularity = 'ms' | 'second' | 'minute' | 'day';
 
 /**

@@ -20,6 +20,22 @@ function kindOfStatus(status: number): HttpErrorKind {
   return 'provider';
 }
 
+/** A status the wrapper accepted only to judge it, failed as the HTTP client would have failed it. */
+export function statusError(response: HttpResponse<unknown>): HttpError {
+  return new HttpError({
+    kind: kindOfStatus(response.status),
+    code: 'http_status',
+    status: response.status,
+    url: response.url,
+    message: `http_status: ${redactUrl(response.url)} answered ${response.status}`,
+  });
+}
+
+/** An `HttpClient` from its `request`, with `get` as the client defines it. */
+export function clientOf(request: HttpClient['request']): HttpClient {
+  return { request, get: (url, query, init) => request({ ...init, url, ...(query === undefined ? {} : { query }), method: 'GET' }) };
+}
+
 function ruleMessage(rule: ErrorRule, response: HttpResponse<unknown>): string {
   const fallback = `${rule.action === 'reauth' ? 'the provider refused the credentials' : 'the provider refused the request'} (HTTP ${response.status})`;
   // `{{body.<path>|<fallback>}}`: the fallback when the answer lacks the value (as in fill-template.ts).
@@ -61,13 +77,7 @@ export function withErrorRules(http: HttpClient, rules: ErrorRule[], config: Rec
       if (!rule) {
         if (response.status >= 200 && response.status <= 299) return response;
         if (callerAccepts.has(response.status)) return response;
-        throw new HttpError({
-          kind: kindOfStatus(response.status),
-          code: 'http_status',
-          status: response.status,
-          url: response.url,
-          message: `http_status: ${redactUrl(response.url)} answered ${response.status}`,
-        });
+        throw statusError(response);
       }
       const fail = (kind: HttpErrorKind) =>
         new HttpError({ kind, code: 'http_status', status: response.status, url: response.url, message: ruleMessage(rule, response), attempts: attempt + 1 });
@@ -85,8 +95,5 @@ export function withErrorRules(http: HttpClient, rules: ErrorRule[], config: Rec
       }
     }
   };
-  return {
-    request,
-    get: (url, query, init) => request({ ...init, url, ...(query === undefined ? {} : { query }), method: 'GET' }),
-  };
+  return clientOf(request);
 }

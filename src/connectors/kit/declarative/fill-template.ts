@@ -1,5 +1,6 @@
 import { isObject, type QueryValue } from '../../../http-client/index.js';
 import { valueAt } from './json-path.js';
+import type { DescribedRequest, RequesterSpec } from './stream-spec.js';
 
 /**
  * Filling a described request's templates. `{{config.<key>}}` reads the connection's config, `{{partition.<key>}}`
@@ -74,4 +75,18 @@ export function fillBody(body: unknown, values: TemplateValues): unknown {
   if (Array.isArray(body)) return body.map((item) => fillBody(item, values));
   if (isObject(body)) return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, fillBody(value, values)]));
   return body;
+}
+
+/**
+ * A described request with its templates filled: the path encoded, empty query values left out, `extraQuery`
+ * (the cursor or token parameters of this read) merged over the described query.
+ */
+export function fillRequester(requester: RequesterSpec, values: TemplateValues, extraQuery: Record<string, string | number | boolean> = {}): DescribedRequest {
+  return {
+    method: requester.method,
+    path: fillTemplate(requester.path, values, encodeURIComponent),
+    query: fillQuery({ ...requester.query, ...extraQuery }, values),
+    headers: Object.fromEntries(Object.entries(requester.headers).map(([name, value]) => [name, fillTemplate(value, values)])),
+    ...(requester.body === undefined ? {} : { body: fillBody(requester.body, values) }),
+  };
 }

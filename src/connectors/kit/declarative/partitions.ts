@@ -1,7 +1,7 @@
 import type { HttpClient } from '../../../http-client/index.js';
 import type { StreamContext, StreamMessage } from '../../../contracts/connector-kit.js';
 import { configList } from './config-list.js';
-import { fillBody, fillQuery, fillTemplate } from './fill-template.js';
+import { fillRequester } from './fill-template.js';
 import { valueAt } from './json-path.js';
 import { lenientState, type LenientState } from './lenient-state.js';
 import { readPart } from './read-part.js';
@@ -29,13 +29,7 @@ async function partitionIds(spec: StreamSpec, ctx: StreamContext, http: HttpClie
   }
   const parent = partitions.parent!;
   const values = { config: ctx.config };
-  const request = {
-    method: parent.requester.method,
-    path: fillTemplate(parent.requester.path, values, encodeURIComponent),
-    query: fillQuery(parent.requester.query, values),
-    headers: Object.fromEntries(Object.entries(parent.requester.headers).map(([name, value]) => [name, fillTemplate(value, values)])),
-    ...(parent.requester.body === undefined ? {} : { body: fillBody(parent.requester.body, values) }),
-  };
+  const request = fillRequester(parent.requester, values);
   const ids: string[] = [];
   for await (const page of walkPages({ http, ctx, paginator: parent.paginator, records: parent.records, hooks: {}, request, resume: null })) {
     for (const item of page.items) {

@@ -1,13 +1,14 @@
-import { HttpError, isObject, redactUrl, type HttpClient, type HttpResponse } from '../../../http-client/index.js';
+import { HttpError, isObject, type HttpClient, type HttpResponse } from '../../../http-client/index.js';
 import type { StreamContext, StreamMessage, StreamState } from '../../../contracts/connector-kit.js';
 import { holds } from './condition.js';
+import { clientOf, statusError } from './error-rules.js';
 import { cursorMs, earlierCursor, floorTo, formatCursor, laterCursor } from './cursor-time.js';
-import { fillBody, fillQuery, fillTemplate, type TemplateValues } from './fill-template.js';
+import { fillRequester, fillTemplate, type TemplateValues } from './fill-template.js';
 import { valueAt } from './json-path.js';
 import type { LenientState } from './lenient-state.js';
 import { recordId, shapeRecords } from './record-shaping.js';
 import type { DescribedRequest, IncrementalSpec, JsonRecord, PaginatorSpec, StreamSpec } from './stream-spec.js';
-import { walkPages, type WalkedPage } from './walk-pages.js';
+import { walkPages } from './walk-pages.js';
 
 /**
  * Reading one part of a described stream (the whole stream, or one partition of it) from its state: a plain walk,
@@ -47,13 +48,7 @@ function cursorValue(value: unknown): Cursor | null {
 function buildRequest(input: PartInput, cursor: string | null, extraQuery: Record<string, string | number | boolean> = {}): DescribedRequest {
   const { spec, ctx } = input;
   const values: TemplateValues = { config: ctx.config, partition: input.partition, cursor };
-  const request: DescribedRequest = {
-    method: spec.requester.method,
-    path: fillTemplate(spec.requester.path, values, encodeURIComponent),
-    query: fillQuery({ ...spec.requester.query, ...extraQuery }, values),
-    headers: Object.fromEntries(Object.entries(spec.requester.headers).map(([name, value]) => [name, fillTemplate(value, values)])),
-    ...(spec.requester.body === undefined ? {} : { body: fillBody(spec.requester.body, values) }),
-  };
+  const request = fillRequester(spec.requester, values, extraQuery);
   return spec.hooks.request ? spec.hooks.request(request, ctx) : request;
 }
 
@@ -73,11 +68,10 @@ function sinceQuery(incremental: Datetime, sent: string | null, config: Record<s
   return { [send.param]: fillTemplate(send.expression, { config, cursor: sent }) };
 }
 
-function* emit(page: WalkedPage, items: JsonRecord[], input: PartInput): Generator<StreamMessage> {
+function* emit(items: JsonRecord[], input: PartInput): Generator<StreamMessage> {
   const { live, deleted } = shapeRecords(items, input.spec, input.ctx);
   if (live.length > 0) yield { type: 'records', records: live };
   if (deleted.length > 0) yield { type: 'deletes', ids: deleted };
-  void page;
 }
 
 /** The provider's clock at the response, less a second for its rounding; ours when it sends no Date. */
@@ -90,7 +84,7 @@ async function* plainWalk(input: PartInput): AsyncGenerator<StreamMessage> {
   const key = resumeKey(input.spec.paginator);
   const pages = walkPages({ ...walkBase(input), request: buildRequest(input, null), resume: positionIn(input.state, key) });
   for await (const page of pages) {
-    yield* emit(page, page.items, input);
+    yield* emit(page.items, input);
     yield { type: 'state', state: page.next === null || key === null ? {} : { [key]: page.next } };
   }
 }
@@ -104,13 +98,7 @@ async function* deletedSince(input: PartInput, sent: string): AsyncGenerator<Str
   const deletions = input.spec.deletions;
   if (deletions?.type !== 'endpoint') return;
   const values: TemplateValues = { config: input.ctx.config, partition: input.partition, cursor: sent };
-  const request: DescribedRequest = {
-    method: deletions.requester.method,
-    path: fillTemplate(deletions.requester.path, values, encodeURIComponent),
-    query: fillQuery(deletions.requester.query, values),
-    headers: Object.fromEntries(Object.entries(deletions.requester.headers).map(([name, value]) => [name, fillTemplate(value, values)])),
-    ...(deletions.requester.body === undefined ? {} : { body: fillBody(deletions.requester.body, values) }),
-  };
+  const request = fillRequester(deletions.requester, values);
   const pages = walkPages({ http: input.http, ctx: input.ctx, paginator: deletions.paginator, records: deletions.records, hooks: {}, request, resume: null });
   for await (const page of pages) {
     const ids = page.items.map((item) => valueAt(item, deletions.id)).filter((id) => typeof id === 'string' || typeof id === 'number').map(String);
@@ -170,7 +158,7 @@ async function* sortedWalk(input: PartInput, incremental: Datetime): AsyncGenera
   };
   const pages = walkPages({ ...walkBase(input), request: request(), resume: null, keysetNext: () => (more ? request() : null) });
   for await (const walked of pages) {
-    yield* emit(walked, take(walked.items), input);
+    yield* emit(take(walked.items), input);
     yield { type: 'state', state: { cursor, seen: [...seen], ...(page === null ? {} : { page }) } };
   }
 }
@@ -201,7 +189,7 @@ async function* passWalk(input: PartInput, incremental: Datetime): AsyncGenerato
       // Without a timestamp there is no telling whether it changed: keep it (an unchanged one costs no write).
       if (Number.isNaN(threshold) || Number.isNaN(at) || at > threshold) kept.push(item);
     }
-    yield* emit(page, kept, input);
+    yield* emit(kept, input);
     if (page.next !== null) yield { type: 'state', state: { cursor: base, pass: { [key]: page.next, started_at: startedAt, max_seen: maxSeen } } };
   }
   yield { type: 'state', state: { cursor: laterCursor<Cursor>(base, earlierCursor<Cursor>(maxSeen, startedAt)) } };
@@ -216,12 +204,10 @@ function expiryAware(http: HttpClient, incremental: Token, config: Record<string
   const request = async <T>(req: Parameters<HttpClient['request']>[0]): Promise<HttpResponse<T>> => {
     const response = await http.request<T>({ ...req, acceptStatus: [...(req.acceptStatus ?? []), ...statuses] });
     if (incremental.expired.some((rule) => rule.status === response.status && (rule.body === undefined || holds(rule.body, response.body, config)))) throw new TokenExpired();
-    if ((response.status < 200 || response.status > 299) && !(req.acceptStatus ?? []).includes(response.status)) {
-      throw new HttpError({ kind: response.status >= 500 ? 'transient' : 'provider', code: 'http_status', status: response.status, url: response.url, message: `http_status: ${redactUrl(response.url)} answered ${response.status}` });
-    }
+    if ((response.status < 200 || response.status > 299) && !(req.acceptStatus ?? []).includes(response.status)) throw statusError(response);
     return response;
   };
-  return { request, get: (url, query, init) => request({ ...init, url, ...(query === undefined ? {} : { query }), method: 'GET' }) };
+  return clientOf(request);
 }
 
 /**
@@ -244,7 +230,7 @@ async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<
     else {
       const handMs = cursorMs(hand);
       const cursor = restarted || Number.isNaN(handMs) ? null : formatCursor(handMs, incremental.cursor_format);
-      request = buildRequest(input, cursor, Object.fromEntries(Object.entries(incremental.initial).map(([name, value]) => [name, typeof value === 'string' ? fillTemplate(value, { config: input.ctx.config, partition: input.partition, cursor }) : value])));
+      request = buildRequest(input, cursor, incremental.initial);
     }
     const current = token;
     const resuming = saved !== null;
@@ -252,7 +238,7 @@ async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<
       let last: StreamState | null = null;
       const pages = walkPages({ ...walkBase(input), http, request, resume: positionIn(saved, key) });
       for await (const page of pages) {
-        yield* emit(page, page.items, input);
+        yield* emit(page.items, input);
         const found = valueAt(page.response.body, incremental.from);
         if (typeof found === 'string' && found !== '') {
           token = found;

@@ -20,6 +20,10 @@ export type JsonPath = z.infer<typeof JsonPathSchema>;
 
 const templateValue = z.union([z.string(), z.number(), z.boolean()]);
 
+/** How a datetime cursor is written: ISO 8601 (with or without milliseconds), Unix seconds or milliseconds, a date. */
+export const CursorFormatSchema = z.enum(['iso', 'iso_seconds', 'unix_seconds', 'unix_ms', 'date']);
+export type CursorFormat = z.infer<typeof CursorFormatSchema>;
+
 /** What one request looks like; values may hold templates. */
 export const RequesterSchema = z.strictObject({
   method: z.enum(['GET', 'POST']).default('GET'),
@@ -127,7 +131,7 @@ export const IncrementalSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('datetime'),
     field: JsonPathSchema,
-    format: z.enum(['iso', 'iso_seconds', 'unix_seconds', 'unix_ms', 'date']).default('iso'),
+    format: CursorFormatSchema.default('iso'),
     send: z
       .union([
         z.strictObject({ param: z.string().min(1) }),
@@ -147,7 +151,7 @@ export const IncrementalSchema = z.discriminatedUnion('type', [
     /** Query parameters for a read without a position (e.g. `{ start_time: 0 }`); `{{cursor}}` is a hand-set date. */
     initial: z.record(z.string(), templateValue).default({}),
     /** How a hand-set date cursor is written into `initial` (`{{cursor}}`). */
-    cursor_format: z.enum(['iso', 'iso_seconds', 'unix_seconds', 'unix_ms', 'date']).default('iso'),
+    cursor_format: CursorFormatSchema.default('iso'),
     /** The page that carries the position is the last: stop there even if a next page is named. */
     stop_at_token: z.boolean().default(false),
     expired: z.array(z.strictObject({ status: z.number().int(), body: ConditionSchema.optional() })).default([]),

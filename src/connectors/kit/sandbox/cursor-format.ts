@@ -1,3 +1,4 @@
+import type { CursorFormat as DescribedCursorFormat } from '../declarative/stream-spec.js';
 import { isoSeconds, parseIsoSeconds } from './clock.js';
 
 /**
@@ -10,7 +11,7 @@ import { isoSeconds, parseIsoSeconds } from './clock.js';
  * const format: CursorFormat = spec.incremental?.type === 'datetime' ? spec.incremental.format : 'iso';
  * ```
  */
-export type CursorFormat = 'iso' | 'iso_seconds' | 'unix_seconds' | 'unix_ms' | 'date';
+export type CursorFormat = DescribedCursorFormat;
 
 /**
  * The cursor value for a moment in epoch seconds.
