@@ -10,6 +10,10 @@ export interface ApiKeyIdentity {
   dataSchema: string;
   keyId: string;
   role: Role;
+  /** A read-only key may call nothing that changes data (REST mutations are refused; MCP hides mutating tools). */
+  readOnly: boolean;
+  /** The products this key may see (CRM rows and connections tagged with them); null means every product. */
+  products: string[] | null;
 }
 
 /** When each key's last_used_at was last written, by key id; one per caller (the API app), so writes stay rare. */
@@ -27,5 +31,5 @@ export async function authenticateApiKey(deps: Pick<ServiceDeps, 'db'>, input: {
     input.lastUsedWrites.set(row.id, now);
     await touchApiKey(deps.db, row.id);
   }
-  return { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role };
+  return { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role, readOnly: false, products: null };
 }
