@@ -67,7 +67,9 @@ beforeAll(async () => {
         const changed = items.filter((_, i) => i >= from).slice(0, 10);
         const end = from + changed.length >= items.length;
         exportSeq++;
-        return answer(res, 200, { records: changed, after_cursor: String(from + changed.length), end_of_stream: end });
+        // `numeric=1` answers the position as a number, as Zendesk's time-based exports give `end_time`.
+        const after = from + changed.length;
+        return answer(res, 200, { records: changed, after_cursor: q.get('numeric') === '1' ? after : String(after), end_of_stream: end });
       }
       case '/instant': {
         // Three records at one instant, six at the next, one after: more at an instant than a page of three holds.
@@ -108,8 +110,8 @@ const stream = (name: string, incremental = false) => ({
   ...(incremental ? { cursor_field: 'updated_at' } : {}),
   sync_modes: incremental ? (['full_refresh', 'incremental'] as SyncMode[]) : (['full_refresh'] as SyncMode[]),
 });
-const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'instant', 'pass', 'export', 'slack', 'partitioned', 'parented', 'fallback', 'shaped', 'upgraded', 'defaulted'];
-const incrementalNames = new Set(['sorted', 'keyset', 'instant', 'pass', 'export', 'partitioned', 'parented', 'fallback']);
+const names = ['cursor', 'offset', 'page', 'link', 'sorted', 'keyset', 'instant', 'pass', 'export', 'export_numeric', 'slack', 'partitioned', 'parented', 'fallback', 'shaped', 'upgraded', 'defaulted'];
+const incrementalNames = new Set(['sorted', 'keyset', 'instant', 'pass', 'export', 'export_numeric', 'partitioned', 'parented', 'fallback']);
 const manifest: ManifestInput = {
   id: 'fake',
   name: 'Fake',
@@ -141,6 +143,12 @@ const specs: Record<string, StreamSpecInput> = {
     paginator: { type: 'cursor', param: 'cursor', next: 'after_cursor', stop_when: { path: 'end_of_stream', equals: true } },
     incremental: { type: 'token', from: 'after_cursor', param: 'cursor', initial: { start_time: '{{cursor|0}}' }, cursor_format: 'unix_seconds', expired: [{ status: 410 }] },
     deletions: { type: 'flag', when: { path: 'deleted', equals: true } },
+  },
+  export_numeric: {
+    requester: { path: '/export', query: { numeric: '1' } },
+    records: { path: 'records' },
+    paginator: { type: 'cursor', param: 'cursor', next: 'after_cursor', stop_when: { path: 'end_of_stream', equals: true } },
+    incremental: { type: 'token', from: 'after_cursor', param: 'cursor', initial: { start_time: '{{cursor|0}}' }, cursor_format: 'unix_seconds' },
   },
   slack: {
     requester: { path: '/slack' },
@@ -303,6 +311,18 @@ describe('described streams', () => {
     // A hand-set date is sent as the export's start time.
     await readAll(streams['export']!, ctx('export', 'incremental', { cursor: '2024-03-01T00:00:10Z' }));
     expect(server.requests.some((r) => r.url.includes('start_time=1709251210'))).toBe(true);
+  });
+
+  it('a numeric provider position is kept as its decimal text and sent back unchanged', async () => {
+    reset();
+    const first = await readAll(streams['export_numeric']!, ctx('export_numeric', 'full_refresh', null));
+    expect(ids(first.records)).toEqual(all());
+    expect(first.state).toEqual({ token: '25' });
+    items.push({ id: 'r25', updated_at: new Date(base + 7_200_000).toISOString(), name: 'new', part: 'odd' });
+    const next = await readAll(streams['export_numeric']!, ctx('export_numeric', 'incremental', first.state));
+    expect(ids(next.records)).toEqual(['r25']);
+    expect(next.state).toEqual({ token: '26' });
+    expect(server.requests.at(-1)!.url).toContain('cursor=25');
   });
 
   it('a saved page of an unfinished token walk that the provider forgot restarts the stream instead of failing', async () => {

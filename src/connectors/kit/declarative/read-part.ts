@@ -195,6 +195,18 @@ async function* passWalk(input: PartInput, incremental: Datetime): AsyncGenerato
   yield { type: 'state', state: { cursor: laterCursor<Cursor>(base, earlierCursor<Cursor>(maxSeen, startedAt)) } };
 }
 
+/**
+ * The provider's position in a page: a non-empty string, or a finite number (an export's `end_time`, a change
+ * counter) kept as its decimal text, so the state holds one type whatever the provider sends and a query parameter
+ * carries it unchanged.
+ */
+function tokenAt(body: unknown, path: Token['from']): string | null {
+  const found = valueAt(body, path);
+  if (typeof found === 'string') return found === '' ? null : found;
+  if (typeof found === 'number' && Number.isFinite(found)) return String(found);
+  return null;
+}
+
 /** Thrown inside a token walk when the provider says it no longer knows the position. */
 class TokenExpired extends Error {}
 
@@ -239,8 +251,8 @@ async function* tokenWalk(input: PartInput, incremental: Token): AsyncGenerator<
       const pages = walkPages({ ...walkBase(input), http, request, resume: positionIn(saved, key) });
       for await (const page of pages) {
         yield* emit(page.items, input);
-        const found = valueAt(page.response.body, incremental.from);
-        if (typeof found === 'string' && found !== '') {
+        const found = tokenAt(page.response.body, incremental.from);
+        if (found !== null) {
           token = found;
           last = { [stateKey]: found };
           yield { type: 'state', state: last };
