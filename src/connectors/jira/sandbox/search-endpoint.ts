@@ -1,4 +1,4 @@
-import { hash32, jsonOf, type SandboxRequest, type SandboxResponse, type StoredRecord } from '../../kit/sandbox/index.js';
+import { decodePosition, encodePosition, hash32, jsonOf, type SandboxRequest, type SandboxResponse, type StoredRecord } from '../../kit/sandbox/index.js';
 import type { JiraIssues } from './issues.js';
 import { JqlError, parseJql, passes, type ParsedJql } from './jql-parser.js';
 import { issue, nonNavigable } from './objects.js';
@@ -82,19 +82,6 @@ function pick(fields: Json, selection: Selection): Json {
   return out;
 }
 
-function encodeToken(fingerprint: number, offset: number): string {
-  return Buffer.from(JSON.stringify({ q: fingerprint, o: offset })).toString('base64url');
-}
-
-function decodeToken(token: string, fingerprint: number): number | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { q?: unknown; o?: unknown };
-    return parsed.q === fingerprint && typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0 ? parsed.o : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The issues a parsed query keeps besides its `updated` bounds, or an error in Jira's words. */
 function predicateOf(parsed: ParsedJql, issues: JiraIssues, world: JiraWorld): ((entry: StoredRecord) => boolean) | null | SandboxResponse {
   const tests: ((entry: StoredRecord) => boolean)[] = [];
@@ -147,7 +134,8 @@ export function searchEndpoint(req: SandboxRequest, api: string, ctx: { issues: 
   const fingerprint = hash32(...Buffer.from(input.jql.trim().replace(/\s+/g, ' ')));
   let offset = 0;
   if (input.nextPageToken !== null && input.nextPageToken !== '') {
-    const decoded = decodeToken(input.nextPageToken, fingerprint);
+    // The kit's tamper-checked position, bound to the query: another query's token is refused.
+    const decoded = decodePosition('page', input.nextPageToken, fingerprint);
     if (decoded === null) return jiraError(400, 'The provided next page token is invalid or expired.');
     offset = decoded;
   }
@@ -165,5 +153,5 @@ export function searchEndpoint(req: SandboxRequest, api: string, ctx: { issues: 
     return { ...top, fields: pick(fields, selection) };
   });
   const isLast = offset + page.length >= matches.length || limit === 0;
-  return { status: 200, body: { issues, ...(isLast ? {} : { nextPageToken: encodeToken(fingerprint, offset + page.length) }), isLast } };
+  return { status: 200, body: { issues, ...(isLast ? {} : { nextPageToken: encodePosition('page', offset + page.length, fingerprint) }), isLast } };
 }
