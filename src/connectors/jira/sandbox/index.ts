@@ -95,7 +95,7 @@ export async function createJiraSandbox(options: JiraSandboxOptions): Promise<Ji
       fault: (fault) => faultResponse(fault, rateLimit, Date.now()),
       finish: (res) => ({ ...res, headers: { ...requestHeaders(requestIds.next()), ...res.headers } }),
       overrides: { jira: jiraRoutes({ world, issues, projects, callerOf, limits: new JiraRateLimits(rateLimit, options.enforceRateLimit ?? false), rateLimit }) },
-      changes: (change) => ({ ...issues.apply(change, (k) => issueKey(world, k % issues.projectCount, Math.floor(k / issues.projectCount) + 1)) }),
+      changes: (change) => ({ ...issues.apply(change, (project, number) => issueKey(world, project, number)) }),
       info: () => ({
         email,
         site_url: world.siteUrl,

@@ -83,8 +83,11 @@ export class JiraIssues {
     const seededAt = this.seededEnd - this.step * (this.count - k);
     const createdMs = this.created.get(k) ?? this.ms(seededAt) - Math.floor(hashUnit(this.seed, k, 1) * this.step * 500);
     const version = this.versions.get(k) ?? 0;
-    const project = k % this.projectCount;
-    return { index: k, id: entry.key, project, number: Math.floor(k / this.projectCount) + 1, version, createdMs, updatedMs, fresh: this.created.has(k) && version === 0 };
+    return { index: k, id: entry.key, ...this.place(k), version, createdMs, updatedMs, fresh: this.created.has(k) && version === 0 };
+  }
+
+  private place(k: number): { project: number; number: number } {
+    return { project: k % this.projectCount, number: Math.floor(k / this.projectCount) + 1 };
   }
 
   /** A live issue by project index and number, or by id. */
@@ -100,9 +103,9 @@ export class JiraIssues {
 
   /**
    * `POST /_sandbox/changes` for issues: the store picks which to update and delete, and creates new ones
-   * round-robin over the projects; the batch shares one moment. `keyOf` names an issue by its index.
+   * round-robin over the projects; the batch shares one moment. `keyOf` names an issue by its project and number.
    */
-  apply(change: { stream: string; create: number; update: number; delete: number }, keyOf: (k: number) => string): ChangeResult {
+  apply(change: { stream: string; create: number; update: number; delete: number }, keyOf: (project: number, number: number) => string): ChangeResult {
     if (change.stream !== 'issues') {
       throw new SandboxControlError(400, `stream must be "issues" (projects are fixed by the seed), not "${change.stream}"`);
     }
@@ -112,7 +115,10 @@ export class JiraIssues {
     const indexOf = (id: string) => Number(id) - 10000;
     for (const id of result.updated) this.versions.set(indexOf(id), (this.versions.get(indexOf(id)) ?? 0) + 1);
     for (const id of result.created) this.created.set(indexOf(id), this.ms(at));
-    const keys = (ids: string[]) => ids.map((id) => keyOf(indexOf(id)));
+    const keys = (ids: string[]) => ids.map((id) => {
+      const { project, number } = this.place(indexOf(id));
+      return keyOf(project, number);
+    });
     return { ...result, updated_at: new Date(this.ms(at)).toISOString(), keys: { created: keys(result.created), updated: keys(result.updated), deleted: keys(result.deleted) } };
   }
 }

@@ -6,9 +6,9 @@ import type { JiraWorld, SandboxProject } from './world.js';
 /**
  * `GET /rest/api/3/project/search`: `startAt`, `maxResults` (at most 100, default 50), `orderBy` (`key`, `name`,
  * with `+`/`-`), `keys` (repeated), `query` (in key or name), `expand`. Answers Jira's page object: `self`,
- * `nextPage` (absent on the last page), `maxResults`, `startAt`, `total`, `isLast`, `values`.
+ * `nextPage` (absent on the last page), `maxResults`, `startAt`, `total`, `isLast`, `values`. `live`: the projects
+ * the store holds; `null` for an anonymous caller, who may browse none.
  */
-/** `live`: the projects the store holds; `null` for an anonymous caller, who may browse none. */
 export function searchProjects(req: SandboxRequest, api: string, world: JiraWorld, live: SandboxProject[] | null): SandboxResponse {
   const q = req.url.searchParams;
   const startText = q.get('startAt') ?? '0';
