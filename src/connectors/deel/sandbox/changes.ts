@@ -1,6 +1,5 @@
 import type { JsonRecord } from '../../kit/index.js';
-import { isoSeconds, SandboxControlError, type SimulatorContext } from '../../kit/sandbox/index.js';
-import type { BatchClock } from './batch-clock.js';
+import { isoSeconds, SandboxControlError, type SandboxClock, type SimulatorContext } from '../../kit/sandbox/index.js';
 import type { DeelLinks } from './links.js';
 
 /**
@@ -9,7 +8,7 @@ import type { DeelLinks } from './links.js';
  * profile (its contract stays). Contracts: updates move the status on, creates draft a contract without a worker
  * yet, deletes remove it. One batch shares one timestamp, later than everything before it.
  */
-export function deelChanges(clock: BatchClock, links: DeelLinks) {
+export function deelChanges(clock: SandboxClock, links: DeelLinks) {
   return (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext): JsonRecord => {
     const stream = change.stream;
     if (stream !== 'people' && stream !== 'contracts') throw new SandboxControlError(400, `stream must be "people" or "contracts", not "${stream}"`);

@@ -1,8 +1,7 @@
 import type { SandboxHandle, SandboxOptions } from '../../kit/index.js';
-import { createSimulator, type StatsSnapshot } from '../../kit/sandbox/index.js';
+import { createSimulator, SandboxClock, type StatsSnapshot } from '../../kit/sandbox/index.js';
 import { manifest } from '../manifest.js';
 import { specs } from '../streams.js';
-import { BatchClock } from './batch-clock.js';
 import { deelChanges } from './changes.js';
 import { clockStart } from './facts.js';
 import { DeelLinks } from './links.js';
@@ -54,7 +53,7 @@ export interface DeelSandboxHandle extends SandboxHandle {
 export async function createDeelSandbox(options: DeelSandboxOptions): Promise<DeelSandboxHandle> {
   const world = new DeelWorld(options.seed);
   const links = new DeelLinks(options.records);
-  const clock = new BatchClock(clockStart, 60);
+  const clock = new SandboxClock(clockStart, 60);
   const limit = new RollingSecondLimit(5, options.enforceRateLimit ?? false, options.nowMs);
   const sandbox = await createSimulator({
     manifest,

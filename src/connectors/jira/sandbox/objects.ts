@@ -1,6 +1,6 @@
 import { hash32, issueTitle, paragraphs, Prng } from '../../kit/sandbox/index.js';
 import { jiraTimestamp } from '../time-zone.js';
-import type { JiraStore } from './store.js';
+import type { IssueFacts } from './issues.js';
 import { userPoolSize, type JiraWorld, type SandboxProject } from './world.js';
 
 /**
@@ -132,24 +132,23 @@ function adf(text: string): Json {
   };
 }
 
-export function issueKey(store: JiraStore, world: JiraWorld, k: number): string {
-  return `${world.projects[store.projectOf(k)]!.key}-${store.numberOf(k)}`;
+export function issueKey(world: JiraWorld, project: number, number: number): string {
+  return `${world.projects[project]!.key}-${number}`;
 }
 
 /** An issue with every field; the search picks from `fields`. */
-export function issue(store: JiraStore, world: JiraWorld, api: string, k: number): { top: Json; fields: Json } {
-  const version = store.versionOf(k);
+export function issue(world: JiraWorld, api: string, facts: IssueFacts): { top: Json; fields: Json } {
+  const { index: k, version, id } = facts;
   const rng = new Prng(hash32(world.seed, k, 0x15, version));
-  const p = world.projects[store.projectOf(k)]!;
-  const id = world.issueId(k);
-  const key = issueKey(store, world, k);
+  const p = world.projects[facts.project]!;
+  const key = issueKey(world, facts.project, facts.number);
   const self = `${api}/rest/api/3/issue/${id}`;
   const zone = world.timeZone;
-  const updated = store.updatedAt(k);
-  const created = store.createdAt(k);
+  const updated = facts.updatedMs;
+  const created = facts.createdMs;
   const type = issueTypes[hash32(world.seed, k, 3) % issueTypes.length]!;
   const statusRoll = hash32(world.seed, k, 10, version) % 100;
-  const status = store.isNew(k) ? statuses[0] : statuses[statusRoll < 30 ? 0 : statusRoll < 55 ? 1 : 2];
+  const status = facts.fresh ? statuses[0] : statuses[statusRoll < 30 ? 0 : statusRoll < 55 ? 1 : 2];
   const done = status.category.key === 'done';
   const priority = priorities[hash32(world.seed, k, 4, version) % priorities.length]!;
   const reporter = hash32(world.seed, k, 5) % userPoolSize;

@@ -6,9 +6,10 @@ import type { JiraWorld, SandboxProject } from './world.js';
 /**
  * `GET /rest/api/3/project/search`: `startAt`, `maxResults` (at most 100, default 50), `orderBy` (`key`, `name`,
  * with `+`/`-`), `keys` (repeated), `query` (in key or name), `expand`. Answers Jira's page object: `self`,
- * `nextPage` (absent on the last page), `maxResults`, `startAt`, `total`, `isLast`, `values`.
+ * `nextPage` (absent on the last page), `maxResults`, `startAt`, `total`, `isLast`, `values`. `live`: the projects
+ * the store holds; `null` for an anonymous caller, who may browse none.
  */
-export function searchProjects(req: SandboxRequest, api: string, world: JiraWorld, anonymous: boolean): SandboxResponse {
+export function searchProjects(req: SandboxRequest, api: string, world: JiraWorld, live: SandboxProject[] | null): SandboxResponse {
   const q = req.url.searchParams;
   const startText = q.get('startAt') ?? '0';
   const maxText = q.get('maxResults') ?? '50';
@@ -23,7 +24,7 @@ export function searchProjects(req: SandboxRequest, api: string, world: JiraWorl
   const text = q.get('query')?.toLowerCase() ?? '';
   const expand = new Set((q.get('expand') ?? '').split(',').map((e) => e.trim()));
 
-  let matches: SandboxProject[] = anonymous ? [] : [...world.projects];
+  let matches: SandboxProject[] = live === null ? [] : [...live];
   if (keys.length > 0) matches = matches.filter((p) => keys.includes(p.key));
   if (text !== '') matches = matches.filter((p) => p.key.toLowerCase().includes(text) || p.name.toLowerCase().includes(text));
   matches.sort((a, b) => a[field].localeCompare(b[field]));

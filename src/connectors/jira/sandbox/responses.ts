@@ -67,18 +67,17 @@ export class JiraRateLimits {
   }
 }
 
-export function commonHeaders(requestId: string, rate: RateWindowState | null): Record<string, string> {
+/** Headers on every answer: JSON, and the request id Jira's edge prints twice. */
+export function requestHeaders(requestId: string): Record<string, string> {
+  return { 'content-type': 'application/json;charset=UTF-8', 'x-arequestid': requestId, 'atl-traceid': requestId };
+}
+
+/** The budget on an answer to a signed-in caller, and a warning under 20 % left. */
+export function rateHeaders(rate: RateWindowState): Record<string, string> {
   return {
-    'content-type': 'application/json;charset=UTF-8',
-    'x-arequestid': requestId,
-    'atl-traceid': requestId,
-    ...(rate
-      ? {
-          'x-ratelimit-limit': String(rate.limit),
-          'x-ratelimit-remaining': String(rate.remaining),
-          ...(rate.remaining < rate.limit * 0.2 ? { 'x-ratelimit-nearlimit': 'true' } : {}),
-        }
-      : {}),
+    'x-ratelimit-limit': String(rate.limit),
+    'x-ratelimit-remaining': String(rate.remaining),
+    ...(rate.remaining < rate.limit * 0.2 ? { 'x-ratelimit-nearlimit': 'true' } : {}),
   };
 }
 
@@ -87,11 +86,10 @@ function resetAt(ms: number): string {
   return `${new Date(Math.ceil(ms / 60_000) * 60_000).toISOString().slice(0, 16)}Z`;
 }
 
-export function rateLimited(requestId: string, limit: number, retryAfterSeconds: number, reason: string, nowMs: number): SandboxResponse {
+export function rateLimited(limit: number, retryAfterSeconds: number, reason: string, nowMs: number): SandboxResponse {
   return {
     status: 429,
     headers: {
-      ...commonHeaders(requestId, null),
       'retry-after': String(retryAfterSeconds),
       'x-ratelimit-limit': String(limit),
       'x-ratelimit-remaining': '0',
@@ -103,16 +101,16 @@ export function rateLimited(requestId: string, limit: number, retryAfterSeconds:
 }
 
 /** The injected failures, each in Jira's shape. */
-export function faultResponse(fault: ActiveFault, requestId: string, limit: number, nowMs: number): SandboxResponse {
+export function faultResponse(fault: ActiveFault, limit: number, nowMs: number): SandboxResponse {
   switch (fault.kind) {
     case 'rate_limit':
-      return rateLimited(requestId, limit, fault.retryAfterSeconds, 'jira-burst-based', nowMs);
+      return rateLimited(limit, fault.retryAfterSeconds, 'jira-burst-based', nowMs);
     case 'secondary_rate_limit':
       // The hourly points quota of OAuth apps, the other limit Atlassian documents.
-      return rateLimited(requestId, limit, fault.retryAfterSeconds, 'jira-quota-tenant-based', nowMs);
+      return rateLimited(limit, fault.retryAfterSeconds, 'jira-quota-tenant-based', nowMs);
     default: {
       const status = fault.status ?? (fault.occurrence % 2 === 1 ? 500 : 503);
-      const headers = commonHeaders(requestId, null);
+      const headers: Record<string, string> = {};
       // Atlassian documents that some transient 5xx, such as a 503 at a resource limit, carry Retry-After too.
       if (status === 503) headers['retry-after'] = String(fault.retryAfterSeconds);
       const message = status === 503 ? 'Service Unavailable' : status === 504 ? 'Gateway Timeout' : 'Internal server error';

@@ -1,9 +1,9 @@
-import { hash32, jsonOf, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
+import { decodePosition, encodePosition, hash32, jsonOf, type SandboxRequest, type SandboxResponse, type StoredRecord } from '../../kit/sandbox/index.js';
+import type { JiraIssues } from './issues.js';
 import { JqlError, parseJql, passes, type ParsedJql } from './jql-parser.js';
 import { issue, nonNavigable } from './objects.js';
 import { errorBody, jiraError, messages } from './responses.js';
-import type { SearchIndex } from './search.js';
-import type { JiraStore } from './store.js';
+import { searchIssues } from './search.js';
 import type { JiraWorld } from './world.js';
 
 /**
@@ -82,49 +82,35 @@ function pick(fields: Json, selection: Selection): Json {
   return out;
 }
 
-function encodeToken(fingerprint: number, offset: number): string {
-  return Buffer.from(JSON.stringify({ q: fingerprint, o: offset })).toString('base64url');
-}
-
-function decodeToken(token: string, fingerprint: number): number | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { q?: unknown; o?: unknown };
-    return parsed.q === fingerprint && typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0 ? parsed.o : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The issues a parsed query keeps besides its lowest `updated` bounds, or an error in Jira's words. */
-function predicateOf(parsed: ParsedJql, store: JiraStore, world: JiraWorld): ((k: number) => boolean) | null | SandboxResponse {
-  const tests: ((k: number) => boolean)[] = [];
+/** The issues a parsed query keeps besides its `updated` bounds, or an error in Jira's words. */
+function predicateOf(parsed: ParsedJql, issues: JiraIssues, world: JiraWorld): ((entry: StoredRecord) => boolean) | null | SandboxResponse {
+  const tests: ((entry: StoredRecord) => boolean)[] = [];
   for (const clause of parsed.projects) {
-    const indexes = new Set<number>();
+    const wanted = new Set<string>();
     for (const value of clause.values) {
       const found = world.findProject(value);
       if (!found) return jiraError(400, `The value '${value}' does not exist for the field 'project'.`);
-      indexes.add(found.index);
+      wanted.add(String(found.index));
     }
-    tests.push((k) => indexes.has(store.projectOf(k)) !== clause.not);
+    tests.push((entry) => wanted.has(entry.partition!) !== clause.not);
   }
   for (const clause of parsed.keys) {
-    const wanted = new Set<number>();
+    const wanted = new Set<string>();
     for (const value of clause.values) {
       const match = /^([A-Za-z][A-Za-z0-9_]*)-(\d+)$/.exec(value.trim());
       const project = match ? world.findProject(match[1]!) : null;
-      const k = project && match ? store.find(project.index, Number(match[2])) : /^\d+$/.test(value.trim()) ? world.indexOfId(value.trim()) : null;
-      if (k === null || !store.exists(k)) return jiraError(400, `An issue with key '${value}' does not exist for field 'key'.`);
-      wanted.add(k);
+      const entry = project && match ? issues.find(project.index, Number(match[2])) : /^\d+$/.test(value.trim()) ? issues.byId(value.trim()) : undefined;
+      if (!entry) return jiraError(400, `An issue with key '${value}' does not exist for field 'key'.`);
+      wanted.add(entry.key);
     }
-    tests.push((k) => wanted.has(k) !== clause.not);
+    tests.push((entry) => wanted.has(entry.key) !== clause.not);
   }
-  if (parsed.created.length > 0) tests.push((k) => passes(parsed.created, store.createdAt(k)));
-  // Lower bounds are the sequence's own start; anything else is checked one issue at a time.
-  if (parsed.updated.some((b) => b.op !== '>=' && b.op !== '>')) tests.push((k) => passes(parsed.updated, store.updatedAt(k)));
-  return tests.length === 0 ? null : (k) => tests.every((test) => test(k));
+  if (parsed.created.length > 0) tests.push((entry) => passes(parsed.created, issues.facts(entry).createdMs));
+  return tests.length === 0 ? null : (entry) => tests.every((test) => test(entry));
 }
 
-export function searchIssues(req: SandboxRequest, api: string, ctx: { store: JiraStore; world: JiraWorld; index: SearchIndex; anonymous: boolean }): SandboxResponse {
+/** `GET|POST /rest/api/3/search/jql` (see the header above). */
+export function searchEndpoint(req: SandboxRequest, api: string, ctx: { issues: JiraIssues; world: JiraWorld; anonymous: boolean }): SandboxResponse {
   const input = readInput(req);
   if ('status' in input) return input;
   let parsed: ParsedJql;
@@ -137,7 +123,7 @@ export function searchIssues(req: SandboxRequest, api: string, ctx: { store: Jir
   if (!parsed.bounded) return jiraError(400, messages.unbounded);
   // Nobody signed in: only what anonymous users may browse, which on this site is nothing.
   if (ctx.anonymous) return { status: 200, body: { issues: [], isLast: true } };
-  const predicate = predicateOf(parsed, ctx.store, ctx.world);
+  const predicate = predicateOf(parsed, ctx.issues, ctx.world);
   if (predicate !== null && typeof predicate === 'object') return predicate;
 
   const selection = selectionOf(input.fields);
@@ -148,21 +134,24 @@ export function searchIssues(req: SandboxRequest, api: string, ctx: { store: Jir
   const fingerprint = hash32(...Buffer.from(input.jql.trim().replace(/\s+/g, ' ')));
   let offset = 0;
   if (input.nextPageToken !== null && input.nextPageToken !== '') {
-    const decoded = decodeToken(input.nextPageToken, fingerprint);
+    // The kit's tamper-checked position, bound to the query: another query's token is refused.
+    const decoded = decodePosition('page', input.nextPageToken, fingerprint);
     if (decoded === null) return jiraError(400, 'The provided next page token is invalid or expired.');
     offset = decoded;
   }
-  const { items, total } = ctx.index.page(
-    String(fingerprint),
-    { updated: parsed.updated, predicate: predicate as ((k: number) => boolean) | null, descending: parsed.descending, keyDescending: parsed.keyDescending },
-    offset,
-    limit,
-  );
-  const issues = items.map((k) => {
-    const { top, fields } = issue(ctx.store, ctx.world, api, k);
+  const query = { updated: parsed.updated, predicate: predicate as ((entry: StoredRecord) => boolean) | null, descending: parsed.descending, keyDescending: parsed.keyDescending };
+  const keyOf = (entry: StoredRecord): [string, number] => {
+    const facts = ctx.issues.facts(entry);
+    return [ctx.world.projects[facts.project]!.key, facts.number];
+  };
+  // One more than the page: whether another page follows.
+  const matches = searchIssues(ctx.issues, query, offset + limit + 1, keyOf);
+  const page = matches.slice(offset, offset + limit);
+  const issues = page.map((entry) => {
+    const { top, fields } = issue(ctx.world, api, ctx.issues.facts(entry));
     if (selection.idOnly) return selection.key ? { id: top['id'], key: top['key'] } : { id: top['id'] };
     return { ...top, fields: pick(fields, selection) };
   });
-  const isLast = offset + items.length >= total || limit === 0;
-  return { status: 200, body: { issues, ...(isLast ? {} : { nextPageToken: encodeToken(fingerprint, offset + items.length) }), isLast } };
+  const isLast = offset + page.length >= matches.length || limit === 0;
+  return { status: 200, body: { issues, ...(isLast ? {} : { nextPageToken: encodePosition('page', offset + page.length, fingerprint) }), isLast } };
 }

@@ -93,15 +93,4 @@ export class JiraWorld {
     const wanted = value.trim().toLowerCase();
     return this.projects.find((p) => p.key.toLowerCase() === wanted || p.id === wanted || p.name.toLowerCase() === wanted) ?? null;
   }
-
-  issueId(k: number): string {
-    return String(10000 + k);
-  }
-
-  /** The issue index of an id, or null. */
-  indexOfId(id: string): number | null {
-    if (!/^\d+$/.test(id)) return null;
-    const k = Number(id) - 10000;
-    return k >= 0 ? k : null;
-  }
 }

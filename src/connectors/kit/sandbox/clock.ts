@@ -11,6 +11,7 @@
  */
 export class SandboxClock {
   private current: number;
+  private held: number | undefined;
 
   constructor(
     start: number,
@@ -24,10 +25,30 @@ export class SandboxClock {
     return this.current;
   }
 
-  /** Moves forward one step and returns the new time. */
+  /** Moves forward one step and returns the new time (inside `batch`, the batch's moment). */
   tick(): number {
+    if (this.held !== undefined) return this.held;
     this.current += this.stepSeconds;
     return this.current;
+  }
+
+  /**
+   * Runs `change` with the clock held at one new moment, which every `tick()` inside answers: all the records one
+   * change batch touches share one timestamp, as a provider's batch does (where a store ticks once per record).
+   *
+   * @example
+   * ```ts
+   * const { at, result } = clock.batch(() => store.apply({ update: 3 })); // the three records updated at `at`
+   * ```
+   */
+  batch<T>(change: (at: number) => T): { at: number; result: T } {
+    const at = this.tick();
+    this.held = at;
+    try {
+      return { at, result: change(at) };
+    } finally {
+      this.held = undefined;
+    }
   }
 }
 

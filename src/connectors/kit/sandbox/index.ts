@@ -32,6 +32,7 @@ export { readAll, readerContext, type ReadOptions, type ReadResult, type ReaderC
 export { SchemaRecords, type SchemaRecordOptions, type FieldOverride, type FieldOverrideContext, type JsonSchema } from './schema-records.js';
 export { RecordStore, type RecordStoreOptions, type StoredRecord, type StoreQuery, type StoreChanges, type DeletionMode } from './record-store.js';
 export { formatCursor, parseCursor, roundDown, type CursorFormat } from './cursor-format.js';
+export { encodePosition, decodePosition } from './position-token.js';
 export { credentialCheck, type CredentialValues } from './simulator-auth.js';
 export {
   defaultErrorBody,

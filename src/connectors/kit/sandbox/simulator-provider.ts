@@ -1,4 +1,5 @@
 import type { JsonRecord } from '../declarative/stream-spec.js';
+import type { ActiveFault } from './faults.js';
 import type { SandboxOAuth } from './oauth-server.js';
 import type { RecordStore } from './record-store.js';
 import type { FieldOverride } from './schema-records.js';
@@ -97,6 +98,20 @@ export interface SimulatorProvider {
    * and any access token it issued is accepted as a bearer token besides the manifest's own way.
    */
   oauth?: SandboxOAuth;
+  /**
+   * The credential check, for a provider whose rules the manifest cannot say (several hosts each with its own
+   * credentials, anonymous access, user names compared without case): a refusal, or undefined to serve the
+   * request. It replaces the manifest's check and the OAuth server's tokens, which the provider checks itself.
+   */
+  authorize?: (req: SandboxRequest, ctx: SimulatorContext) => SandboxResponse | undefined;
+  /**
+   * The stores of streams hand-written readers read (no description to serve them from), made by the provider
+   * and served by its overrides: `ctx.store`, `POST /_sandbox/changes` and info's counts know them as they know
+   * the described streams' stores.
+   */
+  stores?: Record<string, RecordStore>;
+  /** An injected fault in the provider's own shape (headers an error body cannot carry); undefined: the default. */
+  fault?: (fault: ActiveFault, req: SandboxRequest) => SandboxResponse | undefined;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;
   /**

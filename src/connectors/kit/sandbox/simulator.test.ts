@@ -3,6 +3,7 @@ import type { ManifestInput } from '../../../contracts/manifest.js';
 import type { JsonRecord } from '../declarative/stream-spec.js';
 import { SandboxClock } from './clock.js';
 import { SandboxOAuth } from './oauth-server.js';
+import { RecordStore } from './record-store.js';
 import { createSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator.js';
 import { acmeManifest, acmeProvider, acmeStreams } from './simulator-fixture.js';
 import type { SimulatorProvider } from './simulator-provider.js';
@@ -472,6 +473,38 @@ describe('the generic simulator', () => {
     expect(change.created).toHaveLength(2);
     expect(change.deals).toHaveLength(2);
     expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+  });
+
+  it('lets the provider check credentials itself, serve stores of its own and render faults its way', async () => {
+    const clock = new SandboxClock(1_717_200_000, 60);
+    // A stream no description serves (a hand-written reader reads it): the provider's own store and route.
+    const notes = new RecordStore({ make: (index) => ({ id: `n${index}` }), keyOf: (r) => String(r['id']), count: 5, clock, secret: 3 });
+    const sim = await start({ clock }, {
+      provider: {
+        ...provider,
+        // Anyone may read notes; elsewhere the key must be right, in any case.
+        authorize: (req, ctx) =>
+          req.url.pathname.endsWith('/memos') || req.headers.authorization?.toLowerCase() === 'bearer acme-token' ? undefined : ctx.error(401, 'unauthorized', 'who are you?'),
+        stores: { memos: notes },
+        fault: (fault) => (fault.status === 503 ? { status: 503, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: { busy: true } } : undefined),
+        overrides: { memos: (req, ctx) => (req.url.pathname.endsWith('/memos') ? { status: 200, body: ctx.store('memos').list().map((e) => e.record) } : undefined) },
+      },
+    });
+    expect((await get(sim, '/memos', { token: null })).body).toHaveLength(5);
+    expect((await get(sim, '/tags', { token: 'ACME-TOKEN' })).status).toBe(200);
+    expect(await get(sim, '/tags', { token: 'wrong' })).toMatchObject({ status: 401, body: { error: { message: 'who are you?', reason: 'unauthorized' } } });
+    // Changed and counted as a described stream's store is; one batch of the clock shares one moment.
+    const change = await control(sim, 'changes', { stream: 'memos', create: 2, delete: 1 });
+    expect(change.created).toHaveLength(2);
+    expect(sim.info().counts['memos']).toBe(6);
+    const { at, result } = clock.batch(() => notes.apply({ create: 2, update: 1 }));
+    expect([...result.created, ...result.updated].map((key) => notes.get(key)!.at)).toEqual([at, at, at]);
+    expect(clock.tick()).toBeGreaterThan(at);
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503, retry_after: 4 });
+    const busy = await get(sim, '/tags');
+    expect([busy.status, busy.headers.get('retry-after'), busy.body]).toEqual([503, '4', { busy: true }]);
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 500 });
+    expect((await get(sim, '/tags')).body).toEqual({ error: { status: 500, reason: 'server_error', message: 'Internal server error' } });
   });
 
   it('names the stream of a description mistake at start', async () => {

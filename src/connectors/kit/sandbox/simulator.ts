@@ -140,7 +140,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     specs.set(name, parsed.data as StreamSpec);
   }
 
-  const stores = new Map<string, RecordStore>();
+  const stores = new Map<string, RecordStore>(Object.entries(provider.stores ?? {}));
   const parentStores = new Map<string, RecordStore>();
   // Streams without partitions first: a partitioned stream may take its partitions from one of them.
   const order = [...specs.keys()].sort((a, b) => Number(specs.get(a)!.partitions !== undefined) - Number(specs.get(b)!.partitions !== undefined));
@@ -220,6 +220,8 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   const oauth = provider.oauth;
   oauth?.addStaticToken(token);
   const authorized = (req: SandboxRequest): boolean => accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req)));
+  const refusal = (req: SandboxRequest): SandboxResponse | undefined =>
+    provider.authorize ? provider.authorize(req, context) : authorized(req) ? undefined : error(401, 'unauthorized', 'Invalid or missing credentials');
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
   // Rate windows follow the sandbox clock a test brings (it moves time instead of sleeping); else the wall clock,
   // since the sandbox clock only moves on changes and a window on it would never end for a person trying it.
@@ -249,7 +251,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       return finish(answer(req), req);
     },
     renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse {
-      return finish(faultAnswer(fault), req);
+      return finish(provider.fault?.(fault, req) ?? faultAnswer(fault), req);
     },
     applyChanges(change: ChangeRequest) {
       const changes = provider.changes?.(change, context) ?? storeOf(change.stream).apply(change);
@@ -260,7 +262,8 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   };
 
   function answer(req: SandboxRequest): SandboxResponse {
-    if (!authorized(req)) return error(401, 'unauthorized', 'Invalid or missing credentials');
+    const refused = refusal(req);
+    if (refused) return refused;
     let headers: Record<string, string> = {};
     if (window) {
       const state = window.hit();
