@@ -1,6 +1,7 @@
 export { hash32, hashUnit, Prng } from './prng.js';
 export { issueTitle, pullRequestTitle, paragraphs } from './text.js';
 export { SandboxClock, isoSeconds, parseIsoSeconds } from './clock.js';
+export { BatchClock } from './batch-clock.js';
 export { FaultInjector, FaultRequestSchema, faultKinds, type ActiveFault, type FaultKind, type FaultRequest } from './faults.js';
 export { RequestStats, type StatsSnapshot } from './stats.js';
 export { ExchangeLog, REDACTED, type RecordedExchange } from './exchange-log.js';

@@ -30,6 +30,8 @@ export interface StoredRecord {
   readonly seq: number;
   /** Epoch seconds of its last change: its cursor. */
   readonly at: number;
+  /** Epoch seconds it was created (seeded or through a change): its `at` until its first update. */
+  readonly createdAt: number;
   readonly deleted: boolean;
   /** The partition (parent id) it belongs to, for partitioned streams. */
   readonly partition: string | undefined;
@@ -40,6 +42,7 @@ export interface StoredRecord {
 /** A stored record: a few numbers; the record itself is made when read, so a large store stays small. */
 class Entry implements StoredRecord {
   deleted = false;
+  readonly createdAt: number;
 
   constructor(
     readonly key: string,
@@ -48,7 +51,9 @@ class Entry implements StoredRecord {
     public at: number,
     readonly partition: string | undefined,
     private readonly render: (entry: Entry) => JsonRecord,
-  ) {}
+  ) {
+    this.createdAt = at;
+  }
 
   get record(): JsonRecord {
     return this.render(this);

@@ -1,4 +1,5 @@
 import type { JsonRecord } from '../declarative/stream-spec.js';
+import type { ActiveFault } from './faults.js';
 import type { SandboxOAuth } from './oauth-server.js';
 import type { RecordStore } from './record-store.js';
 import type { FieldOverride } from './schema-records.js';
@@ -76,7 +77,8 @@ export interface SimulatorProvider {
   rateLimit?: {
     limit: number;
     windowSeconds: number;
-    headers?: { limit?: string; remaining?: string; reset?: string };
+    /** The header names; `false` when the provider prints no budget (Graph, Deel): a refusal still says Retry-After. */
+    headers?: { limit?: string; remaining?: string; reset?: string } | false;
     /** `epoch`: the reset header is when the window resets (GitHub); `seconds`: how long until then. Default epoch. */
     reset?: 'epoch' | 'seconds';
   };
@@ -109,6 +111,11 @@ export interface SimulatorProvider {
    * leaves the change to the stream's store.
    */
   changes?: (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext) => JsonRecord | undefined;
+  /**
+   * An injected fault in the provider's words when its kinds differ (Graph's `ApplicationThrottled` for a mailbox's
+   * concurrency limit); undefined leaves it to `errorBody`.
+   */
+  fault?: (fault: ActiveFault, ctx: SimulatorContext) => SandboxResponse | undefined;
   /** Fields added to `GET /_sandbox/info` (an organization's name). */
   info?: () => JsonRecord;
 }

@@ -97,3 +97,13 @@ export function guid(...values: number[]): string {
   const hex = [1, 2, 3, 4].map((salt) => hash32(...values, salt).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** `request-id` values shaped like Graph's (GUIDs), deterministic per sandbox. */
+export class RequestIds {
+  private counter = 0;
+  constructor(private readonly seed: number) {}
+  next(): string {
+    this.counter += 1;
+    return guid(this.seed, 0x7e9, this.counter);
+  }
+}
