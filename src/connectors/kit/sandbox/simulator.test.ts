@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../../../contracts/manifest.js';
 import type { JsonRecord } from '../declarative/stream-spec.js';
+import { BatchClock } from './batch-clock.js';
 import { SandboxClock } from './clock.js';
 import { SandboxOAuth } from './oauth-server.js';
 import { createSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator.js';
@@ -472,6 +473,47 @@ describe('the generic simulator', () => {
     expect(change.created).toHaveLength(2);
     expect(change.deals).toHaveLength(2);
     expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+  });
+
+  it('lets the provider render faults, print no budget, time its window by nowMs, and stamp a change batch at one moment', async () => {
+    let nowMs = 1_800_000_000_000;
+    const clock = new BatchClock(1_717_200_000, 60);
+    const sim = await start({ clock, enforceRateLimit: true, nowMs: () => nowMs }, {
+      provider: {
+        ...provider,
+        rateLimit: { limit: 2, windowSeconds: 60, headers: false },
+        fault: (fault) => (fault.kind === 'secondary_rate_limit' ? { status: 429, body: { concurrency: fault.retryAfterSeconds } } : undefined),
+        changes: (change, ctx) => {
+          const { at, result } = clock.batch(() => ctx.store(change.stream).apply(change));
+          return { at, ...result };
+        },
+      },
+    });
+    await control(sim, 'faults', { kind: 'secondary_rate_limit', count: 1, retry_after: 3 });
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503 });
+    expect((await get(sim, '/tags')).body).toEqual({ concurrency: 3 });
+    // A kind the hook leaves alone is the error body's.
+    expect((await get(sim, '/tags')).body.error.reason).toBe('server_error');
+    const first = await get(sim, '/tags');
+    expect(first.status).toBe(200);
+    expect([...first.headers.keys()].filter((h) => h.startsWith('x-ratelimit'))).toEqual([]);
+    expect((await get(sim, '/tags')).status).toBe(200);
+    const refused = await get(sim, '/tags');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    // The window follows nowMs, not the sandbox clock the options bring for the data.
+    sim.clock.tick();
+    sim.clock.tick();
+    expect((await get(sim, '/tags')).status).toBe(429);
+    nowMs += 60_000;
+    expect((await get(sim, '/tags')).status).toBe(200);
+
+    const change = await control(sim, 'changes', { stream: 'people', create: 2, update: 2 });
+    const people = sim.store('people');
+    for (const key of [...change.created, ...change.updated]) expect(people.get(key)!.at).toBe(change.at);
+    // A record knows when it was created: a new one at the batch, an updated one before it.
+    expect(people.get(change.created[0])!.createdAt).toBe(change.at);
+    expect(people.get(change.updated[0])!.createdAt).toBeLessThan(change.at);
   });
 
   it('names the stream of a description mistake at start', async () => {
