@@ -6,8 +6,8 @@ import { DeltaRounds } from './delta.js';
 import { DEFAULT_MICROSOFT_SANDBOX_CLIENT_ID, DEFAULT_MICROSOFT_SANDBOX_CLIENT_SECRET, IdentityPlatform } from './identity.js';
 import { Mailbox } from './mailbox.js';
 import { graphErrorBody, graphFault, graphFinish } from './responses.js';
-import { calendarWindow, graphRoutes } from './routes.js';
-import { folders, MailboxWorld, type MailFolder } from './world.js';
+import { graphRoutes } from './routes.js';
+import { calendarWindow, folders, MailboxWorld, type MailFolder } from './world.js';
 
 export { DEFAULT_MICROSOFT_SANDBOX_CLIENT_ID, DEFAULT_MICROSOFT_SANDBOX_CLIENT_SECRET };
 

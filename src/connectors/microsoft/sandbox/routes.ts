@@ -1,4 +1,4 @@
-import { isoSeconds, type RecordStore, type SandboxRequest, type SandboxResponse, type SimulatorOverride } from '../../kit/sandbox/index.js';
+import { type RecordStore, type SandboxRequest, type SandboxResponse, type SimulatorOverride } from '../../kit/sandbox/index.js';
 import { defaultPageSize, maxPageSize, type DeltaOutcome, type DeltaRequest, type DeltaRounds, type DeltaScope } from './delta.js';
 import { mailFolderObject, userObject } from './objects.js';
 import { graphError } from './responses.js';
@@ -17,8 +17,6 @@ type Route =
   | { name: 'folder'; folder: MailFolder }
   | { name: 'messages_delta'; folder: MailFolder }
   | { name: 'events_delta' };
-
-const day = 86_400;
 
 export function graphRoutes(world: MailboxWorld, delta: DeltaRounds): SimulatorOverride {
   return (req, ctx) => {
@@ -159,9 +157,4 @@ export function parseGraphDateTime(value: string): number | null {
   const zoned = /(Z|[+-]\d{2}:\d{2})$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
   const ms = Date.parse(text.includes('T') ? zoned : `${text}T00:00:00Z`);
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-}
-
-/** A window a year either side of the anchor: wider than every event the sandbox holds or creates. */
-export function calendarWindow(anchor: number): { start: string; end: string } {
-  return { start: isoSeconds(anchor - 365 * day).slice(0, 10), end: isoSeconds(anchor + 365 * day).slice(0, 10) };
 }

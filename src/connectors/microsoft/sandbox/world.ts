@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../kit/sandbox/index.js';
+import { hash32, isoSeconds, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * The simulated mailbox's fixed facts, from the seed alone: its owner, the people who write to them, the two
@@ -106,4 +106,9 @@ export class RequestIds {
     this.counter += 1;
     return guid(this.seed, 0x7e9, this.counter);
   }
+}
+
+/** A window a year either side of the anchor: wider than every event the sandbox holds or creates. */
+export function calendarWindow(anchor: number): { start: string; end: string } {
+  return { start: isoSeconds(anchor - 365 * 86_400).slice(0, 10), end: isoSeconds(anchor + 365 * 86_400).slice(0, 10) };
 }
