@@ -92,6 +92,12 @@ export interface SimulatorProvider {
   config?: Record<string, unknown>;
   /** Partition ids per stream for partitions read from config (`partitions.config`). Default `p1`, `p2`, `p3`. */
   partitions?: Record<string, string[]>;
+  /**
+   * Per stream, the record's key (its single primary key) from its index, when the provider's ids are a function of
+   * it (Exchange item ids): the record carries it, and a store knows its keys without making records, so a large
+   * sandbox starts at once.
+   */
+  keys?: Record<string, (index: number) => string | number>;
   /** Per stream, fields the schema cannot make plausible: dotted path → value. */
   fieldOverrides?: Record<string, Record<string, FieldOverride>>;
   /**

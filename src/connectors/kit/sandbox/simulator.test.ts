@@ -516,6 +516,18 @@ describe('the generic simulator', () => {
     expect(people.get(change.updated[0])!.createdAt).toBeLessThan(change.at);
   });
 
+  it('keys records by the provider ids given per index, in the store and in the records served', async () => {
+    const sim = await start({}, { provider: { ...provider, keys: { people: (index) => `person-${index}` } } });
+    const people = sim.store('people');
+    expect(people.list().slice(0, 2).map((e) => e.key)).toEqual(['person-0', 'person-1']);
+    expect(people.get('person-5')!.record['id']).toBe('person-5');
+    const created = await control(sim, 'changes', { stream: 'people', create: 1 });
+    expect(created.created).toEqual(['person-60']);
+    const ids = (await walk(sim, 'people', '/people')).map((r) => r['id']);
+    expect(ids).toHaveLength(61);
+    expect(ids).toContain('person-60');
+  });
+
   it('names the stream of a description mistake at start', async () => {
     await expect(
       createSimulator({ manifest, streams: { tags: { requester: { path: '/tags' }, paginator: { type: 'offset' } } as never }, provider, options: { port: 0, records: 1, seed: 1 } }),

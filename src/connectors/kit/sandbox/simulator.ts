@@ -177,6 +177,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         count: options.counts?.[name] ?? options.records,
         ...(partitionIds === undefined ? {} : { partitionIds }),
         ...(provider.fieldOverrides?.[name] === undefined ? {} : { fieldOverrides: provider.fieldOverrides[name] }),
+        ...(provider.keys?.[name] === undefined ? {} : { keyAt: provider.keys[name] }),
       }),
     );
   }

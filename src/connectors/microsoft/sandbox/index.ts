@@ -95,8 +95,8 @@ export async function createMicrosoftSandbox(options: MicrosoftSandboxOptions): 
       finish: graphFinish(options.seed),
       rateLimit: { limit: options.rateLimit ?? 10_000, windowSeconds: 600, headers: false },
       partitions: { messages: messageFolders },
-      // Exchange-style item ids, the stores' keys.
-      fieldOverrides: { events: { id: ({ index }) => world.itemId('event', index) }, messages: { id: ({ index }) => world.itemId('message', index) } },
+      // Exchange-style item ids, the stores' keys: a function of the index, so no record is made to know one.
+      keys: { events: (index) => world.itemId('event', index), messages: (index) => world.itemId('message', index) },
       overrides: { graph: graphRoutes(world, delta) },
       changes: (change, ctx) => {
         const store = ctx.store(change.stream);

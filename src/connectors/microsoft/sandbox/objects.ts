@@ -5,9 +5,10 @@ import { folderNames, guid, type MailboxWorld, type MailFolder, type Person } fr
 /**
  * Microsoft Graph v1.0 JSON shapes (user, event, message, mailFolder) with Graph's property names and value
  * formats: entity timestamps with seven fractional digits (`2024-03-01T09:12:44.1234567Z`), mail timestamps at
- * second precision, event times as `{ dateTime, timeZone }` without an offset. Events and messages are the kit's
- * record made from the stream's JSON schema with Graph's facts written over it, from the stored item's index and
- * times (`revision` salts what an update changes).
+ * second precision, event times as `{ dateTime, timeZone }` without an offset. Events and messages are made from
+ * the kit's stored item (its index and times; `revision` salts what an update changes). Graph's facts cover every
+ * property of the stream schemas, so the schema-made record (which gives the stores their keys) would be written
+ * over whole: it is not made again on reads.
  */
 
 type Json = Record<string, unknown>;
@@ -107,7 +108,6 @@ export function eventObject(mailbox: Mailbox, entry: StoredRecord): Json {
   const key = changeKey(seed, k, version, 0xe);
   const iCalUId = `040000008200E00074C5B7101A82E00800000000${hash32(seed, k, 0x1c).toString(16).padStart(8, '0').toUpperCase()}${'0'.repeat(16)}10000000${hash32(seed, k, 0x1d).toString(16).padStart(8, '0').toUpperCase()}`;
   return {
-    ...entry.record,
     '@odata.type': '#microsoft.graph.event',
     '@odata.etag': `W/"${key}"`,
     id,
@@ -177,7 +177,6 @@ export function messageObject(mailbox: Mailbox, entry: StoredRecord): Json {
   const flagged = version > 0 && hash32(seed, k, 0x34, version) % 3 === 0;
   const conversation = guid(seed, k, 0x35);
   return {
-    ...entry.record,
     '@odata.type': '#microsoft.graph.message',
     '@odata.etag': `W/"${key}"`,
     id,
