@@ -1,4 +1,4 @@
-import { declarativeStreams, type StreamReader } from '../kit/index.js';
+import { declarativeStreams, type StreamReader, type StreamSpecInput } from '../kit/index.js';
 import { readEvents } from './events-stream.js';
 import { manifest } from './manifest.js';
 import { messagesHooks } from './messages-hooks.js';
@@ -21,31 +21,32 @@ const resetCodes = ['syncStateNotFound', 'resyncRequired', 'syncStateInvalid'];
  *   configured are dropped from the state. A hand-set ISO cursor starts every folder afresh, keeping messages
  *   modified since.
  */
-const described = declarativeStreams(manifest, {
-  messages: {
-    requester: { path: '/me/mailFolders/{{partition.id}}/messages/delta', headers: { Prefer: 'odata.maxpagesize=50' } },
-    paginator: { type: 'next_url', next: '@odata.nextLink', resume_key: 'nextLink' },
-    incremental: {
-      type: 'token',
-      from: '@odata.deltaLink',
-      as: 'url',
-      state_key: 'deltaLink',
-      expired: [{ status: 410 }, ...[400, 404].map((status) => ({ status, body: { path: 'error.code', in: resetCodes } }))],
-    },
-    partitions: { config: 'mail_folders', state_key: 'folders' },
-    deletions: { type: 'flag', when: { path: '@removed', exists: true } },
-    errors: [
-      {
-        status: [400, 404],
-        body: { path: 'error.code', not_in: resetCodes },
-        action: 'fail',
-        kind: 'config',
-        message: 'http_status: Graph answered {{status}}: {{body.error.code}}: {{body.error.message}}',
-      },
-    ],
-    hooks: messagesHooks,
+export const messagesSpec: StreamSpecInput = {
+  requester: { path: '/me/mailFolders/{{partition.id}}/messages/delta', headers: { Prefer: 'odata.maxpagesize=50' } },
+  paginator: { type: 'next_url', next: '@odata.nextLink', resume_key: 'nextLink' },
+  incremental: {
+    type: 'token',
+    from: '@odata.deltaLink',
+    as: 'url',
+    state_key: 'deltaLink',
+    expired: [{ status: 410 }, ...[400, 404].map((status) => ({ status, body: { path: 'error.code', in: resetCodes } }))],
   },
-});
+  partitions: { config: 'mail_folders', state_key: 'folders' },
+  deletions: { type: 'flag', when: { path: '@removed', exists: true } },
+  errors: [
+    {
+      status: [400, 404],
+      body: { path: 'error.code', not_in: resetCodes },
+      action: 'fail',
+      kind: 'config',
+      message: 'http_status: Graph answered {{status}}: {{body.error.code}}: {{body.error.message}}',
+    },
+  ],
+  hooks: messagesHooks,
+};
+
+/** The reader of the description above (the sandbox serves the same description). */
+const described = declarativeStreams(manifest, { messages: messagesSpec });
 
 export const readMessages = described['messages']!;
 export { readEvents };

@@ -30,6 +30,8 @@ export interface StoredRecord {
   readonly seq: number;
   /** Epoch seconds of its last change: its cursor. */
   readonly at: number;
+  /** Epoch seconds it was created (seeded or through a change): its `at` until its first update. */
+  readonly createdAt: number;
   readonly deleted: boolean;
   /** The partition (parent id) it belongs to, for partitioned streams. */
   readonly partition: string | undefined;
@@ -40,6 +42,7 @@ export interface StoredRecord {
 /** A stored record: a few numbers; the record itself is made when read, so a large store stays small. */
 class Entry implements StoredRecord {
   deleted = false;
+  readonly createdAt: number;
 
   constructor(
     readonly key: string,
@@ -48,7 +51,9 @@ class Entry implements StoredRecord {
     public at: number,
     readonly partition: string | undefined,
     private readonly render: (entry: Entry) => JsonRecord,
-  ) {}
+  ) {
+    this.createdAt = at;
+  }
 
   get record(): JsonRecord {
     return this.render(this);
@@ -79,6 +84,8 @@ export interface RecordStoreOptions {
   make: (index: number, at: number) => JsonRecord;
   /** The record's primary key, as text. */
   keyOf: (record: JsonRecord) => string;
+  /** The key of the record at `index` without making it, when keys are a function of the index (a large store starts at once). */
+  keyAt?: (index: number) => string;
   /** How many records are seeded; their cursors end at `clock.now()`, `stepSeconds` apart. */
   count: number;
   clock: SandboxClock;
@@ -265,7 +272,7 @@ export class RecordStore {
 
   private insert(at: number): Entry {
     const index = this.nextIndex++;
-    const key = this.options.keyOf(this.options.make(index, at));
+    const key = this.options.keyAt?.(index) ?? this.options.keyOf(this.options.make(index, at));
     const entry = new Entry(key, index, ++this.sequence, at, this.options.partitionOf?.(index), this.render);
     this.entries.push(entry);
     this.byKey.set(entry.key, entry);

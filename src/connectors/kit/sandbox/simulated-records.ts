@@ -23,6 +23,8 @@ export interface SimulatedRecordsInput {
   count: number;
   partitionIds?: string[];
   fieldOverrides?: Record<string, FieldOverride>;
+  /** The provider's key (the single primary key) of the record at an index, written into it. */
+  keyAt?: (index: number) => string | number;
 }
 
 /** The store of one described stream (see the header above). */
@@ -47,6 +49,7 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
   const deletions: DeletionMode = spec.deletions?.type === 'flag' ? 'flag' : spec.deletions?.type === 'endpoint' ? 'tombstone' : 'vanish';
   const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
   const ids = input.partitionIds;
+  const keyAt = input.keyAt;
   return new RecordStore({
     make: (index, at) => {
       const record = unapplyTransforms(generator.record(index, at), spec.transform);
@@ -55,9 +58,11 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
       // Nor may a live record look deleted (an enum that holds the deleted status).
       if (when !== undefined && holds(when, record)) satisfy(record, when, false);
       if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
+      if (keyAt !== undefined) setAt(record, stream.primary_key[0]!, keyAt(index));
       return record;
     },
     keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
+    ...(keyAt === undefined ? {} : { keyAt: (index: number) => String(keyAt(index)) }),
     count,
     clock,
     secret: hash32(input.seed, stringHash(name)),

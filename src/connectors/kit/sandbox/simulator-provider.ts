@@ -77,7 +77,8 @@ export interface SimulatorProvider {
   rateLimit?: {
     limit: number;
     windowSeconds: number;
-    headers?: { limit?: string; remaining?: string; reset?: string };
+    /** The header names; `false` when the provider prints no budget (Graph, Deel): a refusal still says Retry-After. */
+    headers?: { limit?: string; remaining?: string; reset?: string } | false;
     /** `epoch`: the reset header is when the window resets (GitHub); `seconds`: how long until then. Default epoch. */
     reset?: 'epoch' | 'seconds';
   };
@@ -91,6 +92,12 @@ export interface SimulatorProvider {
   config?: Record<string, unknown>;
   /** Partition ids per stream for partitions read from config (`partitions.config`). Default `p1`, `p2`, `p3`. */
   partitions?: Record<string, string[]>;
+  /**
+   * Per stream, the record's key (its single primary key) from its index, when the provider's ids are a function of
+   * it (Exchange item ids): the record carries it, and a store knows its keys without making records, so a large
+   * sandbox starts at once.
+   */
+  keys?: Record<string, (index: number) => string | number>;
   /** Per stream, fields the schema cannot make plausible: dotted path → value. */
   fieldOverrides?: Record<string, Record<string, FieldOverride>>;
   /**
@@ -110,7 +117,10 @@ export interface SimulatorProvider {
    * the described streams' stores.
    */
   stores?: Record<string, RecordStore>;
-  /** An injected fault in the provider's own shape (headers an error body cannot carry); undefined: the default. */
+  /**
+   * An injected fault in the provider's own words and shape: its kinds (Graph's `ApplicationThrottled` for a
+   * mailbox's concurrency limit) or headers an error body cannot carry (Jira's Retry-After). Undefined: the default.
+   */
   fault?: (fault: ActiveFault, req: SandboxRequest) => SandboxResponse | undefined;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;

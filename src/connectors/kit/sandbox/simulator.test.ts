@@ -505,6 +505,59 @@ describe('the generic simulator', () => {
     expect([busy.status, busy.headers.get('retry-after'), busy.body]).toEqual([503, '4', { busy: true }]);
     await control(sim, 'faults', { kind: 'server_error', count: 1, status: 500 });
     expect((await get(sim, '/tags')).body).toEqual({ error: { status: 500, reason: 'server_error', message: 'Internal server error' } });
+    });
+
+  it('lets the provider render faults, print no budget, time its window by nowMs, and stamp a change batch at one moment', async () => {
+    let nowMs = 1_800_000_000_000;
+    const clock = new SandboxClock(1_717_200_000, 60);
+    const sim = await start({ clock, enforceRateLimit: true, nowMs: () => nowMs }, {
+      provider: {
+        ...provider,
+        rateLimit: { limit: 2, windowSeconds: 60, headers: false },
+        fault: (fault) => (fault.kind === 'secondary_rate_limit' ? { status: 429, body: { concurrency: fault.retryAfterSeconds } } : undefined),
+        changes: (change, ctx) => {
+          const { at, result } = clock.batch(() => ctx.store(change.stream).apply(change));
+          return { at, ...result };
+        },
+      },
+    });
+    await control(sim, 'faults', { kind: 'secondary_rate_limit', count: 1, retry_after: 3 });
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 503 });
+    expect((await get(sim, '/tags')).body).toEqual({ concurrency: 3 });
+    // A kind the hook leaves alone is the error body's.
+    expect((await get(sim, '/tags')).body.error.reason).toBe('server_error');
+    const first = await get(sim, '/tags');
+    expect(first.status).toBe(200);
+    expect([...first.headers.keys()].filter((h) => h.startsWith('x-ratelimit'))).toEqual([]);
+    expect((await get(sim, '/tags')).status).toBe(200);
+    const refused = await get(sim, '/tags');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    // The window follows nowMs, not the sandbox clock the options bring for the data.
+    sim.clock.tick();
+    sim.clock.tick();
+    expect((await get(sim, '/tags')).status).toBe(429);
+    nowMs += 60_000;
+    expect((await get(sim, '/tags')).status).toBe(200);
+
+    const change = await control(sim, 'changes', { stream: 'people', create: 2, update: 2 });
+    const people = sim.store('people');
+    for (const key of [...change.created, ...change.updated]) expect(people.get(key)!.at).toBe(change.at);
+    // A record knows when it was created: a new one at the batch, an updated one before it.
+    expect(people.get(change.created[0])!.createdAt).toBe(change.at);
+    expect(people.get(change.updated[0])!.createdAt).toBeLessThan(change.at);
+  });
+
+  it('keys records by the provider ids given per index, in the store and in the records served', async () => {
+    const sim = await start({}, { provider: { ...provider, keys: { people: (index) => `person-${index}` } } });
+    const people = sim.store('people');
+    expect(people.list().slice(0, 2).map((e) => e.key)).toEqual(['person-0', 'person-1']);
+    expect(people.get('person-5')!.record['id']).toBe('person-5');
+    const created = await control(sim, 'changes', { stream: 'people', create: 1 });
+    expect(created.created).toEqual(['person-60']);
+    const ids = (await walk(sim, 'people', '/people')).map((r) => r['id']);
+    expect(ids).toHaveLength(61);
+    expect(ids).toContain('person-60');
   });
 
   it('names the stream of a description mistake at start', async () => {

@@ -45,6 +45,11 @@ export interface SimulatorOptions extends SandboxOptions {
   enforceRateLimit?: boolean;
   /** A budget to enforce (e.g. a small one for a test), in place of the provider's. */
   rateLimit?: { limit: number; windowSeconds: number };
+  /**
+   * The rate window's clock (epoch ms). Default: the sandbox clock when the options bring one (a test moves time
+   * instead of sleeping), else the wall clock. A sandbox that brings its clock only for its data passes `Date.now`.
+   */
+  nowMs?: () => number;
 }
 
 /**
@@ -172,6 +177,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         count: options.counts?.[name] ?? options.records,
         ...(partitionIds === undefined ? {} : { partitionIds }),
         ...(provider.fieldOverrides?.[name] === undefined ? {} : { fieldOverrides: provider.fieldOverrides[name] }),
+        ...(provider.keys?.[name] === undefined ? {} : { keyAt: provider.keys[name] }),
       }),
     );
   }
@@ -225,11 +231,13 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
   // Rate windows follow the sandbox clock a test brings (it moves time instead of sleeping); else the wall clock,
   // since the sandbox clock only moves on changes and a window on it would never end for a person trying it.
-  const nowSeconds = options.clock ? () => clock.now() : () => Math.floor(Date.now() / 1000);
+  const nowMs = options.nowMs;
+  const nowSeconds = nowMs ? () => Math.floor(nowMs() / 1000) : options.clock ? () => clock.now() : () => Math.floor(Date.now() / 1000);
   const enforce = options.enforceRateLimit ?? options.rateLimit !== undefined;
   const window = budget ? new RateLimitWindow(budget.limit, budget.windowSeconds, enforce, () => nowSeconds() * 1000) : undefined;
   const rateHeaders = (state: RateWindowState): Record<string, string> => {
     const names = provider.rateLimit?.headers ?? {};
+    if (names === false) return {};
     const reset = provider.rateLimit?.reset === 'seconds' ? Math.max(0, state.reset - nowSeconds()) : state.reset;
     return {
       [names.limit ?? 'x-ratelimit-limit']: String(state.limit),

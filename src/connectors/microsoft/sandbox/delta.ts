@@ -1,22 +1,24 @@
-import { hash32 } from '../../kit/sandbox/index.js';
-import type { Collection } from './collection.js';
+import { hash32, type RecordStore, type StoredRecord, type StoreQuery } from '../../kit/sandbox/index.js';
+import type { Mailbox } from './mailbox.js';
 import { eventObject, messageObject } from './objects.js';
-import type { MailboxStore, StreamName } from './store.js';
 import type { MailFolder } from './world.js';
 
 /**
- * Delta rounds as Graph runs them for `calendarView/delta` and `mailFolders/{id}/messages/delta`:
+ * Delta rounds as Graph runs them for `calendarView/delta` and `mailFolders/{id}/messages/delta`, over the kit's
+ * stores (records in change order, deleted ones kept flagged):
  *
  * - A round without a token lists every item in scope (the calendar view's window, or the folder), in pages
  *   of `Prefer: odata.maxpagesize` (default 10), each page but the last with an `@odata.nextLink` whose
- *   `$skiptoken` carries the round's parameters, the last with an `@odata.deltaLink` (`$deltatoken`).
+ *   `$skiptoken` carries the round's position, the last with an `@odata.deltaLink` (`$deltatoken`).
  * - A round from a delta token lists what changed since that token: changed items in full, deleted ones as
  *   `{ id, "@removed": { reason: "deleted" } }`, and for a calendar view also changed events now outside its
  *   window as removed (the event delta page documents both).
- * - Skip tokens encode their position; delta tokens are kept in a bounded cache, and one that has fallen out
- *   of it is answered `410 Gone` with `syncStateNotFound` (Outlook's delta tokens have no fixed lifetime: "it's
- *   dependent on the size of the internal delta token cache").
+ * - Delta tokens are bound to their scope (a window, a folder) and kept in a bounded cache; one that has fallen
+ *   out of it is answered `410 Gone` with `syncStateNotFound` (Outlook's delta tokens have no fixed lifetime:
+ *   "it's dependent on the size of the internal delta token cache").
  */
+
+export type StreamName = 'events' | 'messages';
 
 export interface DeltaScope {
   stream: StreamName;
@@ -25,10 +27,11 @@ export interface DeltaScope {
   folder?: MailFolder;
 }
 
-/** Where a round stands: listing everything (`initial`, after item `after`) or changes (from log `position`). */
-type Cursor =
-  | { t: 'i'; s: number; after: number; scope: DeltaScope }
-  | { t: 'c'; s: number; u: number; position: number; scope: DeltaScope };
+/**
+ * Where a round stands, by change sequence: listing what is live (`i`, the next round starting after `s`) or what
+ * changed (`c`, up to `u`), each after the record served last (`after`).
+ */
+type Cursor = { t: 'i'; s: number; after: number; scope: DeltaScope } | { t: 'c'; u: number; after: number; scope: DeltaScope };
 
 export type DeltaRequest = { kind: 'start'; scope: DeltaScope } | { kind: 'skip'; token: string } | { kind: 'delta'; token: string };
 
@@ -39,20 +42,21 @@ export type DeltaOutcome =
 export const defaultPageSize = 10;
 export const maxPageSize = 1000;
 
-export class DeltaEngine {
-  private readonly tokens = new Map<string, { s: number; scope: DeltaScope }>();
+export class DeltaRounds {
+  private readonly tokens = new Map<string, { seq: number; scope: DeltaScope }>();
   private issued = 0;
 
   constructor(
-    private readonly store: MailboxStore,
+    private readonly mailbox: Mailbox,
     /** Delta tokens kept; older ones are forgotten, as Graph's token cache forgets them. */
     private readonly tokenCapacity: number,
   ) {}
 
-  page(request: DeltaRequest, pageSize: number): DeltaOutcome {
+  /** One page of a round, read from the stream's store (`store`, the simulator's). */
+  page(request: DeltaRequest, pageSize: number, store: (stream: StreamName) => RecordStore): DeltaOutcome {
     let cursor: Cursor;
     if (request.kind === 'start') {
-      cursor = { t: 'i', s: this.store.seq, after: -1, scope: request.scope };
+      cursor = { t: 'i', s: store(request.scope.stream).reached, after: 0, scope: request.scope };
     } else if (request.kind === 'skip') {
       const decoded = decodeSkipToken(request.token);
       if (!decoded) return { ok: false, status: 400, code: 'ErrorInvalidUrlQuery', message: 'The value of the $skiptoken query parameter is invalid.' };
@@ -62,86 +66,66 @@ export class DeltaEngine {
       if (!found) {
         return { ok: false, status: 410, code: 'syncStateNotFound', message: 'The sync state generation is not found. The delta token is expired and data must be synchronized again.' };
       }
-      cursor = { t: 'c', s: found.s, u: this.store.seq, position: this.collection(found.scope).logPositionAfter(found.s), scope: found.scope };
+      cursor = { t: 'c', u: store(found.scope.stream).reached, after: found.seq, scope: found.scope };
     }
-    return cursor.t === 'i' ? this.initialPage(cursor, pageSize) : this.changePage(cursor, pageSize);
+    return this.cut(cursor, pageSize, store(cursor.scope.stream));
   }
 
-  /** Forgets every delta token, as a token cache overflow or a mailbox move would. */
+  /** Forgets every delta token, as a token cache overflow or a mailbox move would; how many were forgotten. */
   expireTokens(): number {
     const count = this.tokens.size;
     this.tokens.clear();
     return count;
   }
 
-  private collection(scope: DeltaScope): Collection {
-    return this.store.collection(scope.stream);
-  }
-
-  private inScope(scope: DeltaScope, k: number): boolean {
-    if (scope.stream === 'messages') return scope.folder === undefined || this.store.messageFolder(k) === scope.folder;
-    if (!scope.window) return true;
-    const times = this.store.eventTimes(k);
-    return times.start < scope.window[1] && times.end > scope.window[0];
-  }
-
-  private render(scope: DeltaScope, k: number): Record<string, unknown> {
-    return scope.stream === 'events' ? eventObject(this.store, k) : messageObject(this.store, k);
-  }
-
-  private removed(scope: DeltaScope, k: number): Record<string, unknown> {
-    const kind = scope.stream === 'events' ? 'event' : 'message';
-    return { '@odata.type': `#microsoft.graph.${kind}`, id: this.store.world.itemId(kind, k), '@removed': { reason: 'deleted' } };
-  }
-
-  private initialPage(cursor: Extract<Cursor, { t: 'i' }>, pageSize: number): DeltaOutcome {
-    const collection = this.collection(cursor.scope);
-    const items: number[] = [];
+  private cut(cursor: Cursor, pageSize: number, store: RecordStore): DeltaOutcome {
+    const { scope } = cursor;
+    const query: StoreQuery = { afterSeq: cursor.after, deleted: cursor.t === 'c' ? 'include' : 'exclude', ...(scope.folder ? { partition: scope.folder } : {}) };
+    const page: StoredRecord[] = [];
     let more = false;
-    for (let k = cursor.after + 1; k < collection.total; k++) {
-      if (!collection.exists(k) || !this.inScope(cursor.scope, k)) continue;
-      if (items.length === pageSize) {
+    for (const entry of walk(store, query)) {
+      // A change round reports what changed up to its start; later changes wait for the next round.
+      if (cursor.t === 'c' && entry.seq > cursor.u) break;
+      // A listing shows the window's events only; a change round reports the others as removed.
+      if (cursor.t === 'i' && scope.window && !this.mailbox.inWindow(entry, scope.window)) continue;
+      if (page.length === pageSize) {
         more = true;
         break;
       }
-      items.push(k);
+      page.push(entry);
     }
-    const value = items.map((k) => this.render(cursor.scope, k));
-    if (more) return { ok: true, scope: cursor.scope, value, next: { skiptoken: encodeSkipToken({ ...cursor, after: items.at(-1)! }) } };
-    return { ok: true, scope: cursor.scope, value, next: { deltatoken: this.issue(cursor.s, cursor.scope) } };
+    const value = page.map((entry) => (entry.deleted || (scope.window && !this.mailbox.inWindow(entry, scope.window)) ? removed(scope, entry) : this.render(scope, entry)));
+    if (more) return { ok: true, scope, value, next: { skiptoken: encodeSkipToken({ ...cursor, after: page.at(-1)!.seq }) } };
+    return { ok: true, scope, value, next: { deltatoken: this.issue(cursor.t === 'i' ? cursor.s : cursor.u, scope) } };
   }
 
-  private changePage(cursor: Extract<Cursor, { t: 'c' }>, pageSize: number): DeltaOutcome {
-    const collection = this.collection(cursor.scope);
-    const value: Record<string, unknown>[] = [];
-    let position = cursor.position;
-    let more = false;
-    for (; position < collection.log.length; position++) {
-      const change = collection.log[position]!;
-      if (change.seq > cursor.u) break;
-      // Only an item's latest change counts; a later one in this round comes later, one after it next round.
-      if (collection.latestChange(change.k) !== change.seq) continue;
-      const k = change.k;
-      if (cursor.scope.stream === 'messages' && !this.inScope(cursor.scope, k)) continue;
-      if (value.length === pageSize) {
-        more = true;
-        break;
-      }
-      if (collection.isDeleted(k) || !this.inScope(cursor.scope, k)) value.push(this.removed(cursor.scope, k));
-      else value.push(this.render(cursor.scope, k));
-    }
-    if (more) return { ok: true, scope: cursor.scope, value, next: { skiptoken: encodeSkipToken({ ...cursor, position }) } };
-    return { ok: true, scope: cursor.scope, value, next: { deltatoken: this.issue(cursor.u, cursor.scope) } };
+  private render(scope: DeltaScope, entry: StoredRecord): Record<string, unknown> {
+    return scope.stream === 'events' ? eventObject(this.mailbox, entry) : messageObject(this.mailbox, entry);
   }
 
-  private issue(s: number, scope: DeltaScope): string {
+  private issue(seq: number, scope: DeltaScope): string {
     this.issued += 1;
     const bytes = Buffer.alloc(24);
-    for (let i = 0; i < 6; i++) bytes.writeUInt32BE(hash32(this.store.seed, 0xde17a, this.issued, i), i * 4);
+    for (let i = 0; i < 6; i++) bytes.writeUInt32BE(hash32(this.mailbox.seed, 0xde17a, this.issued, i), i * 4);
     const token = bytes.toString('base64url');
-    this.tokens.set(token, { s, scope });
+    this.tokens.set(token, { seq, scope });
     while (this.tokens.size > this.tokenCapacity) this.tokens.delete(this.tokens.keys().next().value!);
     return token;
+  }
+}
+
+function removed(scope: DeltaScope, entry: StoredRecord): Record<string, unknown> {
+  return { '@odata.type': `#microsoft.graph.${scope.stream === 'events' ? 'event' : 'message'}`, id: entry.key, '@removed': { reason: 'deleted' } };
+}
+
+/** A store's records after a position, read a chunk at a time (a page skips out-of-window events without reading the whole list). */
+function* walk(store: RecordStore, query: StoreQuery): Generator<StoredRecord> {
+  let after = query.afterSeq ?? 0;
+  for (;;) {
+    const chunk = store.list({ ...query, afterSeq: after, limit: 256 });
+    if (chunk.length === 0) return;
+    yield* chunk;
+    after = chunk.at(-1)!.seq;
   }
 }
 
@@ -153,9 +137,9 @@ function decodeSkipToken(token: string): Cursor | null {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
     const scopeOk = typeof value?.scope === 'object' && (value.scope.stream === 'events' || value.scope.stream === 'messages');
-    if (!scopeOk || typeof value.s !== 'number') return null;
-    if (value.t === 'i' && Number.isInteger(value.after)) return value;
-    if (value.t === 'c' && Number.isInteger(value.position) && typeof value.u === 'number') return value;
+    if (!scopeOk || !Number.isInteger(value.after)) return null;
+    if (value.t === 'i' && Number.isInteger(value.s)) return value;
+    if (value.t === 'c' && Number.isInteger(value.u)) return value;
     return null;
   } catch {
     return null;

@@ -1,5 +1,5 @@
 import { SandboxOAuth, type SandboxRequest, type SandboxResponse } from '../../kit/sandbox/index.js';
-import { RequestIds, tokenErrorResponse } from './responses.js';
+import { RequestIds } from './world.js';
 
 /**
  * The Microsoft identity platform's v2.0 endpoints on the sandbox: `/{tenant}/oauth2/v2.0/authorize` and
@@ -49,4 +49,42 @@ export class IdentityPlatform extends SandboxOAuth {
     url.pathname = `/common/oauth2/v2.0/${match[2]}`;
     return super.handle({ ...req, url });
   }
+}
+
+/** AADSTS codes for the errors the sandbox's token endpoint can meet, with the identity platform's wording. */
+function aadsts(error: string, description: string, clientId: string): { code: number; message: string } {
+  if (error === 'invalid_client') {
+    return { code: 7000215, message: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.` };
+  }
+  if (error === 'unsupported_grant_type') return { code: 70003, message: 'The app requested an unsupported grant type.' };
+  if (error === 'invalid_grant' && /pkce/i.test(description)) return { code: 501481, message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.' };
+  if (error === 'invalid_grant' && /redirect_uri/i.test(description)) {
+    return { code: 50011, message: 'The redirect URI specified in the request does not match the redirect URIs configured for the application.' };
+  }
+  if (error === 'invalid_grant' && /refresh token/i.test(description)) {
+    return { code: 70008, message: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.' };
+  }
+  if (error === 'invalid_grant') return { code: 54005, message: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.' };
+  return { code: 900144, message: `The request body is not valid: ${description}.` };
+}
+
+/** The identity platform's token error: `{ error, error_description, error_codes, timestamp, trace_id, correlation_id, error_uri }`. */
+function tokenErrorResponse(error: string, description: string, status: number, clientId: string, ids: RequestIds): SandboxResponse {
+  const { code, message } = aadsts(error, description, clientId);
+  const traceId = ids.next();
+  const correlationId = ids.next();
+  const timestamp = `${new Date().toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  return {
+    status,
+    headers: { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': traceId },
+    body: {
+      error,
+      error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+      error_codes: [code],
+      timestamp,
+      trace_id: traceId,
+      correlation_id: correlationId,
+      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+    },
+  };
 }

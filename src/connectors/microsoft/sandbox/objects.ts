@@ -1,11 +1,14 @@
-import { hash32, isoSeconds, Prng } from '../../kit/sandbox/index.js';
-import type { MailboxStore } from './store.js';
-import { folderNames, guid, type MailFolder, type Person } from './world.js';
+import { hash32, isoSeconds, Prng, type StoredRecord } from '../../kit/sandbox/index.js';
+import type { Mailbox } from './mailbox.js';
+import { folderNames, guid, type MailboxWorld, type MailFolder, type Person } from './world.js';
 
 /**
  * Microsoft Graph v1.0 JSON shapes (user, event, message, mailFolder) with Graph's property names and value
  * formats: entity timestamps with seven fractional digits (`2024-03-01T09:12:44.1234567Z`), mail timestamps at
- * second precision, event times as `{ dateTime, timeZone }` without an offset. Built from `(seed, k, version)`.
+ * second precision, event times as `{ dateTime, timeZone }` without an offset. Events and messages are made from
+ * the kit's stored item (its index and times; `revision` salts what an update changes). Graph's facts cover every
+ * property of the stream schemas, so the schema-made record (which gives the stores their keys) would be written
+ * over whole: it is not made again on reads.
  */
 
 type Json = Record<string, unknown>;
@@ -43,8 +46,8 @@ function eventDateTime(epochSeconds: number): string {
   return `${isoSeconds(epochSeconds).slice(0, 19)}.0000000`;
 }
 
-function changeKey(seed: number, k: number, version: number, salt: number): string {
-  return Buffer.from(Array.from({ length: 16 }, (_, i) => hash32(seed, k, version, salt, i) & 0xff)).toString('base64');
+function changeKey(seed: number, k: number, revision: number, salt: number): string {
+  return Buffer.from(Array.from({ length: 16 }, (_, i) => hash32(seed, k, revision, salt, i) & 0xff)).toString('base64');
 }
 
 function emailAddress(person: Person): Json {
@@ -59,11 +62,11 @@ function html(lines: string[]): string {
   return `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>${lines.map((l) => `<p>${l}</p>`).join('')}</body></html>`;
 }
 
-export function userObject(store: MailboxStore, origin: string): Json {
-  const { owner } = store.world;
+export function userObject(world: MailboxWorld, origin: string): Json {
+  const { owner } = world;
   return {
     '@odata.context': `${origin}/v1.0/$metadata#users/$entity`,
-    businessPhones: [`+1 425 555 0${String(hash32(store.seed, 0x7e1) % 1000).padStart(3, '0')}`],
+    businessPhones: [`+1 425 555 0${String(hash32(world.seed, 0x7e1) % 1000).padStart(3, '0')}`],
     displayName: owner.name,
     givenName: owner.givenName,
     jobTitle: owner.jobTitle,
@@ -77,13 +80,14 @@ export function userObject(store: MailboxStore, origin: string): Json {
   };
 }
 
-export function eventObject(store: MailboxStore, k: number): Json {
-  const { world, seed } = store;
-  const version = store.events.version(k);
+export function eventObject(mailbox: Mailbox, entry: StoredRecord): Json {
+  const { world, seed } = mailbox;
+  const k = entry.index;
+  const version = mailbox.revision(entry);
   const rng = new Prng(hash32(seed, k, 0xe7, version));
-  const times = store.eventTimes(k);
-  const created = store.eventCreated(k);
-  const modified = store.events.modifiedAt(k);
+  const times = mailbox.eventTimes(entry);
+  const created = mailbox.eventCreatedAt(entry);
+  const modified = entry.at;
   const organizerIndex = hash32(seed, k, 0x0e) % 3 === 0 ? 1 + (hash32(seed, k, 0x0f) % (world.people.length - 1)) : 0;
   const organizer = world.people[organizerIndex]!;
   const isOrganizer = organizerIndex === 0;
@@ -151,13 +155,14 @@ export function eventObject(store: MailboxStore, k: number): Json {
   };
 }
 
-export function messageObject(store: MailboxStore, k: number): Json {
-  const { world, seed } = store;
-  const version = store.messages.version(k);
+export function messageObject(mailbox: Mailbox, entry: StoredRecord): Json {
+  const { world, seed } = mailbox;
+  const k = entry.index;
+  const version = mailbox.revision(entry);
   const rng = new Prng(hash32(seed, k, 0x3a, 0));
-  const folder = store.messageFolder(k);
-  const received = store.messageReceivedAt(k);
-  const modified = store.messages.modifiedAt(k);
+  const folder = mailbox.folderOf(entry);
+  const received = entry.createdAt;
+  const modified = entry.at;
   const owner = world.people[0]!;
   const correspondent = world.people[1 + (hash32(seed, k, 0x31) % (world.people.length - 1))]!;
   const sent = folder === 'sentitems';
@@ -206,12 +211,12 @@ export function messageObject(store: MailboxStore, k: number): Json {
   };
 }
 
-export function mailFolderObject(store: MailboxStore, folder: MailFolder, total: number): Json {
+export function mailFolderObject(world: MailboxWorld, folder: MailFolder, total: number): Json {
   const unread = folder === 'inbox' ? Math.floor(total / 3) : 0;
   return {
-    id: store.world.folderId(folder),
+    id: world.folderId(folder),
     displayName: folderNames[folder],
-    parentFolderId: store.world.itemId('folder', 99),
+    parentFolderId: world.itemId('folder', 99),
     childFolderCount: 0,
     unreadItemCount: unread,
     totalItemCount: total,

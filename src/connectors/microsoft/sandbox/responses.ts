@@ -1,30 +1,21 @@
-import type { ActiveFault, SandboxRequest, SandboxResponse } from '../../kit/sandbox/index.js';
-import { guid } from './world.js';
+import { type ActiveFault, bearerOf, type SandboxRequest, type SandboxResponse, type SimulatorErrorCode } from '../../kit/sandbox/index.js';
+import { accessTokenPrefix } from './identity.js';
+import { RequestIds } from './world.js';
 
 /**
- * Microsoft Graph's response headers and error bodies, and the identity platform's token errors, as the
- * Graph error reference and the v2.0 auth code flow page show them.
+ * Microsoft Graph's response headers, error bodies and throttling answers, as the Graph error reference and its
+ * throttling page show them.
  */
 
 /** Graph's JSON content type for OData responses. */
-export const odataJson = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
-
-/** `request-id` values shaped like Graph's (GUIDs), deterministic per sandbox. */
-export class RequestIds {
-  private counter = 0;
-  constructor(private readonly seed: number) {}
-  next(): string {
-    this.counter += 1;
-    return guid(this.seed, 0x7e9, this.counter);
-  }
-}
+const odataJson = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** `2024-05-01T12:00:00`: Graph's `innerError.date` has no zone designator. */
 function innerDate(nowMs: number): string {
   return new Date(nowMs).toISOString().slice(0, 19);
 }
 
-export function graphHeaders(req: SandboxRequest, requestId: string): Record<string, string> {
+function graphHeaders(req: SandboxRequest, requestId: string): Record<string, string> {
   const client = req.headers['client-request-id'];
   return {
     'content-type': odataJson,
@@ -36,81 +27,85 @@ export function graphHeaders(req: SandboxRequest, requestId: string): Record<str
   };
 }
 
-/** `{ error: { code, message, innerError: { date, request-id, client-request-id } } }`. */
-export function graphError(status: number, code: string, message: string, req: SandboxRequest, requestId: string, extraHeaders: Record<string, string> = {}): SandboxResponse {
-  const headers: Record<string, string> = { ...graphHeaders(req, requestId), 'content-type': 'application/json', ...extraHeaders };
-  return {
-    status,
-    headers,
-    body: { error: { code, message, innerError: { date: innerDate(Date.now()), 'request-id': requestId, 'client-request-id': headers['client-request-id']! } } },
-  };
+/** A Graph refusal, `{ error: { code, message } }`; `graphFinish` adds its `innerError` and headers. */
+export function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers, body: { error: { code, message } } };
 }
 
 /** Graph's 401 challenge: which authority issues tokens for it, and Graph's own app id. */
-export const graphChallenge =
+const graphChallenge =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
+/** The simulator's refusals in Graph's codes (the router answers everything else itself). */
+export function graphErrorBody(status: number, code: SimulatorErrorCode, message: string): unknown {
+  switch (code) {
+    case 'unauthorized':
+      return { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } };
+    case 'rate_limited':
+      return { error: { code: 'TooManyRequests', message: 'Please retry again later.' } };
+    case 'server_error':
+      return { error: serverError(status) };
+    case 'not_found':
+      return { error: { code: 'Request_ResourceNotFound', message } };
+    default:
+      return { error: { code: 'BadRequest', message } };
+  }
+}
+
+function serverError(status: number): { code: string; message: string } {
+  if (status === 503) return { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Please retry after a short delay.' };
+  if (status === 504) return { code: 'UnknownError', message: '' };
+  return { code: 'generalException', message: 'An unspecified error has occurred.' };
+}
+
 /**
- * Throttling: `429` with `Retry-After` and a `TooManyRequests` body (Graph's throttling page); a second kind is
- * the Outlook service's per-mailbox concurrency limit. Server errors use Graph's documented codes.
+ * Injected faults as Graph's throttling page shows them: `429` with `Retry-After` and `TooManyRequests`, a second
+ * kind for the Outlook service's per-mailbox concurrency limit; server errors alternate 503 and 500 unless a
+ * status is asked for.
  */
-export function faultResponse(fault: ActiveFault, req: SandboxRequest, requestId: string): SandboxResponse {
+export function graphFault(fault: ActiveFault): SandboxResponse {
   const retryAfter = { 'retry-after': String(fault.retryAfterSeconds) };
   switch (fault.kind) {
     case 'rate_limit':
-      return throttled(req, requestId, fault.retryAfterSeconds, 'TooManyRequests', 'Please retry again later.');
+      return graphError(429, 'TooManyRequests', 'Please retry again later.', retryAfter);
     case 'secondary_rate_limit':
-      return throttled(req, requestId, fault.retryAfterSeconds, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
+      return graphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', retryAfter);
     default: {
       const status = fault.status ?? (fault.occurrence % 2 === 1 ? 503 : 500);
-      if (status === 503) return graphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry after a short delay.', req, requestId, retryAfter);
-      if (status === 504) return graphError(504, 'UnknownError', '', req, requestId);
-      return graphError(status, 'generalException', 'An unspecified error has occurred.', req, requestId);
+      return { status, headers: status === 503 ? retryAfter : {}, body: { error: serverError(status) } };
     }
   }
 }
 
-export function throttled(req: SandboxRequest, requestId: string, retryAfterSeconds: number, code: string, message: string): SandboxResponse {
-  const response = graphError(429, code, message, req, requestId, { 'retry-after': String(retryAfterSeconds) });
-  const body = response.body as { error: { innerError: Record<string, string> } };
-  Object.assign(body.error.innerError, { code: '429', message: 'Please retry after', status: '429' });
-  return response;
+/** Why Graph refuses a token, in its words. */
+function tokenRefusal(token: string | null): string {
+  if (!token) return 'Access token is empty.';
+  if (!token.includes('.')) {
+    return "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'.";
+  }
+  if (token.startsWith(accessTokenPrefix)) return 'Lifetime validation failed, the token is expired.';
+  return 'Access token validation failure. Invalid audience.';
 }
 
-/** AADSTS codes for the errors the sandbox's token endpoint can meet, with the identity platform's wording. */
-function aadsts(error: string, description: string, clientId: string): { code: number; message: string } {
-  if (error === 'invalid_client') {
-    return { code: 7000215, message: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.` };
-  }
-  if (error === 'unsupported_grant_type') return { code: 70003, message: 'The app requested an unsupported grant type.' };
-  if (error === 'invalid_grant' && /pkce/i.test(description)) return { code: 501481, message: 'The Code_Verifier does not match the code_challenge supplied in the authorization request.' };
-  if (error === 'invalid_grant' && /redirect_uri/i.test(description)) {
-    return { code: 50011, message: 'The redirect URI specified in the request does not match the redirect URIs configured for the application.' };
-  }
-  if (error === 'invalid_grant' && /refresh token/i.test(description)) {
-    return { code: 70008, message: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.' };
-  }
-  if (error === 'invalid_grant') return { code: 54005, message: 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.' };
-  return { code: 900144, message: `The request body is not valid: ${description}.` };
-}
-
-/** The identity platform's token error: `{ error, error_description, error_codes, timestamp, trace_id, correlation_id, error_uri }`. */
-export function tokenErrorResponse(error: string, description: string, status: number, clientId: string, ids: RequestIds): SandboxResponse {
-  const { code, message } = aadsts(error, description, clientId);
-  const traceId = ids.next();
-  const correlationId = ids.next();
-  const timestamp = `${new Date().toISOString().slice(0, 19).replace('T', ' ')}Z`;
-  return {
-    status,
-    headers: { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': traceId },
-    body: {
-      error,
-      error_description: `AADSTS${code}: ${message} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
-      error_codes: [code],
-      timestamp,
-      trace_id: traceId,
-      correlation_id: correlationId,
-      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
+/**
+ * Every API answer's last step: Graph's OData headers with a `request-id` (counted from the seed, so runs are
+ * reproducible); a refusal gets its `innerError` (date, request ids; a throttled one also Graph's 429 details), a
+ * plain JSON content type, and for a refused token the reason and Graph's challenge.
+ */
+export function graphFinish(seed: number): (res: SandboxResponse, req: SandboxRequest) => SandboxResponse {
+  const ids = new RequestIds(seed);
+  return (res, req) => {
+    const requestId = ids.next();
+    const headers = { ...graphHeaders(req, requestId), ...res.headers };
+    const error = (res.body as { error?: Record<string, unknown> } | undefined)?.error;
+    if (res.status < 400 || typeof error !== 'object' || error === null) return { ...res, headers };
+    headers['content-type'] = 'application/json';
+    const innerError: Record<string, string> = { date: innerDate(Date.now()), 'request-id': requestId, 'client-request-id': headers['client-request-id']! };
+    if (res.status === 429) Object.assign(innerError, { code: '429', message: 'Please retry after', status: '429' });
+    if (res.status === 401 && error['code'] === 'InvalidAuthenticationToken') {
+      headers['www-authenticate'] = graphChallenge;
+      return { status: 401, headers, body: { error: { ...error, message: tokenRefusal(bearerOf(req)), innerError } } };
+    }
+    return { ...res, headers, body: { error: { ...error, innerError } } };
   };
 }

@@ -1,4 +1,4 @@
-import { hash32, Prng } from '../../kit/sandbox/index.js';
+import { hash32, isoSeconds, Prng } from '../../kit/sandbox/index.js';
 
 /**
  * The simulated mailbox's fixed facts, from the seed alone: its owner, the people who write to them, the two
@@ -96,4 +96,19 @@ export const folderNames: Record<MailFolder, string> = { inbox: 'Inbox', sentite
 export function guid(...values: number[]): string {
   const hex = [1, 2, 3, 4].map((salt) => hash32(...values, salt).toString(16).padStart(8, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** `request-id` values shaped like Graph's (GUIDs), deterministic per sandbox. */
+export class RequestIds {
+  private counter = 0;
+  constructor(private readonly seed: number) {}
+  next(): string {
+    this.counter += 1;
+    return guid(this.seed, 0x7e9, this.counter);
+  }
+}
+
+/** A window a year either side of the anchor: wider than every event the sandbox holds or creates. */
+export function calendarWindow(anchor: number): { start: string; end: string } {
+  return { start: isoSeconds(anchor - 365 * 86_400).slice(0, 10), end: isoSeconds(anchor + 365 * 86_400).slice(0, 10) };
 }
