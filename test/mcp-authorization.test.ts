@@ -47,6 +47,9 @@ async function startDocumentServer(): Promise<{ server: Server; base: string; ho
   return { server, base, host: `127.0.0.1:${port}`, fetches: () => count };
 }
 
+/** A JSON answer, loosely typed: the assertions say what it holds. */
+const jsonOf = async (response: Response): Promise<any> => response.json();
+
 /** Hidden fields and the CSRF cookie of a consent page. */
 interface ConsentForm {
   session: string;
@@ -147,7 +150,7 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
   it('publishes RFC 9728 and RFC 8414 metadata that an OAuth client library accepts', async () => {
     const prm = await oauth.processResourceDiscoveryResponse(new URL(resource), await oauth.resourceDiscoveryRequest(new URL(resource), insecure));
     expect(prm).toMatchObject({ resource, authorization_servers: [publicUrl], bearer_methods_supported: ['header'] });
-    const root = await (await fetch(`${publicUrl}/.well-known/oauth-protected-resource`)).json();
+    const root = await jsonOf(await fetch(`${publicUrl}/.well-known/oauth-protected-resource`));
     expect(root.resource).toBe(resource);
     const issuer = new URL(prm.authorization_servers![0]!);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
@@ -213,7 +216,7 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     // A wrong secret is invalid_client (401), never a token.
     const wrong = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic('nope'), issued.refresh_token!, insecure);
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error).toBe('invalid_client');
+    expect((await jsonOf(wrong)).error).toBe('invalid_client');
 
     await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, auth, issued.access_token, insecure));
     await expect(whoIs(issued.access_token)).rejects.toMatchObject({ code: 'unauthorized' });
@@ -267,7 +270,7 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     const body = new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: 'http://127.0.0.1/other', code_verifier: verifier, client_id: client.client_id });
     const response = await fetch(as.token_endpoint!, { method: 'POST', body });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(await jsonOf(response)).toMatchObject({ error: 'invalid_grant' });
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -329,26 +332,26 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     const register = (body: unknown) => fetch(as.registration_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const plainHttp = await register({ redirect_uris: ['http://app.example/cb'] });
     expect(plainHttp.status).toBe(400);
-    expect((await plainHttp.json()).error).toBe('invalid_redirect_uri');
-    expect((await (await register({ redirect_uris: ['https://app.example/cb#frag'] })).json()).error).toBe('invalid_redirect_uri');
-    expect((await (await register({})).json()).error).toBe('invalid_redirect_uri');
-    expect((await (await register({ redirect_uris: ['https://app.example/cb'], grant_types: ['client_credentials'] })).json()).error).toBe('invalid_client_metadata');
+    expect((await jsonOf(plainHttp)).error).toBe('invalid_redirect_uri');
+    expect((await jsonOf(await register({ redirect_uris: ['https://app.example/cb#frag'] }))).error).toBe('invalid_redirect_uri');
+    expect((await jsonOf(await register({}))).error).toBe('invalid_redirect_uri');
+    expect((await jsonOf(await register({ redirect_uris: ['https://app.example/cb'], grant_types: ['client_credentials'] }))).error).toBe('invalid_client_metadata');
     const publicClient = await register({ redirect_uris: ['http://[::1]:8123/cb', 'https://app.example/cb'], token_endpoint_auth_method: 'none', client_name: 'Native' });
     expect(publicClient.status).toBe(201);
-    const body = await publicClient.json();
+    const body = await jsonOf(publicClient);
     expect(body.client_secret).toBeUndefined();
 
     const token = (form: Record<string, string>, headers: Record<string, string> = {}) =>
       fetch(as.token_endpoint!, { method: 'POST', body: new URLSearchParams(form), headers });
     const unknownGrant = await token({ grant_type: 'password', client_id: body.client_id });
-    expect(await unknownGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
-    expect((await (await token({ grant_type: 'authorization_code', client_id: 'mcpc_nobody' })).json()).error).toBe('invalid_client');
-    expect((await (await token({ grant_type: 'refresh_token', client_id: body.client_id, refresh_token: 'trb_mrt_bogus' })).json()).error).toBe('invalid_grant');
+    expect(await jsonOf(unknownGrant)).toMatchObject({ error: 'unsupported_grant_type' });
+    expect((await jsonOf(await token({ grant_type: 'authorization_code', client_id: 'mcpc_nobody' }))).error).toBe('invalid_client');
+    expect((await jsonOf(await token({ grant_type: 'refresh_token', client_id: body.client_id, refresh_token: 'trb_mrt_bogus' }))).error).toBe('invalid_grant');
     const json = await fetch(as.token_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"refresh_token"}' });
     expect(json.status).toBe(400);
-    expect((await json.json()).error).toBe('invalid_request');
+    expect((await jsonOf(json)).error).toBe('invalid_request');
     const duplicated = await fetch(as.token_endpoint!, { method: 'POST', body: 'grant_type=refresh_token&grant_type=authorization_code' , headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect((await duplicated.json()).error).toBe('invalid_request');
+    expect((await jsonOf(duplicated)).error).toBe('invalid_request');
   });
 
   it('metadata documents are checked: another client_id inside, a host the operator did not allow', async () => {

@@ -32,6 +32,9 @@ export async function approveAuthorization(deps: Pick<ServiceDeps, 'db' | 'confi
     return { ok: false, problem: `The role ceiling may not exceed the signed-in key's role (${keyRole}).` };
   }
   let products = choice.products;
+  if (products !== null && (products.length > 50 || products.some((p) => p.length === 0 || p.length > 100))) {
+    return { ok: false, problem: 'Name at most 50 products, each 1 to 100 characters.' };
+  }
   if (signIn.products !== null) {
     if (products === null) products = signIn.products;
     const outside = products.find((p) => !signIn.products!.includes(p));

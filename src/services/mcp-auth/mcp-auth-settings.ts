@@ -26,3 +26,11 @@ export function mcpIssuer(publicUrl: string): string {
 export function mcpResource(publicUrl: string): string {
   return `${mcpIssuer(publicUrl)}/mcp`;
 }
+
+/**
+ * Where /mcp's RFC 9728 metadata lives: the transport names it in the `WWW-Authenticate: Bearer
+ * resource_metadata="…"` challenge of a 401, which is how an MCP client discovers this authorization server.
+ */
+export function mcpResourceMetadataUrl(publicUrl: string): string {
+  return `${mcpIssuer(publicUrl)}/.well-known/oauth-protected-resource/mcp`;
+}

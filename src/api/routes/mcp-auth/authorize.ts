@@ -20,7 +20,7 @@ const csrfCookie = 'trb_mcp_consent';
 export async function authorizeRoutes(app: FastifyInstance, deps: McpAuthDeps, signInLimit: AddressRateLimit): Promise<void> {
   const secureCookie = deps.config.publicUrl.startsWith('https:');
 
-  app.get('/oauth2/authorize', { schema: { tags: ['mcp-oauth'], summary: 'OAuth 2.1 authorization endpoint for MCP clients (consent page)', security: [] } }, async (request, reply) => {
+  app.get('/oauth2/authorize', { schema: { hide: true, summary: 'OAuth 2.1 authorization endpoint for MCP clients (consent page)' } }, async (request, reply) => {
     const checked = await checkAuthorizationRequest(deps, request.query as Record<string, unknown>);
     if (!checked.ok && 'page' in checked) return reply.status(400).headers(consentHeaders()).send(errorPage(checked.page));
     if (!checked.ok) return reply.header('cache-control', 'no-store').redirect(checked.redirect, 302);
@@ -29,7 +29,7 @@ export async function authorizeRoutes(app: FastifyInstance, deps: McpAuthDeps, s
     return reply.headers(consentHeaders(session.request.redirectUri)).send(signInPage(session, sealConsentSession(deps.vault, session)));
   });
 
-  app.post('/oauth2/authorize', { schema: { tags: ['mcp-oauth'], summary: 'The consent form: sign in, then approve or deny', security: [] } }, async (request, reply) => {
+  app.post('/oauth2/authorize', { schema: { hide: true, summary: 'The consent form: sign in, then approve or deny' } }, async (request, reply) => {
     const form = (request.body ?? {}) as FormBody;
     const field = (name: string): string | undefined => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     const sealed = field('session');

@@ -14,13 +14,13 @@ import { authorizeRoutes } from './authorize.js';
 import { acceptFormBodies, clientCredentials, singleValuedForm } from './form-body.js';
 import { oauthErrorHandler } from './oauth-error-reply.js';
 
-const tags = ['mcp-oauth'];
-
 /**
  * Tributary as the OAuth 2.1 authorization server of its own MCP endpoint (docs/mcp-oauth.md): RFC 9728 and
  * RFC 8414 metadata, RFC 7591 registration, the authorization endpoint with its consent page, the token endpoint
  * and RFC 7009 revocation. Public routes (no API key): the clients are MCP clients, the proof is OAuth's own.
  * Browser-based MCP clients call the JSON endpoints cross-origin; they carry no cookies, so `*` is safe there.
+ * Hidden from the REST API's OpenAPI document: these speak OAuth (form bodies, RFC error bodies, HTML), are
+ * described by their own RFC 8414 metadata, and are documented in docs/mcp-oauth.md.
  */
 export async function mcpAuthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const mcpDeps: McpAuthDeps = { db: deps.db, vault: deps.vault, config: deps.config, clientDocuments: new ClientMetadataDocuments(deps.providerTraffic) };
@@ -45,22 +45,22 @@ export async function mcpAuthRoutes(app: FastifyInstance, deps: AppDeps): Promis
 
   const metadataHeaders = (reply: FastifyReply) => cors(reply).header('cache-control', 'public, max-age=300');
   for (const url of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
-    app.get(url, { schema: { tags, summary: 'RFC 9728 protected-resource metadata of /mcp', security: [] } }, async (_request, reply) =>
+    app.get(url, { schema: { hide: true, summary: 'RFC 9728 protected-resource metadata of /mcp' } }, async (_request, reply) =>
       metadataHeaders(reply).send(protectedResourceMetadata(deps.config.publicUrl)),
     );
   }
-  app.get('/.well-known/oauth-authorization-server', { schema: { tags, summary: 'RFC 8414 authorization-server metadata', security: [] } }, async (_request, reply) =>
+  app.get('/.well-known/oauth-authorization-server', { schema: { hide: true, summary: 'RFC 8414 authorization-server metadata' } }, async (_request, reply) =>
     metadataHeaders(reply).send(authorizationServerMetadata(deps.config.publicUrl)),
   );
 
-  app.post('/oauth2/register', { schema: { tags, summary: 'RFC 7591 dynamic client registration', security: [] } }, async (request, reply) => {
+  app.post('/oauth2/register', { schema: { hide: true, summary: 'RFC 7591 dynamic client registration' } }, async (request, reply) => {
     cors(reply).header('cache-control', 'no-store');
     if (!registrations.take(request.ip)) throw new McpOAuthError('too_many_requests', 'Too many client registrations from this address; try again later.');
     const registered = await registerMcpClient(deps, request.body);
     return reply.status(201).send(registered.response);
   });
 
-  app.post('/oauth2/token', { schema: { tags, summary: 'OAuth 2.1 token endpoint (authorization_code with PKCE, refresh_token with rotation)', security: [] } }, async (request, reply) => {
+  app.post('/oauth2/token', { schema: { hide: true, summary: 'OAuth 2.1 token endpoint (authorization_code with PKCE, refresh_token with rotation)' } }, async (request, reply) => {
     cors(reply).header('cache-control', 'no-store').header('pragma', 'no-cache');
     const form = singleValuedForm(request);
     const client = await authenticateMcpClient(mcpDeps, clientCredentials(request, form));
@@ -72,7 +72,7 @@ export async function mcpAuthRoutes(app: FastifyInstance, deps: AppDeps): Promis
     return reply.send(tokens);
   });
 
-  app.post('/oauth2/revoke', { schema: { tags, summary: 'RFC 7009 token revocation', security: [] } }, async (request, reply) => {
+  app.post('/oauth2/revoke', { schema: { hide: true, summary: 'RFC 7009 token revocation' } }, async (request, reply) => {
     cors(reply).header('cache-control', 'no-store');
     const form = singleValuedForm(request);
     const client = await authenticateMcpClient(mcpDeps, clientCredentials(request, form));
