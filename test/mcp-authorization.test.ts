@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuditLog } from '../src/db/queries/audit-log.js';
+import { revokeApiKey } from '../src/db/queries/workspaces.js';
 import { authenticateMcpAccessToken } from '../src/services/mcp-auth/authenticate-access-token.js';
+import { freePort } from './support/child-process.js';
 import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
@@ -15,15 +18,6 @@ import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
  */
 const REDIRECT = 'http://127.0.0.1/callback';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
-
-/** The public URL is fixed when the runtime is built, so the port is chosen first. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** A client's metadata document host, as an MCP client vendor would publish it (here on loopback). */
 async function startDocumentServer(): Promise<{ server: Server; base: string; host: string; fetches: () => number }> {
@@ -74,6 +68,7 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
 
   beforeAll(async () => {
     docs = await startDocumentServer();
+    // The public URL (the issuer) is fixed when the runtime is built, so the port is chosen first.
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     resource = `${publicUrl}/mcp`;
@@ -211,7 +206,10 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
 
     const issued = await authorize(client, auth, owner, { role: 'viewer', read_only: 'on', products: 'crm' });
     expect(issued.scope).toBe('mcp:read');
-    expect(await whoIs(issued.access_token)).toMatchObject({ role: 'viewer', readOnly: true, products: ['crm'], clientId: registered.client_id });
+    const who = await whoIs(issued.access_token);
+    expect(who).toMatchObject({ role: 'viewer', readOnly: true, products: ['crm'], clientId: registered.client_id });
+    const audit = await listAuditLog(rt.services.db, rt.bootstrap!.workspaceId, (await rt.services.db.query.mcpOauthTokens.findFirst({ where: (t, { eq }) => eq(t.id, who.tokenId) }))!.grantId);
+    expect(audit[0]).toMatchObject({ action: 'mcp_oauth.grant_approved', actorKeyId: rt.bootstrap!.keyId, data: { client_id: registered.client_id, role: 'viewer', read_only: true, products: ['crm'] } });
 
     // A wrong secret is invalid_client (401), never a token.
     const wrong = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic('nope'), issued.refresh_token!, insecure);
@@ -367,6 +365,29 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     const refusedHost = await fetch(notAllowed, { redirect: 'manual' });
     expect(refusedHost.status).toBe(400);
     expect(refusedHost.headers.get('location')).toBeNull();
+  });
+
+  it('a grant lives no longer than the API key that approved it', async () => {
+    const admin = await rt.workspace('admin');
+    const client: oauth.Client = { client_id: `${docs.base}/client.json`, token_endpoint_auth_method: 'none' };
+    const issued = await authorize(client, oauth.None(), admin.apiKey, { role: 'admin', products: '' });
+    expect(await whoIs(issued.access_token)).toMatchObject({ workspaceId: admin.workspaceId, dataSchema: admin.dataSchema, role: 'admin' });
+    await revokeApiKey(rt.services.db, admin.workspaceId, admin.keyId);
+    await expect(whoIs(issued.access_token)).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('paces dynamic registration per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const response = await fetch(as.registration_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' }) });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(await jsonOf(response)).toMatchObject({ error: 'too_many_requests' });
+        break;
+      }
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(20);
   });
 
   it('keeps tokens, codes and API keys out of the logs', async () => {

@@ -1,6 +1,7 @@
 import { roleAtLeast, type Role } from '../../contracts/roles.js';
 import { hashToken } from '../../core/api-key-hash.js';
 import { newId, newSecretToken } from '../../core/ids.js';
+import { insertAuditLog } from '../../db/queries/audit-log.js';
 import { findLiveApiKeyById, insertMcpOauthCode, insertMcpOauthGrant } from '../../db/queries/mcp-oauth.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { clientRedirect } from './authorization-request.js';
@@ -64,6 +65,16 @@ export async function approveAuthorization(deps: Pick<ServiceDeps, 'db' | 'confi
       codeChallenge: session.request.codeChallenge,
       expiresAt: new Date(now.getTime() + mcpOAuthLifetimes.codeSeconds * 1000),
       createdAt: now,
+    });
+    // Who let which client in, with what: the workspace's admins see MCP clients arrive in the audit log.
+    await insertAuditLog(tx, {
+      workspaceId: signIn.workspaceId,
+      actorKeyId: signIn.keyId,
+      action: 'mcp_oauth.grant_approved',
+      targetType: 'mcp_oauth_grant',
+      targetId: grantId,
+      data: { client_id: session.request.clientId, client_name: session.request.clientName, role: choice.role, read_only: readOnly, products },
+      at: now,
     });
   });
   return { ok: true, redirect: clientRedirect(deps.config.publicUrl, session.request.redirectUri, session.request.state, { code }) };

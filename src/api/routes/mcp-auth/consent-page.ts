@@ -25,7 +25,8 @@ function page(title: string, body: string): string {
 function clientLine(session: ConsentSession): string {
   const { clientId, clientName, redirectUri } = session.request;
   const name = esc(clientName ?? 'An MCP client');
-  const origin = /^https?:\/\//.test(clientId) ? ` (<code>${esc(new URL(clientId).host)}</code>)` : '';
+  // A metadata document's host is the one fact we checked; a registered client's name is only what it told us.
+  const origin = /^https?:\/\//.test(clientId) ? ` (<code>${esc(new URL(clientId).host)}</code>)` : ' (name given at registration, not verified)';
   const scope = session.request.readOnlyRequested ? 'read-only access' : 'access';
   return `<p class="who"><strong>${name}</strong>${origin} asks for ${scope} to your Tributary data through the MCP server. You will be sent back to <code>${esc(new URL(redirectUri).origin)}</code>.</p>`;
 }
