@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
@@ -365,6 +367,45 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     const refusedHost = await fetch(notAllowed, { redirect: 'manual' });
     expect(refusedHost.status).toBe(400);
     expect(refusedHost.headers.get('location')).toBeNull();
+  });
+
+  it("the MCP SDK's own client: discovery, dynamic registration, consent, code exchange and refresh", async () => {
+    let information: OAuthClientInformationMixed | undefined;
+    let tokens: OAuthTokens | undefined;
+    let verifier = '';
+    let authorizationUrl: URL | undefined;
+    const provider: OAuthClientProvider = {
+      redirectUrl: REDIRECT,
+      clientMetadata: { client_name: 'SDK Client', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
+      clientInformation: () => information,
+      saveClientInformation: (info) => {
+        information = info;
+      },
+      tokens: () => tokens,
+      saveTokens: (t) => {
+        tokens = t;
+      },
+      redirectToAuthorization: (url) => {
+        authorizationUrl = url;
+      },
+      saveCodeVerifier: (v) => {
+        verifier = v;
+      },
+      codeVerifier: () => verifier,
+    };
+    expect(await auth(provider, { serverUrl: resource })).toBe('REDIRECT');
+    expect(authorizationUrl!.searchParams.get('resource')).toBe(resource);
+    const page = await fetch(authorizationUrl!, { redirect: 'manual' });
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    const back = await consent(formOf(html, (page.headers.get('set-cookie') ?? '').split(';')[0]!), owner, { role: 'member', products: '' });
+    expect(await auth(provider, { serverUrl: resource, authorizationCode: back.searchParams.get('code')! })).toBe('AUTHORIZED');
+    expect(await whoIs(tokens!.access_token)).toMatchObject({ role: 'member', clientId: information!.client_id });
+    // With tokens saved, the SDK refreshes rather than asking again.
+    const first = tokens!;
+    expect(await auth(provider, { serverUrl: resource })).toBe('AUTHORIZED');
+    expect(tokens!.refresh_token).not.toBe(first.refresh_token);
+    expect((await whoIs(tokens!.access_token)).role).toBe('member');
   });
 
   it('a grant lives no longer than the API key that approved it', async () => {
