@@ -6,6 +6,7 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditLog } from '../src/db/queries/audit-log.js';
 import { revokeApiKey } from '../src/db/queries/workspaces.js';
+import { sweepStaleMcpOauth } from '../src/services/mcp-auth/sweep-stale-mcp-oauth.js';
 import { authenticateMcpAccessToken } from '../src/services/mcp-auth/authenticate-access-token.js';
 import { freePort } from './support/child-process.js';
 import { databaseKinds } from './support/databases.js';
@@ -438,5 +439,21 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     expect(logs).not.toContain(issued.access_token);
     expect(logs).not.toContain(issued.refresh_token);
     expect(logs).not.toContain(owner);
+  });
+
+  it('sweeps what is stale and nothing live', async () => {
+    const client: oauth.Client = { client_id: `${docs.base}/client.json`, token_endpoint_auth_method: 'none' };
+    const issued = await authorize(client, oauth.None(), owner, { role: 'member', products: '' });
+    const db = rt.services.db;
+    const grants = async () => (await db.query.mcpOauthGrants.findMany()).length;
+    const before = await grants();
+    await sweepStaleMcpOauth(rt.services, new Date(Date.now() + 2 * 24 * 3600_000));
+    // Two days on, the revoked grants are gone; the live one (its refresh token has 30 days) is kept.
+    expect(await grants()).toBeLessThan(before);
+    expect(await grants()).toBeGreaterThan(0);
+    expect((await refresh(client, oauth.None(), issued.refresh_token!)).access_token).toMatch(/^trb_mat_/);
+    await sweepStaleMcpOauth(rt.services, new Date(Date.now() + 32 * 24 * 3600_000));
+    expect(await grants()).toBe(0);
+    expect(await db.query.mcpOauthTokens.findMany()).toEqual([]);
   });
 });

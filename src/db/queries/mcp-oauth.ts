@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, notExists, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
 import { apiKeys, mcpOauthClients, mcpOauthCodes, mcpOauthGrants, mcpOauthTokens, workspaces } from '../schema.js';
 
@@ -131,9 +131,17 @@ export async function findLiveApiKeyById(db: Db, id: string): Promise<{ id: stri
   return row;
 }
 
-/** Codes and tokens a day past their expiry explain nothing any more; revoked grants go with their tokens. */
+/**
+ * Codes and tokens a day past their expiry or revocation explain nothing any more (a rotated refresh token is kept
+ * until it expires, to recognise its reuse). Grants revoked a day ago go with everything under them, and so do
+ * grants a day old with no token left (approved but never redeemed, or whose tokens all expired).
+ */
 export async function deleteStaleMcpOauthRows(db: Db, now: Date): Promise<void> {
   const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+  await db.delete(mcpOauthGrants).where(lt(mcpOauthGrants.revokedAt, dayAgo));
   await db.delete(mcpOauthCodes).where(lt(mcpOauthCodes.expiresAt, dayAgo));
   await db.delete(mcpOauthTokens).where(or(lt(mcpOauthTokens.expiresAt, dayAgo), lt(mcpOauthTokens.revokedAt, dayAgo)));
+  await db
+    .delete(mcpOauthGrants)
+    .where(and(lt(mcpOauthGrants.createdAt, dayAgo), notExists(db.select({ one: mcpOauthTokens.id }).from(mcpOauthTokens).where(eq(mcpOauthTokens.grantId, mcpOauthGrants.id)))));
 }
