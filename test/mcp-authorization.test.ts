@@ -66,6 +66,7 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
   let docs: Awaited<ReturnType<typeof startDocumentServer>>;
   let publicUrl: string;
   let resource: string;
+  let prm: oauth.ResourceServer;
   let as: oauth.AuthorizationServer;
   let owner: string;
 
@@ -78,6 +79,10 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     rt = await startTestRuntime(kind, { worker: false, allowPrivateHosts: [docs.host], config: { publicUrl } });
     await rt.app!.listen({ port, host: '127.0.0.1' });
     owner = rt.bootstrap!.apiKey;
+    // Discovery as an MCP client does it, from the resource URL alone (asserted in the first test).
+    prm = await oauth.processResourceDiscoveryResponse(new URL(resource), await oauth.resourceDiscoveryRequest(new URL(resource), insecure));
+    const issuer = new URL(prm.authorization_servers![0]!);
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
   });
   afterAll(async () => {
     await rt?.stop();
@@ -146,12 +151,9 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
   const whoIs = (token: string, now?: Date) => authenticateMcpAccessToken(rt.services, { token, resource, ...(now ? { now } : {}) });
 
   it('publishes RFC 9728 and RFC 8414 metadata that an OAuth client library accepts', async () => {
-    const prm = await oauth.processResourceDiscoveryResponse(new URL(resource), await oauth.resourceDiscoveryRequest(new URL(resource), insecure));
     expect(prm).toMatchObject({ resource, authorization_servers: [publicUrl], bearer_methods_supported: ['header'] });
     const root = await jsonOf(await fetch(`${publicUrl}/.well-known/oauth-protected-resource`));
     expect(root.resource).toBe(resource);
-    const issuer = new URL(prm.authorization_servers![0]!);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
     expect(as).toMatchObject({
       issuer: publicUrl,
       authorization_endpoint: `${publicUrl}/oauth2/authorize`,
@@ -351,6 +353,12 @@ describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
     const json = await fetch(as.token_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"refresh_token"}' });
     expect(json.status).toBe(400);
     expect((await jsonOf(json)).error).toBe('invalid_request');
+    const text = await fetch(as.token_endpoint!, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=refresh_token' });
+    expect(text.status).toBe(415);
+    expect((await jsonOf(text)).error).toBe('invalid_request');
+    const badJson = await fetch(as.registration_endpoint!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"redirect_uris":' });
+    expect(badJson.status).toBe(400);
+    expect((await jsonOf(badJson)).error).toBe('invalid_client_metadata');
     const duplicated = await fetch(as.token_endpoint!, { method: 'POST', body: 'grant_type=refresh_token&grant_type=authorization_code' , headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect((await jsonOf(duplicated)).error).toBe('invalid_request');
   });
