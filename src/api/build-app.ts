@@ -17,6 +17,7 @@ import { variantRoutes } from './routes/connections/variants.js';
 import { disconnectRoutes } from './routes/connections/disconnect.js';
 import { healthRoutes } from './routes/ops/health.js';
 import { metricsRoutes } from './routes/ops/metrics.js';
+import { mcpAuthRoutes } from './routes/mcp-auth/mcp-auth-routes.js';
 import { oauthAuthorizeRoutes } from './routes/oauth/oauth-authorize.js';
 import { oauthCallbackRoutes } from './routes/oauth/oauth-callback.js';
 import { keyRoutes } from './routes/keys/encryption-keys.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => triggerRoutes(scope, deps), { prefix: '/api/v1' });
   // Public like the trigger: a provider's redirect carries no API key; the signed state is the credential.
   await app.register(async (scope) => oauthCallbackRoutes(scope, deps), { prefix: '/api/v1' });
+  await app.register(async (scope) => mcpAuthRoutes(scope, deps));
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', authenticate(deps));
