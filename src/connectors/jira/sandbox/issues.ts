@@ -63,6 +63,7 @@ export class JiraIssues {
     this.store = new RecordStore({
       make: (k) => ({ id: issueId(k) }),
       keyOf: (record) => String(record['id']),
+      keyAt: issueId,
       count,
       clock: this.clock,
       secret: hash32(seed, 0x155e),
