@@ -1,4 +1,5 @@
 import type { JsonRecord } from '../declarative/stream-spec.js';
+import type { ActiveFault } from './faults.js';
 import type { SandboxOAuth } from './oauth-server.js';
 import type { RecordStore } from './record-store.js';
 import type { FieldOverride } from './schema-records.js';
@@ -97,8 +98,15 @@ export interface SimulatorProvider {
    * and any access token it issued is accepted as a bearer token besides the manifest's own way.
    */
   oauth?: SandboxOAuth;
+  /** Another way the provider takes a credential besides the manifest's (Google's `access_token` query parameter). */
+  accepts?: (req: SandboxRequest) => boolean;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;
+  /**
+   * An injected rate limit or server error as the provider answers it (status, body and headers its own: Google's
+   * 403 `userRateLimitExceeded`, alternating with `fault.occurrence`); undefined leaves it to the simulator's 429/5xx.
+   */
+  renderFault?: (fault: ActiveFault) => SandboxResponse | undefined;
   /**
    * The last word on every API answer (refusals and faults included), for what only the request can tell: Deel
    * echoes the request and a request id in its error bodies. Default: as is.

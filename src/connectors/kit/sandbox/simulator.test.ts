@@ -474,6 +474,25 @@ describe('the generic simulator', () => {
     expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
   });
 
+  it('takes a credential the provider accepts besides the manifest, and renders faults its own way', async () => {
+    const sim = await start({}, {
+      provider: {
+        ...provider,
+        accepts: (req) => req.url.searchParams.get('access_token') === 'acme-token',
+        renderFault: (fault) =>
+          fault.kind === 'secondary_rate_limit' ? { status: 403, body: { reason: fault.occurrence % 2 === 1 ? 'rateLimitExceeded' : 'userRateLimitExceeded' } } : undefined,
+      },
+    });
+    expect((await get(sim, '/tags?access_token=acme-token', { token: null })).status).toBe(200);
+    expect((await get(sim, '/tags?access_token=wrong', { token: null })).status).toBe(401);
+    await control(sim, 'faults', { kind: 'secondary_rate_limit', count: 2 });
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 502 });
+    expect(await get(sim, '/tags')).toMatchObject({ status: 403, body: { reason: 'rateLimitExceeded' } });
+    expect(await get(sim, '/tags')).toMatchObject({ status: 403, body: { reason: 'userRateLimitExceeded' } });
+    // A fault the provider leaves alone gets the simulator's answer.
+    expect(await get(sim, '/tags')).toMatchObject({ status: 502, body: { error: { reason: 'server_error' } } });
+  });
+
   it('names the stream of a description mistake at start', async () => {
     await expect(
       createSimulator({ manifest, streams: { tags: { requester: { path: '/tags' }, paginator: { type: 'offset' } } as never }, provider, options: { port: 0, records: 1, seed: 1 } }),

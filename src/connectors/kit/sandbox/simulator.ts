@@ -219,7 +219,8 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   const accepts = credentialCheck(manifest, { token, ...(provider.fields ? { fields: provider.fields } : {}), ...(provider.config ? { config: provider.config } : {}) });
   const oauth = provider.oauth;
   oauth?.addStaticToken(token);
-  const authorized = (req: SandboxRequest): boolean => accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req)));
+  const authorized = (req: SandboxRequest): boolean =>
+    accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req))) || provider.accepts?.(req) === true;
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
   // Rate windows follow the sandbox clock a test brings (it moves time instead of sleeping); else the wall clock,
   // since the sandbox clock only moves on changes and a window on it would never end for a person trying it.
@@ -249,7 +250,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
       return finish(answer(req), req);
     },
     renderFault(fault: ActiveFault, req: SandboxRequest): SandboxResponse {
-      return finish(faultAnswer(fault), req);
+      return finish(provider.renderFault?.(fault) ?? faultAnswer(fault), req);
     },
     applyChanges(change: ChangeRequest) {
       const changes = provider.changes?.(change, context) ?? storeOf(change.stream).apply(change);
