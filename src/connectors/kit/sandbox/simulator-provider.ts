@@ -117,8 +117,8 @@ export interface SimulatorProvider {
    * leaves the change to the stream's store.
    */
   changes?: (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext) => JsonRecord | undefined;
-  /** Fields added to `GET /_sandbox/info` (an organization's name). */
-  info?: () => JsonRecord;
+  /** Fields added to `GET /_sandbox/info` (an organization's name, live records per partition from the stores). */
+  info?: (ctx: SimulatorContext) => JsonRecord;
 }
 
 /**

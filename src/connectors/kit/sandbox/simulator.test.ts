@@ -461,7 +461,7 @@ describe('the generic simulator', () => {
           const deals = ctx.store('deals').apply({ create: change.create }).created;
           return { created, deals };
         },
-        info: () => ({ organization: 'Acme Labs' }),
+        info: (ctx) => ({ organization: 'Acme Labs', alpha_issues: ctx.store('issues').liveCount('ALPHA') }),
       },
     });
     expect(await get(sim, '/nowhere', { token: 'wrong' })).toMatchObject({ status: 401, body: { refused: '/v2/nowhere', status: 401 } });
@@ -471,7 +471,7 @@ describe('the generic simulator', () => {
     const change = await control(sim, 'changes', { stream: 'people', create: 2 });
     expect(change.created).toHaveLength(2);
     expect(change.deals).toHaveLength(2);
-    expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+    expect(sim.info()).toMatchObject({ organization: 'Acme Labs', alpha_issues: 30, provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
   });
 
   it('takes a credential the provider accepts besides the manifest, and renders faults its own way', async () => {

@@ -237,7 +237,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     };
   };
   const info = (): SimulatorInfo => ({
-    ...provider.info?.(),
+    ...provider.info?.(context),
     provider: provider.name,
     seed: options.seed,
     clock: isoSeconds(clock.now()),

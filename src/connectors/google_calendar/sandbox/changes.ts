@@ -1,0 +1,46 @@
+import type { JsonRecord } from '../../kit/index.js';
+import { SandboxControlError, type SimulatorContext } from '../../kit/sandbox/index.js';
+import { isoMs, type CalendarRecords } from './records.js';
+
+/**
+ * `POST /_sandbox/changes` as a calendar account changes. Events: the kit's store creates (spread over the
+ * calendars), updates and deletes them (a deletion stays, cancelled, for sync tokens to report); an update is an
+ * edit (the event's `sequence` goes up). Calendars: updates rename them (`summaryOverride`); the calendar list has
+ * no create or delete here, since subscribing to a calendar would bring its events along. Events are named
+ * `calendarId/eventId`, so a test can find exactly these; `updated_at` is the batch's first change, for `updatedMin`.
+ */
+export function calendarChanges(records: CalendarRecords) {
+  const { history } = records;
+  return (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext): JsonRecord => {
+    if (change.stream === 'calendars') {
+      if (change.create > 0 || change.delete > 0) {
+        throw new SandboxControlError(400, 'calendars: only "update" is simulated (a subscribed or removed calendar would bring or take its events along)');
+      }
+      const store = ctx.store('calendars');
+      const { updated } = store.apply({ update: change.update });
+      if (updated.length > 0) history.batches += 1;
+      for (const key of updated) history.edited(key);
+      return { updated };
+    }
+    if (change.stream !== 'events') throw new SandboxControlError(400, `stream must be "events" or "calendars", not "${change.stream}"`);
+    const result = { updated_at: null as string | null, created: [] as string[], updated: [] as string[], deleted: [] as string[] };
+    if (change.create + change.update + change.delete === 0) return result;
+    history.batches += 1;
+    const store = ctx.store('events');
+    const applied = store.apply(change);
+    let first = Number.POSITIVE_INFINITY;
+    const name = (key: string): string => {
+      const entry = store.get(key)!;
+      first = Math.min(first, entry.at);
+      history.changed(entry.partition!, entry.at);
+      return key.replace(':', '/');
+    };
+    for (const key of applied.created) history.markCreated(store.get(key)!.index, store.get(key)!.at);
+    for (const key of applied.updated) history.edited(key);
+    result.created = applied.created.map(name);
+    result.updated = applied.updated.map(name);
+    result.deleted = applied.deleted.map(name);
+    result.updated_at = isoMs(first * 1000);
+    return result;
+  };
+}
