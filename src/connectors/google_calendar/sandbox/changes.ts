@@ -1,5 +1,5 @@
 import type { JsonRecord } from '../../kit/index.js';
-import { SandboxControlError, type SimulatorContext } from '../../kit/sandbox/index.js';
+import { SandboxControlError, type SandboxClock, type SimulatorContext } from '../../kit/sandbox/index.js';
 import { isoMs, type CalendarRecords } from './records.js';
 
 /**
@@ -7,9 +7,9 @@ import { isoMs, type CalendarRecords } from './records.js';
  * calendars), updates and deletes them (a deletion stays, cancelled, for sync tokens to report); an update is an
  * edit (the event's `sequence` goes up). Calendars: updates rename them (`summaryOverride`); the calendar list has
  * no create or delete here, since subscribing to a calendar would bring its events along. Events are named
- * `calendarId/eventId`, so a test can find exactly these; `updated_at` is the batch's first change, for `updatedMin`.
+ * `calendarId/eventId`, so a test can find exactly these. One request is one batch at one moment, `updated_at`.
  */
-export function calendarChanges(records: CalendarRecords) {
+export function calendarChanges(records: CalendarRecords, clock: SandboxClock) {
   const { history } = records;
   return (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext): JsonRecord => {
     if (change.stream === 'calendars') {
@@ -17,7 +17,7 @@ export function calendarChanges(records: CalendarRecords) {
         throw new SandboxControlError(400, 'calendars: only "update" is simulated (a subscribed or removed calendar would bring or take its events along)');
       }
       const store = ctx.store('calendars');
-      const { updated } = store.apply({ update: change.update });
+      const { updated } = clock.hold(() => store.apply({ update: change.update })).result;
       if (updated.length > 0) history.batches += 1;
       for (const key of updated) history.edited(key);
       return { updated };
@@ -27,20 +27,17 @@ export function calendarChanges(records: CalendarRecords) {
     if (change.create + change.update + change.delete === 0) return result;
     history.batches += 1;
     const store = ctx.store('events');
-    const applied = store.apply(change);
-    let first = Number.POSITIVE_INFINITY;
+    const { at, result: applied } = clock.hold(() => store.apply(change));
     const name = (key: string): string => {
-      const entry = store.get(key)!;
-      first = Math.min(first, entry.at);
-      history.changed(entry.partition!, entry.at);
+      history.changed(store.get(key)!.partition!, at);
       return key.replace(':', '/');
     };
-    for (const key of applied.created) history.markCreated(store.get(key)!.index, store.get(key)!.at);
+    for (const key of applied.created) history.markCreated(store.get(key)!.index, at);
     for (const key of applied.updated) history.edited(key);
     result.created = applied.created.map(name);
     result.updated = applied.updated.map(name);
     result.deleted = applied.deleted.map(name);
-    result.updated_at = isoMs(first * 1000);
+    result.updated_at = isoMs(at * 1000);
     return result;
   };
 }

@@ -68,6 +68,7 @@ export async function createGoogleCalendarSandbox(options: GoogleCalendarSandbox
   const records = new CalendarRecords(world, options.seed, new CalendarHistory(options.seed, seededUntil));
   const oauth = googleOAuth(options.clientId ?? DEFAULT_GOOGLE_CALENDAR_SANDBOX_CLIENT_ID, options.clientSecret ?? DEFAULT_GOOGLE_CALENDAR_SANDBOX_CLIENT_SECRET);
   const calendarAt = (index: number) => world.calendars[index % world.calendars.length]!.id;
+  const clock = new SandboxClock(seededUntil, 60);
   let syncTokenEpoch = 1;
   const sandbox = await createSimulator({
     manifest,
@@ -89,7 +90,7 @@ export async function createGoogleCalendarSandbox(options: GoogleCalendarSandbox
         quota: quotaRoute(options.quotaPerMinute ?? 600, options.enforceQuota ?? false),
         calendar: calendarRoutes(records),
       },
-      changes: calendarChanges(records),
+      changes: calendarChanges(records, clock),
       info: (ctx) => ({
         user: world.user.email,
         change_batches: records.history.batches,
@@ -104,7 +105,7 @@ export async function createGoogleCalendarSandbox(options: GoogleCalendarSandbox
       seed: options.seed,
       token: options.token ?? DEFAULT_GOOGLE_CALENDAR_SANDBOX_TOKEN,
       ...(options.host === undefined ? {} : { host: options.host }),
-      clock: new SandboxClock(seededUntil, 60),
+      clock,
       counts: { calendars: world.calendars.length },
     },
   });

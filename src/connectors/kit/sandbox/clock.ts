@@ -11,6 +11,8 @@
  */
 export class SandboxClock {
   private current: number;
+  /** The moment `hold` keeps the clock at (a JS private field, so a subclass's own names never clash). */
+  #held: number | undefined;
 
   constructor(
     start: number,
@@ -24,10 +26,30 @@ export class SandboxClock {
     return this.current;
   }
 
-  /** Moves forward one step and returns the new time. */
+  /** Moves forward one step and returns the new time (inside `hold`, the held moment). */
   tick(): number {
+    if (this.#held !== undefined) return this.#held;
     this.current += this.stepSeconds;
     return this.current;
+  }
+
+  /**
+   * Runs `change` with the clock held at one new moment, which it returns: for providers that stamp everything one
+   * change request touches with the same time (Google Calendar, Deel), where a store ticks once per record.
+   *
+   * @example
+   * ```ts
+   * const { at, result } = clock.hold(() => store.apply({ create: 2, update: 3 })); // five records, one `at`
+   * ```
+   */
+  hold<T>(change: (at: number) => T): { at: number; result: T } {
+    const at = this.tick();
+    this.#held = at;
+    try {
+      return { at, result: change(at) };
+    } finally {
+      this.#held = undefined;
+    }
   }
 }
 
