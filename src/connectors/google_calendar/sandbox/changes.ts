@@ -16,9 +16,10 @@ export function calendarChanges(records: CalendarRecords, clock: SandboxClock) {
       if (change.create > 0 || change.delete > 0) {
         throw new SandboxControlError(400, 'calendars: only "update" is simulated (a subscribed or removed calendar would bring or take its events along)');
       }
+      if (change.update === 0) return { updated: [] };
+      history.batches += 1;
       const store = ctx.store('calendars');
       const { updated } = clock.hold(() => store.apply({ update: change.update })).result;
-      if (updated.length > 0) history.batches += 1;
       for (const key of updated) history.edited(key);
       return { updated };
     }

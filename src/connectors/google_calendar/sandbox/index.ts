@@ -81,10 +81,11 @@ export async function createGoogleCalendarSandbox(options: GoogleCalendarSandbox
       oauth,
       // Google also takes the token as `access_token` in the query.
       accepts: (req) => oauth.accepts(req.url.searchParams.get('access_token')),
-      // Calendar ids as Google writes them; event `k` on calendar `k % 3`, with a base32hex id.
-      fieldOverrides: {
-        calendars: { id: ({ index }) => calendarAt(index) },
-        events: { calendar_id: ({ index }) => calendarAt(index), id: ({ index }) => world.eventId(index) },
+      // The stores hold keys only (records.ts draws what Google prints): calendar ids as Google writes them, and
+      // event `k` on calendar `k % 3` with a base32hex id, which is also its partition.
+      draw: {
+        calendars: (index) => ({ id: calendarAt(index) }),
+        events: (index) => ({ calendar_id: calendarAt(index), id: world.eventId(index) }),
       },
       overrides: {
         quota: quotaRoute(options.quotaPerMinute ?? 600, options.enforceQuota ?? false),

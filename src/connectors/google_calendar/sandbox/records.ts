@@ -26,7 +26,7 @@ const rules = ['RRULE:FREQ=WEEKLY;BYDAY=MO', 'RRULE:FREQ=WEEKLY;BYDAY=TU,TH', 'R
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `2024-05-02T09:30:00+02:00`: an instant in a time zone, with that zone's offset. */
-export function zonedRfc3339(ms: number, timeZone: string): string {
+function zonedRfc3339(ms: number, timeZone: string): string {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {

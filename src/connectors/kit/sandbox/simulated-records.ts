@@ -23,6 +23,8 @@ export interface SimulatedRecordsInput {
   count: number;
   partitionIds?: string[];
   fieldOverrides?: Record<string, FieldOverride>;
+  /** The provider's own record at an index, in place of the schema-made one. */
+  draw?: (index: number, at: number) => JsonRecord;
 }
 
 /** The store of one described stream (see the header above). */
@@ -49,7 +51,7 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
   const ids = input.partitionIds;
   return new RecordStore({
     make: (index, at) => {
-      const record = unapplyTransforms(generator.record(index, at), spec.transform);
+      const record = unapplyTransforms(input.draw?.(index, at) ?? generator.record(index, at), spec.transform);
       // Records the reader's selector would drop would never reach a sync: make every one pass it.
       for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
       // Nor may a live record look deleted (an enum that holds the deleted status).

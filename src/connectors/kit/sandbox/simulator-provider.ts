@@ -91,6 +91,12 @@ export interface SimulatorProvider {
   config?: Record<string, unknown>;
   /** Partition ids per stream for partitions read from config (`partitions.config`). Default `p1`, `p2`, `p3`. */
   partitions?: Record<string, string[]>;
+  /**
+   * Per stream, records the provider draws itself in place of the schema-made ones (its index, its cursor moment):
+   * for a provider whose own renderer writes every field, so no record is made from the schema only to be thrown
+   * away (at 100,000 records, seconds at start). The record must hold the primary key; the cursor is set after.
+   */
+  draw?: Record<string, (index: number, at: number) => JsonRecord>;
   /** Per stream, fields the schema cannot make plausible: dotted path → value. */
   fieldOverrides?: Record<string, Record<string, FieldOverride>>;
   /**

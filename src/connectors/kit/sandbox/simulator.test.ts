@@ -493,6 +493,14 @@ describe('the generic simulator', () => {
     expect(await get(sim, '/tags')).toMatchObject({ status: 502, body: { error: { reason: 'server_error' } } });
   });
 
+  it('serves records the provider draws itself in place of schema-made ones, the cursor set on them', async () => {
+    const sim = await start({ records: 3 }, { provider: { ...provider, draw: { tags: (index) => ({ id: `tag-${index}`, title: `Tag ${index}` }) } } });
+    const { body } = await get(sim, '/tags');
+    expect(body.tags.map((t: JsonRecord) => [t['id'], t['title']])).toEqual([['tag-0', 'Tag 0'], ['tag-1', 'Tag 1'], ['tag-2', 'Tag 2']]);
+    expect(body.tags[2].updated_at).toMatch(/^2024-\d\d-\d\dT\d\d:\d\d:00Z$/);
+    expect(Object.keys(body.tags[0]).sort()).toEqual(['id', 'title', 'updated_at']);
+  });
+
   it('names the stream of a description mistake at start', async () => {
     await expect(
       createSimulator({ manifest, streams: { tags: { requester: { path: '/tags' }, paginator: { type: 'offset' } } as never }, provider, options: { port: 0, records: 1, seed: 1 } }),

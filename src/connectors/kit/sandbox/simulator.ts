@@ -172,6 +172,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         count: options.counts?.[name] ?? options.records,
         ...(partitionIds === undefined ? {} : { partitionIds }),
         ...(provider.fieldOverrides?.[name] === undefined ? {} : { fieldOverrides: provider.fieldOverrides[name] }),
+        ...(provider.draw?.[name] === undefined ? {} : { draw: provider.draw[name] }),
       }),
     );
   }
