@@ -7,7 +7,7 @@ import { DEFAULT_GOOGLE_CALENDAR_SANDBOX_CLIENT_ID, DEFAULT_GOOGLE_CALENDAR_SAND
 import { CalendarRecords } from './records.js';
 import { faultResponse, googleErrorBody, googleFinish } from './responses.js';
 import { calendarRoutes, quotaRoute } from './routes.js';
-import { sandboxStreams } from './specs.js';
+import { sandboxStreams } from './sandbox-streams.js';
 import { CalendarWorld } from './world.js';
 
 export { DEFAULT_GOOGLE_CALENDAR_SANDBOX_CLIENT_ID, DEFAULT_GOOGLE_CALENDAR_SANDBOX_CLIENT_SECRET };
