@@ -13,7 +13,13 @@ export function calendarRoutes(records: CalendarRecords): SimulatorOverride {
   return (req: SandboxRequest, ctx: SimulatorContext): SandboxResponse | undefined => {
     if (!req.url.pathname.startsWith(prefix)) return undefined;
     if (req.method !== 'GET') return insufficientPermissions();
-    const [a, b, c, d, ...rest] = req.url.pathname.slice(prefix.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+    let segments: string[];
+    try {
+      segments = req.url.pathname.slice(prefix.length).split('/').filter((p) => p !== '').map(decodeURIComponent);
+    } catch {
+      return notFound(); // a malformed escape names nothing
+    }
+    const [a, b, c, d, ...rest] = segments;
     const calendarId = a === 'users' && b === 'me' && c === 'calendarList' ? d : a === 'calendars' ? b : undefined;
     const calendar = calendarId === undefined ? undefined : records.world.calendars[records.world.calendarIndex(calendarId) ?? -1];
     const calendars = ctx.store('calendars');

@@ -150,6 +150,7 @@ describe('google calendar sandbox', () => {
     expect((empty.body['error'] as Json)['errors']).toEqual([expect.objectContaining({ reason: 'timeRangeEmpty', domain: 'calendar' })]);
     expect((await call(sandbox, eventsPath('primary', '?pageToken=garbage'))).status).toBe(400);
     expect((await call(sandbox, eventsPath('nobody@example.com'))).status).toBe(404);
+    expect((await call(sandbox, '/calendar/v3/calendars/%E0%A4%A/events')).status).toBe(404);
   });
 
   it('renders rate limits and server errors in Google shapes', async () => {
