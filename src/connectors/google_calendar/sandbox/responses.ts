@@ -1,10 +1,11 @@
-import type { ActiveFault, SandboxResponse } from '../../kit/sandbox/index.js';
+import type { ActiveFault, SandboxRequest, SandboxResponse, SimulatorErrorCode } from '../../kit/sandbox/index.js';
 
 /**
  * Google's response headers and error bodies. Google APIs answer errors with
  * `{ error: { code, message, errors: [{ message, domain, reason, location?, locationType? }], status } }`
  * (https://developers.google.com/calendar/api/guides/errors); they send no rate-limit headers, so a client
- * only learns of a limit from a 403 `rateLimitExceeded` / `userRateLimitExceeded` or a 429.
+ * only learns of a limit from a 403 `rateLimitExceeded` / `userRateLimitExceeded` or a 429. `googleFinish` gives
+ * every answer Google's headers and tells a missing credential from a wrong one.
  */
 
 export interface GoogleErrorDetail {
@@ -26,23 +27,48 @@ const statusNames: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
-export function commonHeaders(): Record<string, string> {
-  return {
-    'content-type': 'application/json; charset=UTF-8',
-    vary: 'Origin, X-Origin, Referer',
-    'cache-control': 'private, max-age=0, must-revalidate, no-transform',
-    server: 'ESF',
-    'x-xss-protection': '0',
-    'x-content-type-options': 'nosniff',
-  };
-}
+const commonHeaders: Record<string, string> = {
+  'content-type': 'application/json; charset=UTF-8',
+  vary: 'Origin, X-Origin, Referer',
+  'cache-control': 'private, max-age=0, must-revalidate, no-transform',
+  server: 'ESF',
+  'x-xss-protection': '0',
+  'x-content-type-options': 'nosniff',
+};
 
 export function googleError(code: number, message: string, detail: GoogleErrorDetail, headers: Record<string, string> = {}): SandboxResponse {
-  return {
-    status: code,
-    headers: { ...commonHeaders(), ...headers },
-    body: { error: { code, message, errors: [detail], status: statusNames[code] ?? 'UNKNOWN' } },
+  return { status: code, headers, body: { error: { code, message, errors: [detail], status: statusNames[code] ?? 'UNKNOWN' } } };
+}
+
+/** The simulator's own refusals (an unknown path, a bad page token, an expired sync token) in Google's container. */
+export function googleErrorBody(status: number, code: SimulatorErrorCode, message: string): unknown {
+  const known: Partial<Record<SimulatorErrorCode, SandboxResponse>> = {
+    unauthorized: invalidCredentials(),
+    not_found: notFound(),
+    expired: fullSyncRequired(),
+    rate_limited: rateLimitExceeded(429),
+    server_error: backendError(status),
   };
+  return (known[code] ?? badParameter(message, 'parameter')).body;
+}
+
+/** Google's headers on every answer; a 401 says whether the credential was missing or wrong. */
+export function googleFinish(res: SandboxResponse, req: SandboxRequest): SandboxResponse {
+  const presented = req.headers.authorization !== undefined || req.url.searchParams.has('access_token');
+  const answer = res.status !== 401 ? res : presented ? invalidCredentials() : missingCredentials();
+  return { ...answer, headers: { ...commonHeaders, ...answer.headers } };
+}
+
+/** The token carries `calendar.readonly` only, so any write is refused for its scope. */
+export function insufficientPermissions(): SandboxResponse {
+  return googleError(403, 'Request had insufficient authentication scopes.', { message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' });
+}
+
+function backendError(status: number): SandboxResponse {
+  if (status === 503) {
+    return googleError(503, 'The service is currently unavailable.', { message: 'The service is currently unavailable.', domain: 'global', reason: 'backendError' });
+  }
+  return googleError(status, 'Backend Error', { message: 'Backend Error', domain: 'global', reason: 'backendError' });
 }
 
 const authHelp = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
@@ -92,12 +118,7 @@ export function faultResponse(fault: ActiveFault): SandboxResponse {
     case 'secondary_rate_limit':
       // Google's per-user quota answers 403; alternate the two reasons it uses.
       return rateLimitExceeded(403, fault.occurrence % 2 === 1 ? 'rateLimitExceeded' : 'userRateLimitExceeded');
-    default: {
-      const status = fault.status ?? (fault.occurrence % 2 === 1 ? 500 : 503);
-      if (status === 503) {
-        return googleError(503, 'The service is currently unavailable.', { message: 'The service is currently unavailable.', domain: 'global', reason: 'backendError' });
-      }
-      return googleError(status, 'Backend Error', { message: 'Backend Error', domain: 'global', reason: 'backendError' });
-    }
+    default:
+      return backendError(fault.status ?? (fault.occurrence % 2 === 1 ? 500 : 503));
   }
 }

@@ -108,6 +108,25 @@ describe('google calendar sandbox', () => {
     expect(since.items.length).toBe(delta.items.length);
   });
 
+  it('serves single reads, the access_token parameter, calendar renames by sync token, and refuses writes', async () => {
+    const list = await call(sandbox, '/calendar/v3/users/me/calendarList');
+    const change = await control(sandbox, 'changes', { stream: 'events', delete: 1 });
+    const [calendarId, eventId] = (change['deleted'] as string[])[0]!.split('/');
+    const cancelled = await call(sandbox, `${eventsPath(calendarId!)}/${eventId!}`);
+    expect(cancelled.body).toMatchObject({ id: eventId, status: 'cancelled' });
+    expect((await call(sandbox, `${eventsPath(calendarId!)}/nosuchevent00`)).status).toBe(404);
+    const viaQuery = await call(sandbox, `/calendar/v3/calendars/primary?access_token=${encodeURIComponent(sandbox.token)}`, null);
+    expect(viaQuery.body).toMatchObject({ kind: 'calendar#calendar', id: sandbox.info().user });
+    const renamed = await control(sandbox, 'changes', { stream: 'calendars', update: 1 });
+    const delta = await call(sandbox, `/calendar/v3/users/me/calendarList?syncToken=${encodeURIComponent(list.body['nextSyncToken'] as string)}`);
+    expect((delta.body['items'] as Json[]).map((c) => c['id'])).toEqual(renamed['updated']);
+    expect((delta.body['items'] as Json[])[0]).toHaveProperty('summaryOverride');
+    expect((await call(sandbox, `/calendar/v3/users/me/calendarList/${encodeURIComponent(calendars[1]!)}`)).body).toMatchObject({ id: calendars[1] });
+    const write = await fetch(`${sandbox.url}${eventsPath('primary')}`, { method: 'POST', headers: { authorization: `Bearer ${sandbox.token}` }, body: '{}' });
+    expect(write.status).toBe(403);
+    expect(await write.json()).toMatchObject({ error: { errors: [{ reason: 'insufficientPermissions' }] } });
+  });
+
   it('answers an expired or foreign sync token with 410 fullSyncRequired, and refuses filters beside it', async () => {
     const { syncToken } = await listAll(sandbox, calendars[0]!, 'maxResults=2500');
     const foreign = await call(sandbox, eventsPath(calendars[2]!, `?syncToken=${encodeURIComponent(syncToken)}`));
@@ -131,6 +150,7 @@ describe('google calendar sandbox', () => {
     expect((empty.body['error'] as Json)['errors']).toEqual([expect.objectContaining({ reason: 'timeRangeEmpty', domain: 'calendar' })]);
     expect((await call(sandbox, eventsPath('primary', '?pageToken=garbage'))).status).toBe(400);
     expect((await call(sandbox, eventsPath('nobody@example.com'))).status).toBe(404);
+    expect((await call(sandbox, '/calendar/v3/calendars/%E0%A4%A/events')).status).toBe(404);
   });
 
   it('renders rate limits and server errors in Google shapes', async () => {

@@ -1,52 +1,28 @@
+import type { RecordStore } from '../../kit/sandbox/index.js';
+
 /**
- * The sandbox's opaque tokens. Google's are base64 protobufs; these are base64 text with what the sandbox
- * needs to continue, which a client must treat as opaque all the same.
- *
- * - sync token: calendar `c` as of change batch `seq`, issued in token epoch `epoch`;
- * - page token: the listing's calendar, the next position, the batch the listing started at (its snapshot,
- *   which becomes the next sync token), the sync token's batch for an incremental listing, and a fingerprint
- *   of the filters, which must not change between pages.
+ * Google's page and sync tokens are base64 (with `+`, `/` and `=` padding); the kit's position tokens are base64url
+ * of the same kind of text. These write the kit's token in Google's alphabet and read it back. A sync token is
+ * scoped to its list (a calendar's events, the calendar list), a page token also to the query that made it, so
+ * another calendar's token, or a page token sent with other filters, is refused as Google refuses it.
  */
 
-export interface SyncToken {
-  epoch: number;
-  calendar: number;
-  seq: number;
+const toGoogle = (token: string): string => Buffer.from(token, 'base64url').toString('base64');
+const fromGoogle = (token: string): string => Buffer.from(token, 'base64').toString('base64url');
+
+export function syncTokenOf(store: RecordStore, list: string): string {
+  return toGoogle(store.exportToken(list));
 }
 
-export interface PageToken {
-  calendar: number;
-  position: number;
-  snapshot: number;
-  /** The sync token's batch for an incremental listing; null for a full one. */
-  after: number | null;
-  filters: string;
+/** The change sequence a sync token stands for, or null when Google would answer 410 (expired, foreign, garbage). */
+export function readSyncToken(store: RecordStore, list: string, token: string): number | null {
+  return store.readExportToken(fromGoogle(token), list);
 }
 
-export function encodeSyncToken(token: SyncToken): string {
-  return Buffer.from(`CsBx:${token.epoch}:${token.calendar}:${token.seq}`).toString('base64');
+export function pageTokenOf(store: RecordStore, query: string, seq: number): string {
+  return toGoogle(store.positionToken(seq, query));
 }
 
-export function decodeSyncToken(text: string): SyncToken | null {
-  const match = /^CsBx:(\d+):(\d+):(\d+)$/.exec(Buffer.from(text, 'base64').toString('utf8'));
-  if (!match) return null;
-  return { epoch: Number(match[1]), calendar: Number(match[2]), seq: Number(match[3]) };
-}
-
-export function encodePageToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify([token.calendar, token.position, token.snapshot, token.after, token.filters])).toString('base64url');
-}
-
-export function decodePageToken(text: string): PageToken | null {
-  try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
-    if (!Array.isArray(value) || value.length !== 5) return null;
-    const [calendar, position, snapshot, after, filters] = value as unknown[];
-    if (![calendar, position, snapshot].every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) return null;
-    if (after !== null && !Number.isSafeInteger(after)) return null;
-    if (typeof filters !== 'string') return null;
-    return { calendar: calendar as number, position: position as number, snapshot: snapshot as number, after: after as number | null, filters };
-  } catch {
-    return null;
-  }
+export function readPageToken(store: RecordStore, query: string, token: string): number | null {
+  return store.readPosition(fromGoogle(token), query);
 }

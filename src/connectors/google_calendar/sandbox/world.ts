@@ -39,7 +39,7 @@ const calendarColors: [string, string][] = [
 ];
 
 /** Base32hex (`0-9a-v`), the alphabet Google uses for event ids. */
-export function base32hex(rng: Prng, length: number): string {
+function base32hex(rng: Prng, length: number): string {
   let out = '';
   while (out.length < length) out += rng.nextUint32().toString(32);
   return out.slice(0, length);

@@ -11,7 +11,8 @@
  */
 export class SandboxClock {
   private current: number;
-  private held: number | undefined;
+  /** The moment `hold` keeps the clock at (a JS private field, so a subclass's own names never clash). */
+  #held: number | undefined;
 
   constructor(
     start: number,
@@ -27,27 +28,27 @@ export class SandboxClock {
 
   /** Moves forward one step and returns the new time (inside `batch`, the batch's moment). */
   tick(): number {
-    if (this.held !== undefined) return this.held;
+    if (this.#held !== undefined) return this.#held;
     this.current += this.stepSeconds;
     return this.current;
   }
 
   /**
-   * Runs `change` with the clock held at one new moment, which every `tick()` inside answers: all the records one
-   * change batch touches share one timestamp, as a provider's batch does (where a store ticks once per record).
+   * Runs `change` with the clock held at one new moment, which it returns: for providers that stamp everything one
+   * change request touches with the same time (Google Calendar, Deel), where a store ticks once per record.
    *
    * @example
    * ```ts
-   * const { at, result } = clock.batch(() => store.apply({ update: 3 })); // the three records updated at `at`
+   * const { at, result } = clock.batch(() => store.apply({ create: 2, update: 3 })); // five records, one `at`
    * ```
    */
   batch<T>(change: (at: number) => T): { at: number; result: T } {
     const at = this.tick();
-    this.held = at;
+    this.#held = at;
     try {
       return { at, result: change(at) };
     } finally {
-      this.held = undefined;
+      this.#held = undefined;
     }
   }
 }

@@ -59,7 +59,7 @@ export type FaultRequest = z.input<typeof FaultRequestSchema>;
 type QueuedFault = z.infer<typeof FaultRequestSchema>;
 
 /**
- * The fault applied to one request, handed to the provider's `renderFault` to answer in the provider's own
+ * The fault applied to one request, handed to a sandbox provider's `renderFault` (a simulator provider's `fault`) to answer in the provider's own
  * shape (the server itself handles `slow`, `truncate` and `reset`).
  *
  * @example

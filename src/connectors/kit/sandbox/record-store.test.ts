@@ -76,6 +76,20 @@ describe('the record store', () => {
     expect(store().readExportToken(ahead.exportToken())).toBeNull();
   });
 
+  it('scopes tokens: one issued for a partition or query is refused for another', () => {
+    const s = store();
+    const page = s.positionToken(4, 'calendar-a');
+    expect(s.readPosition(page, 'calendar-a')).toBe(4);
+    expect(s.readPosition(page, 'calendar-b')).toBeNull();
+    expect(s.readPosition(page)).toBeNull();
+    const token = s.exportToken('calendar-a');
+    expect(s.readExportToken(token, 'calendar-a')).toBe(s.reached);
+    expect(s.readExportToken(token, 'calendar-b')).toBeNull();
+    expect(s.readExportToken(s.exportToken())).toBe(s.reached);
+    s.expireExportTokens();
+    expect(s.readExportToken(token, 'calendar-a')).toBeNull();
+  });
+
   it('spreads records over partitions', () => {
     const s = store({ partitionOf: (i) => (i % 2 === 0 ? 'even' : 'odd') });
     expect(s.list({ partition: 'even' }).map((e) => e.key)).toEqual(['r0', 'r2', 'r4', 'r6', 'r8']);

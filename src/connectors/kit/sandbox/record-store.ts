@@ -3,6 +3,7 @@ import type { SandboxClock } from './clock.js';
 import { roundDown } from './cursor-format.js';
 import { decodePosition, encodePosition } from './position-token.js';
 import { hash32, Prng } from './prng.js';
+import { stringHash } from './schema-records.js';
 import { lowerBound } from './sequences.js';
 
 /**
@@ -240,19 +241,22 @@ export class RecordStore {
     return result;
   }
 
-  /** An opaque page position after change `seq`. */
-  positionToken(seq: number): string {
-    return encodePosition('page', seq, this.options.secret);
+  /**
+   * An opaque page position after change `seq`. A `scope` (a partition, a query's filters) makes it valid only
+   * where it was issued: read with another scope, it is refused.
+   */
+  positionToken(seq: number, scope?: string): string {
+    return encodePosition('page', seq, this.scoped(this.options.secret, scope));
   }
 
-  /** The change sequence a page position names, or null when it is not one of this store's. */
-  readPosition(token: string): number | null {
-    return decodePosition('page', token, this.options.secret);
+  /** The change sequence a page position names, or null when it is not one of this store's (and scope's). */
+  readPosition(token: string, scope?: string): number | null {
+    return decodePosition('page', token, this.scoped(this.options.secret, scope));
   }
 
-  /** A token for the change sequence reached (token-type incremental reads start after it next time). */
-  exportToken(): string {
-    return encodePosition('export', this.sequence, this.exportSecret());
+  /** A token for the change sequence reached (token-type incremental reads start after it next time), per scope. */
+  exportToken(scope?: string): string {
+    return encodePosition('export', this.sequence, this.scoped(this.exportSecret(), scope));
   }
 
   /** Every export token issued so far is refused from now on, as when a provider forgets sync positions. */
@@ -260,14 +264,19 @@ export class RecordStore {
     this.exportEpoch += 1;
   }
 
-  /** The change sequence an export token names, or null when it is not one of this store's (or lies ahead). */
-  readExportToken(token: string): number | null {
-    const seq = decodePosition('export', token, this.exportSecret());
+  /** The change sequence an export token names, or null when it is not one of this store's (or scope's, or lies ahead). */
+  readExportToken(token: string, scope?: string): number | null {
+    const seq = decodePosition('export', token, this.scoped(this.exportSecret(), scope));
     return seq === null || seq > this.sequence ? null : seq;
   }
 
   private exportSecret(): number {
     return hash32(this.options.secret, this.exportEpoch);
+  }
+
+  /** No scope keeps the secret as it was, so unscoped tokens stay what they were. */
+  private scoped(secret: number, scope: string | undefined): number {
+    return scope === undefined ? secret : hash32(secret, stringHash(scope));
   }
 
   private insert(at: number): Entry {

@@ -36,6 +36,15 @@ describe('clock', () => {
     expect(parseIsoSeconds('2023-11-14T22:13:20.999+00:00')).toBe(1_700_000_000);
     expect(parseIsoSeconds('yesterday')).toBeNull();
   });
+
+  it('holds one moment through a change request, then moves on', () => {
+    const clock = new SandboxClock(1_700_000_000, 60);
+    const { at, result } = clock.batch(() => [clock.tick(), clock.tick()]);
+    expect(at).toBe(1_700_000_060);
+    expect(result).toEqual([at, at]);
+    expect(clock.now()).toBe(at);
+    expect(clock.tick()).toBe(at + 60);
+  });
 });
 
 describe('FaultInjector', () => {

@@ -25,6 +25,8 @@ export interface SimulatedRecordsInput {
   fieldOverrides?: Record<string, FieldOverride>;
   /** The provider's key (the single primary key) of the record at an index, written into it. */
   keyAt?: (index: number) => string | number;
+  /** The provider's own record at an index, in place of the schema-made one. */
+  draw?: (index: number, at: number) => JsonRecord;
 }
 
 /** The store of one described stream (see the header above). */
@@ -52,7 +54,7 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
   const keyAt = input.keyAt;
   return new RecordStore({
     make: (index, at) => {
-      const record = unapplyTransforms(generator.record(index, at), spec.transform);
+      const record = unapplyTransforms(input.draw?.(index, at) ?? generator.record(index, at), spec.transform);
       // Records the reader's selector would drop would never reach a sync: make every one pass it.
       for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
       // Nor may a live record look deleted (an enum that holds the deleted status).

@@ -98,6 +98,12 @@ export interface SimulatorProvider {
    * sandbox starts at once.
    */
   keys?: Record<string, (index: number) => string | number>;
+  /**
+   * Per stream, records the provider draws itself in place of the schema-made ones (its index, its cursor moment):
+   * for a provider whose own renderer writes every field, so no record is made from the schema only to be thrown
+   * away (at 100,000 records, seconds at start). The record must hold the primary key; the cursor is set after.
+   */
+  draw?: Record<string, (index: number, at: number) => JsonRecord>;
   /** Per stream, fields the schema cannot make plausible: dotted path → value. */
   fieldOverrides?: Record<string, Record<string, FieldOverride>>;
   /**
@@ -119,9 +125,12 @@ export interface SimulatorProvider {
   stores?: Record<string, RecordStore>;
   /**
    * An injected fault in the provider's own words and shape: its kinds (Graph's `ApplicationThrottled` for a
-   * mailbox's concurrency limit) or headers an error body cannot carry (Jira's Retry-After). Undefined: the default.
+   * mailbox's concurrency limit; Google's 403 `userRateLimitExceeded`, alternating with `fault.occurrence`) or headers an
+   * error body cannot carry (Jira's Retry-After). Undefined: the simulator's 429/5xx.
    */
   fault?: (fault: ActiveFault, req: SandboxRequest) => SandboxResponse | undefined;
+  /** Another way the provider takes a credential besides the manifest's (Google's `access_token` query parameter). */
+  accepts?: (req: SandboxRequest) => boolean;
   /** Extra routes, tried in order before the described streams. */
   overrides?: Record<string, SimulatorOverride>;
   /**
@@ -134,8 +143,8 @@ export interface SimulatorProvider {
    * leaves the change to the stream's store.
    */
   changes?: (change: { stream: string; create: number; update: number; delete: number }, ctx: SimulatorContext) => JsonRecord | undefined;
-  /** Fields added to `GET /_sandbox/info` (an organization's name). */
-  info?: () => JsonRecord;
+  /** Fields added to `GET /_sandbox/info` (an organization's name, live records per partition from the stores). */
+  info?: (ctx: SimulatorContext) => JsonRecord;
 }
 
 /**

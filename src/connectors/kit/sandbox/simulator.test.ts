@@ -462,7 +462,7 @@ describe('the generic simulator', () => {
           const deals = ctx.store('deals').apply({ create: change.create }).created;
           return { created, deals };
         },
-        info: () => ({ organization: 'Acme Labs' }),
+        info: (ctx) => ({ organization: 'Acme Labs', alpha_issues: ctx.store('issues').liveCount('ALPHA') }),
       },
     });
     expect(await get(sim, '/nowhere', { token: 'wrong' })).toMatchObject({ status: 401, body: { refused: '/v2/nowhere', status: 401 } });
@@ -472,7 +472,34 @@ describe('the generic simulator', () => {
     const change = await control(sim, 'changes', { stream: 'people', create: 2 });
     expect(change.created).toHaveLength(2);
     expect(change.deals).toHaveLength(2);
-    expect(sim.info()).toMatchObject({ organization: 'Acme Labs', provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+    expect(sim.info()).toMatchObject({ organization: 'Acme Labs', alpha_issues: 30, provider: 'acme', counts: { people: before['people']! + 2, deals: before['deals']! + 2 } });
+  });
+
+  it('takes a credential the provider accepts besides the manifest, and renders faults its own way', async () => {
+    const sim = await start({}, {
+      provider: {
+        ...provider,
+        accepts: (req) => req.url.searchParams.get('access_token') === 'acme-token',
+        fault: (fault) =>
+          fault.kind === 'secondary_rate_limit' ? { status: 403, body: { reason: fault.occurrence % 2 === 1 ? 'rateLimitExceeded' : 'userRateLimitExceeded' } } : undefined,
+      },
+    });
+    expect((await get(sim, '/tags?access_token=acme-token', { token: null })).status).toBe(200);
+    expect((await get(sim, '/tags?access_token=wrong', { token: null })).status).toBe(401);
+    await control(sim, 'faults', { kind: 'secondary_rate_limit', count: 2 });
+    await control(sim, 'faults', { kind: 'server_error', count: 1, status: 502 });
+    expect(await get(sim, '/tags')).toMatchObject({ status: 403, body: { reason: 'rateLimitExceeded' } });
+    expect(await get(sim, '/tags')).toMatchObject({ status: 403, body: { reason: 'userRateLimitExceeded' } });
+    // A fault the provider leaves alone gets the simulator's answer.
+    expect(await get(sim, '/tags')).toMatchObject({ status: 502, body: { error: { reason: 'server_error' } } });
+  });
+
+  it('serves records the provider draws itself in place of schema-made ones, the cursor set on them', async () => {
+    const sim = await start({ records: 3 }, { provider: { ...provider, draw: { tags: (index) => ({ id: `tag-${index}`, title: `Tag ${index}` }) } } });
+    const { body } = await get(sim, '/tags');
+    expect(body.tags.map((t: JsonRecord) => [t['id'], t['title']])).toEqual([['tag-0', 'Tag 0'], ['tag-1', 'Tag 1'], ['tag-2', 'Tag 2']]);
+    expect(body.tags[2].updated_at).toMatch(/^2024-\d\d-\d\dT\d\d:\d\d:00Z$/);
+    expect(Object.keys(body.tags[0]).sort()).toEqual(['id', 'title', 'updated_at']);
   });
 
   it('lets the provider check credentials itself, serve stores of its own and render faults its way', async () => {

@@ -178,6 +178,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
         ...(partitionIds === undefined ? {} : { partitionIds }),
         ...(provider.fieldOverrides?.[name] === undefined ? {} : { fieldOverrides: provider.fieldOverrides[name] }),
         ...(provider.keys?.[name] === undefined ? {} : { keyAt: provider.keys[name] }),
+        ...(provider.draw?.[name] === undefined ? {} : { draw: provider.draw[name] }),
       }),
     );
   }
@@ -225,7 +226,8 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
   const accepts = credentialCheck(manifest, { token, ...(provider.fields ? { fields: provider.fields } : {}), ...(provider.config ? { config: provider.config } : {}) });
   const oauth = provider.oauth;
   oauth?.addStaticToken(token);
-  const authorized = (req: SandboxRequest): boolean => accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req)));
+  const authorized = (req: SandboxRequest): boolean =>
+    accepts(req) || (oauth !== undefined && oauth.accepts(bearerOf(req))) || provider.accepts?.(req) === true;
   const refusal = (req: SandboxRequest): SandboxResponse | undefined =>
     provider.authorize ? provider.authorize(req, context) : authorized(req) ? undefined : error(401, 'unauthorized', 'Invalid or missing credentials');
   const budget = options.rateLimit ?? (provider.rateLimit ? { limit: provider.rateLimit.limit, windowSeconds: provider.rateLimit.windowSeconds } : undefined);
@@ -246,7 +248,7 @@ export async function createSimulator(input: SimulatorInput): Promise<SimulatorH
     };
   };
   const info = (): SimulatorInfo => ({
-    ...provider.info?.(),
+    ...provider.info?.(context),
     provider: provider.name,
     seed: options.seed,
     clock: isoSeconds(clock.now()),

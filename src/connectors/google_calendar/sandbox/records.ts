@@ -1,9 +1,12 @@
-import { hash32, paragraphs, Prng } from '../../kit/sandbox/index.js';
-import type { CalendarStore } from './store.js';
+import type { JsonRecord } from '../../kit/index.js';
+import { hash32, paragraphs, Prng, type StoredRecord } from '../../kit/sandbox/index.js';
+import type { CalendarHistory } from './history.js';
 import type { CalendarFacts, CalendarWorld, Person } from './world.js';
 
 /**
- * Google's JSON shapes for calendar list entries and events, built from `(seed, index, version)`. Times are
+ * Google's JSON shapes for calendar list entries, calendars and events, drawn from `(seed, index, edits)` of the
+ * kit store's entry: the store keeps which records exist, their order and last change; what Google prints of them
+ * (times in the calendar's zone, attendees from the account's people, base32hex ids) is drawn here. Times are
  * RFC 3339: `created`/`updated` in UTC with milliseconds, `start`/`end` in the calendar's time zone with its
  * offset, as Google prints them.
  */
@@ -23,7 +26,7 @@ const rules = ['RRULE:FREQ=WEEKLY;BYDAY=MO', 'RRULE:FREQ=WEEKLY;BYDAY=TU,TH', 'R
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** `2024-05-02T09:30:00+02:00`: an instant in a time zone, with that zone's offset. */
-export function zonedRfc3339(ms: number, timeZone: string): string {
+function zonedRfc3339(ms: number, timeZone: string): string {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -49,54 +52,77 @@ function personOf(world: CalendarWorld, calendar: CalendarFacts, role: CalendarF
   return world.people[0]!;
 }
 
-export function calendarListEntry(store: CalendarStore, c: number): Record<string, unknown> {
-  const calendar = store.world.calendars[c]!;
-  const version = store.calendarVersion(c);
-  return {
-    kind: 'calendar#calendarListEntry',
-    etag: `"${store.calendarUpdatedMs(c) * 1000}"`,
-    id: calendar.id,
-    summary: calendar.summary,
-    ...(calendar.description === null ? {} : { description: calendar.description }),
-    timeZone: calendar.timeZone,
-    ...(version > 0 ? { summaryOverride: `${calendar.summary} (renamed ${version}×)` } : {}),
-    colorId: calendar.colorId,
-    backgroundColor: calendar.backgroundColor,
-    foregroundColor: calendar.foregroundColor,
-    selected: true,
-    accessRole: calendar.accessRole,
-    defaultReminders: calendar.accessRole === 'owner' ? [{ method: 'popup', minutes: 10 }] : [],
-    ...(calendar.primary
-      ? {
-          notificationSettings: {
-            notifications: ['eventCreation', 'eventChange', 'eventCancellation', 'eventResponse'].map((type) => ({ type, method: 'email' })),
-          },
-          primary: true,
-        }
-      : {}),
-    conferenceProperties: { allowedConferenceSolutionTypes: ['hangoutsMeet'] },
-  };
+export class CalendarRecords {
+  constructor(
+    readonly world: CalendarWorld,
+    private readonly seed: number,
+    readonly history: CalendarHistory,
+  ) {}
+
+  /** The calendar a store entry of either stream belongs to (an event's partition, a calendar's key). */
+  calendarOf(entry: StoredRecord): CalendarFacts {
+    return this.world.calendars[this.world.calendarIndex(entry.partition ?? entry.key) ?? 0]!;
+  }
+
+  calendarListEntry(entry: StoredRecord): JsonRecord {
+    const calendar = this.calendarOf(entry);
+    const version = this.history.version(entry.key);
+    return {
+      kind: 'calendar#calendarListEntry',
+      etag: `"${entry.at * 1_000_000}"`,
+      id: calendar.id,
+      summary: calendar.summary,
+      ...(calendar.description === null ? {} : { description: calendar.description }),
+      timeZone: calendar.timeZone,
+      ...(version > 0 ? { summaryOverride: `${calendar.summary} (renamed ${version}×)` } : {}),
+      colorId: calendar.colorId,
+      backgroundColor: calendar.backgroundColor,
+      foregroundColor: calendar.foregroundColor,
+      selected: true,
+      accessRole: calendar.accessRole,
+      defaultReminders: calendar.accessRole === 'owner' ? [{ method: 'popup', minutes: 10 }] : [],
+      ...(calendar.primary
+        ? {
+            notificationSettings: {
+              notifications: ['eventCreation', 'eventChange', 'eventCancellation', 'eventResponse'].map((type) => ({ type, method: 'email' })),
+            },
+            primary: true,
+          }
+        : {}),
+      conferenceProperties: { allowedConferenceSolutionTypes: ['hangoutsMeet'] },
+    };
+  }
+
+  /** `calendars.get`: the calendar itself, without the user's list settings. */
+  calendar(entry: StoredRecord): JsonRecord {
+    const calendar = this.calendarOf(entry);
+    return {
+      kind: 'calendar#calendar',
+      etag: `"${entry.at * 1_000_000}"`,
+      id: calendar.id,
+      summary: calendar.summary,
+      ...(calendar.description === null ? {} : { description: calendar.description }),
+      timeZone: calendar.timeZone,
+      conferenceProperties: { allowedConferenceSolutionTypes: ['hangoutsMeet'] },
+    };
+  }
+
+  /** An event as lists and `events.get` return it; a deleted one as Google reports it, only its id and status. */
+  event(entry: StoredRecord): JsonRecord {
+    if (entry.deleted) return { kind: 'calendar#event', etag: etagOf(entry.at * 1000, entry.index), id: this.world.eventId(entry.index), status: 'cancelled' };
+    return liveEvent(this.world, this.seed, this.calendarOf(entry), entry.index, this.history.version(entry.key), this.history.createdMs(entry.index, entry.at), entry.at * 1000);
+  }
 }
 
 function etagOf(updatedMs: number, k: number): string {
   return `"${updatedMs * 1000 + (k % 1000)}"`;
 }
 
-/** What a list returns for a deleted event: Google only guarantees the id. */
-export function cancelledEvent(store: CalendarStore, k: number): Record<string, unknown> {
-  return { kind: 'calendar#event', etag: etagOf(store.updatedMs(k), k), id: store.world.eventId(k), status: 'cancelled' };
-}
-
-export function event(store: CalendarStore, k: number): Record<string, unknown> {
-  const { world } = store;
-  const calendar = world.calendars[store.calendarOf(k)]!;
-  const version = store.version(k);
+function liveEvent(world: CalendarWorld, seed: number, calendar: CalendarFacts, k: number, version: number, createdMs: number, updatedMs: number): JsonRecord {
   const id = world.eventId(k);
   // What never changes (kind of event, its first date, who made it) comes from `base`; an update redraws the rest.
-  const base = new Prng(hash32(store.seed, k, 0xe0));
-  const rng = new Prng(hash32(store.seed, k, 0xe7, version));
-  const createdMs = store.createdMs(k);
-  const updatedMs = store.updatedMs(k);
+  const base = new Prng(hash32(seed, k, 0xe0));
+  const rng = new Prng(hash32(seed, k, 0xe7, version));
   const allDay = base.chance(0.08);
   const recurring = !allDay && base.chance(0.1);
   const day = Math.floor(createdMs / 86_400_000) + base.range(-30, 120) + (version > 0 ? rng.range(-2, 2) : 0);
