@@ -52,19 +52,25 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
   const when = spec.deletions?.type === 'flag' ? spec.deletions.when : undefined;
   const ids = input.partitionIds;
   const keyAt = input.keyAt;
+  const make = (index: number, at: number): JsonRecord => {
+    const record = unapplyTransforms(input.draw?.(index, at) ?? generator.record(index, at), spec.transform);
+    // Records the reader's selector would drop would never reach a sync: make every one pass it.
+    for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
+    // Nor may a live record look deleted (an enum that holds the deleted status).
+    if (when !== undefined && holds(when, record)) satisfy(record, when, false);
+    if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
+    if (keyAt !== undefined) setAt(record, stream.primary_key[0]!, keyAt(index));
+    return record;
+  };
+  const keyOf = (record: JsonRecord): string => stream.primary_key.map((key) => String(valueAt(record, key))).join(':');
+  // Knowing a key without making its record lets a large store start at once (50,000 Deel people: seconds → ms).
+  // The provider's key function is exact; the generator's is, unless a draw, an override or a transform moved the
+  // key, which the first and last records tell.
+  const knownKey = keyAt === undefined ? generatedKey(generator, input, make, keyOf) : (index: number) => String(keyAt(index));
   return new RecordStore({
-    make: (index, at) => {
-      const record = unapplyTransforms(input.draw?.(index, at) ?? generator.record(index, at), spec.transform);
-      // Records the reader's selector would drop would never reach a sync: make every one pass it.
-      for (const condition of spec.records.filter) if (condition.in_config === undefined) satisfy(record, condition, true);
-      // Nor may a live record look deleted (an enum that holds the deleted status).
-      if (when !== undefined && holds(when, record)) satisfy(record, when, false);
-      if (cursorField !== undefined) setAt(record, cursorField, cursorValue(at, index));
-      if (keyAt !== undefined) setAt(record, stream.primary_key[0]!, keyAt(index));
-      return record;
-    },
-    keyOf: (record) => stream.primary_key.map((key) => String(valueAt(record, key))).join(':'),
-    ...(keyAt === undefined ? {} : { keyAt: (index: number) => String(keyAt(index)) }),
+    make,
+    keyOf,
+    ...(knownKey === undefined ? {} : { keyAt: knownKey }),
     count,
     clock,
     secret: hash32(input.seed, stringHash(name)),
@@ -74,6 +80,20 @@ export function simulatedRecords(input: SimulatedRecordsInput): RecordStore {
     ...(when === undefined ? {} : { applyDeletionFlag: (record: JsonRecord) => satisfy(record, when, true) }),
     ...(ids === undefined ? {} : { partitionOf: (index: number) => ids[index % ids.length] }),
   });
+}
+
+/** The key at an index from the schema generator's id, when the made records are keyed by it (see above). */
+function generatedKey(
+  generator: SchemaRecords,
+  input: SimulatedRecordsInput,
+  make: (index: number, at: number) => JsonRecord,
+  keyOf: (record: JsonRecord) => string,
+): ((index: number) => string) | undefined {
+  const key = input.stream.primary_key;
+  if (key.length !== 1 || input.draw !== undefined || input.fieldOverrides?.[String(key[0])] !== undefined || input.count === 0) return undefined;
+  const keyAt = (index: number) => String(generator.idOf(index));
+  const at = input.clock.now();
+  return [0, input.count - 1].every((index) => keyOf(make(index, at)) === keyAt(index)) ? keyAt : undefined;
 }
 
 /** The parent list of a partitioned stream no other stream describes: one record per partition id. */
