@@ -262,6 +262,12 @@ describe.each(databaseKinds)('key scopes on %s', (kind) => {
       expect(created.body.product).toBe('alpha');
       const moveConn = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${conn.alpha}`, key: alphaAdmin, body: { product: null } });
       expect(moveConn.status, moveConn.raw).toBe(403);
+      // A client company of another product is no company to this key.
+      const betaClient = await post(alphaAdmin, '/api/v1/connections', { connector: 'scope_test', fields: {}, company_id: crm.beta.companies });
+      expect(betaClient.status, betaClient.raw).toBe(400);
+      expect(betaClient.body.error.code).toBe('company_not_found');
+      const relink = await rt.inject({ method: 'PATCH', url: `/api/v1/connections/${conn.alpha}`, key: alphaAdmin, body: { company_id: crm.beta.companies } });
+      expect(relink.body.error?.code, relink.raw).toBe('company_not_found');
     });
 
     it('a key with several products must name one to create in', async () => {

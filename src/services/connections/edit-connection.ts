@@ -40,7 +40,7 @@ export async function editConnection(
   }
   if (changes.company_id !== undefined) {
     // A company attached earlier and since deleted does not block other changes sent with the same value.
-    if (changes.company_id !== row.companyId) await checkCompanyId(db, workspaceId, changes.company_id);
+    if (changes.company_id !== row.companyId) await checkCompanyId(db, workspaceId, changes.company_id, input.products);
     patch.companyId = changes.company_id;
   }
   if (changes.notify_user_ids !== undefined) patch.notifyUserIds = changes.notify_user_ids;

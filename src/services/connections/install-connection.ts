@@ -49,7 +49,7 @@ export async function installConnection(deps: InstallConnectionDeps, input: { wo
   const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, install.fields);
   const config = validateConfig(manifest, install.config);
   checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
-  await checkCompanyId(deps.db, workspaceId, install.company_id);
+  await checkCompanyId(deps.db, workspaceId, install.company_id, input.products);
   checkCredentialDestinations(manifest, config, deps.config);
   const id = newId('conn');
   const secrets: ConnectionSecrets = { fields };

@@ -73,7 +73,7 @@ export async function startOAuthConnection(deps: StartOAuthDeps, manifest: Manif
   if (existing && existing.connectorId !== manifest.id) {
     throw new AppError('validation_failed', `Connection ${existing.id} is a ${existing.connectorId} connection, not ${manifest.id}.`, { field: 'connection_id' });
   }
-  if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId);
+  if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId, input.products);
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
   checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
   checkCredentialDestinations(manifest, config, deps.config);

@@ -50,7 +50,8 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
     async (request) => {
       const q = request.query;
       const { rows, total } = await listWorkspaceConnections(deps, {
-        workspaceId: authOf(request).workspaceId, products: authOf(request).products,
+        workspaceId: authOf(request).workspaceId,
+        products: authOf(request).products,
         filters: { connectorId: q.connector, status: q.status, product: q.product, companyId: q.company_id, crewId: q.crew_id, includeAll: q.include_all },
         page: { limit: q.limit, offset: q.offset },
       });

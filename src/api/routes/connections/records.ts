@@ -30,7 +30,8 @@ export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const auth = authOf(request);
       const q = request.query;
       const page = await readChangeFeed(deps, {
-        workspaceId: auth.workspaceId, products: auth.products,
+        workspaceId: auth.workspaceId,
+        products: auth.products,
         dataSchema: auth.dataSchema,
         connectionId: request.params.id,
         stream: request.params.stream,

@@ -46,7 +46,8 @@ export async function webhookUrlRoutes(fastify: FastifyInstance, deps: AppDeps):
     async (request, reply) => {
       const auth = authOf(request);
       const rotated = await rotateWebhookUrl(deps, {
-        workspaceId: auth.workspaceId, products: auth.products,
+        workspaceId: auth.workspaceId,
+        products: auth.products,
         actorKeyId: auth.keyId,
         ip: request.ip,
         connectionId: request.params.id,

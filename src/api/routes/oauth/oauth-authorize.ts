@@ -31,7 +31,8 @@ export async function oauthAuthorizeRoutes(fastify: FastifyInstance, deps: AppDe
       const body = request.body;
       const { manifest } = deps.catalog.get(request.params.connector);
       const started = await startOAuthConnection(deps, manifest, {
-        workspaceId: auth.workspaceId, products: auth.products,
+        workspaceId: auth.workspaceId,
+        products: auth.products,
         name: body.name,
         clientId: body.client_id,
         clientSecret: body.client_secret,

@@ -31,7 +31,8 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
     async (request, reply) => {
       const auth = authOf(request);
       const { run, streams, existing } = await startConnectionRun(deps, {
-        workspaceId: auth.workspaceId, products: auth.products,
+        workspaceId: auth.workspaceId,
+        products: auth.products,
         connectionId: request.params.id,
         streams: request.body?.streams,
         fullRefresh: request.body?.full_refresh,
