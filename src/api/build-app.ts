@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppDeps } from './app-deps.js';
 import { authenticate } from './auth.js';
 import { hoistRoleCheck } from './hoist-role-check.js';
+import { refuseReadOnlyWrites } from './refuse-read-only-writes.js';
 import { errorHandler } from './error-handler.js';
 import { installInputGuard } from './input-guard.js';
 import { redactUrl, refuseUnredactedCredentialRoute } from './redact-url.js';
@@ -68,7 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'Tributary API', version: '0.1.0', description: 'Connect SaaS accounts and sync their data into Postgres tables you own.' },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key. A read-only key is refused (403 read_only_key) by every operation marked `x-read-only-keys: refused`; a key scoped to products sees and writes only CRM rows and connections of those products (others are 404, untagged ones included).',
+          },
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         },
       },
@@ -89,6 +95,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (scope) => {
       scope.addHook('onRequest', authenticate(deps));
       scope.addHook('onRoute', hoistRoleCheck);
+      // After the role check is hoisted, so a read-only key's write is refused as read-only before anything else.
+      scope.addHook('onRoute', refuseReadOnlyWrites);
       await connectorRoutes(scope, deps);
       await connectionRoutes(scope, deps);
       await variantRoutes(scope, deps);

@@ -20,6 +20,8 @@ export const errorCatalog = {
   invalid_stream_state: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** A read-only API key sent a request that would change data (every non-GET route but a few side-effect-free probes). */
+  read_only_key: 403,
   not_found: 404,
   connector_not_found: 404,
   connection_not_found: 404,

@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('migration 0005 on old rows', () => {
   it('applies, converts what the code no longer reads, and then refuses unknown statuses', async () => {
     const { applied } = await migrate(database.db, schema);
-    // Later migrations follow it; this test is about 0005.
+    // 0005 first; later migrations (0006 key scopes, …) follow it.
     expect(applied[0]).toBe('0005_status_checks');
     await run(`set search_path to ${schema}`);
 

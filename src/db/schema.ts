@@ -71,6 +71,10 @@ export const apiKeys = pgTable('api_keys', {
   /** SHA-256 of the whole key: keys are long random strings, so a slow hash adds nothing. */
   hash: text('hash').notNull().unique(),
   role: text('role').notNull(),
+  /** A read-only key calls nothing that changes data (src/api/refuse-read-only-writes.ts; MCP hides mutating tools). */
+  readOnly: boolean('read_only').notNull().default(false),
+  /** The products whose CRM rows and connections the key may see and write; null: every product. */
+  products: text('products').array(),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { apiClientFromEnv, type ApiClient } from '../api-client.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
 
 /**
  * `tributary keys list|rotate|retire`: encryption key rotation through the API of a running Tributary, which
@@ -63,8 +64,9 @@ export async function keysRetire(client: ApiClient, kid: string, out: NodeJS.Wri
   return 0;
 }
 
-/** Adds list, rotate and retire under `tributary keys`; `apiFlags` adds --url and --key. */
+/** Adds list, rotate and retire (and the API key commands) under `tributary keys`; `apiFlags` adds --url and --key. */
 export function registerKeyCommands(keys: Command, apiFlags: (cmd: Command) => Command): void {
+  registerApiKeyCommands(keys, apiFlags);
   type Flags = { url?: string; key?: string };
   apiFlags(keys.command('list').description('Encryption key ids, the active one, and how many stored secrets use each')).action(async (flags: Flags) => {
     process.exitCode = await keysList(apiClientFromEnv(flags));

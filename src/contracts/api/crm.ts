@@ -43,7 +43,8 @@ function byEntity<T>(make: (type: CrmEntityType) => T): Record<CrmEntityType, T>
 }
 const Custom = z.record(z.string(), z.unknown());
 
-function bodyShape(type: CrmEntityType): Record<string, z.ZodType> {
+/** The fields of a create or update body of an entity, as a zod shape (the MCP CRM tools take the same fields). */
+export function bodyShape(type: CrmEntityType): Record<string, z.ZodType> {
   const def = crmEntities[type];
   const shape: Record<string, z.ZodType> = {
     product: z.string().min(1).max(100).nullable().optional(),

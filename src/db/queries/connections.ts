@@ -14,6 +14,11 @@ export interface ConnectionFilters {
   crewId?: string | undefined;
   /** Without product or company filters: true lists everything, false only the workspace's own connections. */
   includeAll?: boolean | undefined;
+  /**
+   * The caller's products: only connections tagged with one of them (untagged ones are the workspace's own admin
+   * data, which a scoped caller never sees); null or absent: every product.
+   */
+  products?: readonly string[] | null | undefined;
 }
 
 export async function insertConnection(db: Db, row: ConnectionInsert): Promise<ConnectionRow> {
@@ -51,8 +56,10 @@ export async function listConnections(
   if (filters.product) where.push(eq(connections.product, filters.product));
   if (filters.companyId) where.push(eq(connections.companyId, filters.companyId));
   if (filters.crewId) where.push(eq(connections.crewId, filters.crewId));
+  // A scoped caller's default view is its products' connections: the workspace's own ones are not its to see.
+  if (filters.products) where.push(inArray(connections.product, [...filters.products]));
   // The workspace's own connections are the default view; a client's or a product's are asked for by name.
-  if (!filters.product && !filters.companyId && !filters.includeAll) where.push(isNull(connections.product), isNull(connections.companyId));
+  else if (!filters.product && !filters.companyId && !filters.includeAll) where.push(isNull(connections.product), isNull(connections.companyId));
   const condition = and(...where);
   // The total rides along with the page (a window count): one query per list instead of two. Only a page past
   // the end, which has no row to carry it, needs the count on its own.

@@ -36,8 +36,24 @@ function table(type: CrmEntityType): SQL {
   return sql`${ident(crmEntities[type].table)}`;
 }
 
+/**
+ * A caller's product scope as a condition: `and product = any(…)` for a scoped caller (untagged rows, product null,
+ * never match), nothing for null (every product). Every query that reads or writes a row by id takes it, so a scoped
+ * key is filtered in the query itself, not after.
+ */
+function inScope(products: readonly string[] | null | undefined): SQL {
+  return products ? sql` and product = any(${sql.param([...products])}::text[])` : sql``;
+}
+
+/** `%`, `_` and `\` taken literally in an ILIKE pattern. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export interface EntityFilters {
   product?: string | undefined;
+  /** The caller's products (null or absent: every product). */
+  products?: readonly string[] | null | undefined;
+  /** Case-insensitive substring of any of the type's text fields (a search). */
+  text?: string | undefined;
   companyId?: string | undefined;
   contactId?: string | undefined;
   /** Exact matches on canonical columns (email, domain, activity_type, source…): names checked by the caller. */
@@ -48,6 +64,12 @@ function listConditions(type: CrmEntityType, workspaceId: string, filters: Entit
   const def = crmEntities[type];
   const conditions: SQL[] = [sql`workspace_id = ${workspaceId}`, sql`deleted_at is null`];
   if (filters.product !== undefined) conditions.push(sql`product = ${filters.product}`);
+  if (filters.products) conditions.push(sql`product = any(${sql.param([...filters.products])}::text[])`);
+  if (filters.text !== undefined && filters.text !== '') {
+    const pattern = `%${likeEscaped(filters.text)}%`;
+    const textFields = Object.entries(def.fields).filter(([, t]) => t === 'text').map(([name]) => sql`${ident(name)} ilike ${pattern}`);
+    conditions.push(sql`(${sql.join(textFields, sql` or `)})`);
+  }
   if (filters.companyId !== undefined && def.links.includes('company')) conditions.push(sql`company_id = ${filters.companyId}`);
   if (filters.contactId !== undefined && def.links.includes('contact')) conditions.push(sql`contact_id = ${filters.contactId}`);
   for (const [column, value] of Object.entries(filters.equals ?? {})) {
@@ -73,9 +95,9 @@ export async function listEntities(
   return { rows, total: Number(count?.n ?? 0) };
 }
 
-/** A live entity of the workspace. */
-export async function getEntity(db: Db, type: CrmEntityType, workspaceId: string, id: string): Promise<EntityRow | undefined> {
-  const [row] = await queryRows<EntityRow>(db, sql`select * from ${table(type)} where workspace_id = ${workspaceId} and id = ${id} and deleted_at is null`);
+/** A live entity of the workspace (and of one of `products`, when given). */
+export async function getEntity(db: Db, type: CrmEntityType, workspaceId: string, id: string, products?: readonly string[] | null): Promise<EntityRow | undefined> {
+  const [row] = await queryRows<EntityRow>(db, sql`select * from ${table(type)} where workspace_id = ${workspaceId} and id = ${id} and deleted_at is null${inScope(products)}`);
   return row;
 }
 
@@ -167,7 +189,7 @@ export async function updateEntity(
   workspaceId: string,
   id: string,
   write: EntityWrite,
-  options: { revive?: boolean } = {},
+  options: { revive?: boolean; products?: readonly string[] | null } = {},
 ): Promise<EntityRow | undefined> {
   const sets = assignments(type, write);
   sets.push(sql`updated_at = now()`);
@@ -178,14 +200,14 @@ export async function updateEntity(
   const [row] = await queryRows<EntityRow>(
     db,
     sql`update ${table(type)} set ${sql.join(sets, sql`, `)}
-        where workspace_id = ${workspaceId} and id = ${id} ${options.revive ? sql`` : sql`and deleted_at is null`} returning *`,
+        where workspace_id = ${workspaceId} and id = ${id} ${options.revive ? sql`` : sql`and deleted_at is null`}${inScope(options.products)} returning *`,
   );
   return row;
 }
 
-/** Soft-deletes a live entity; links pointing at it are cleared so nothing refers to a deleted entity. */
-export async function softDeleteEntity(db: Db, type: CrmEntityType, workspaceId: string, id: string): Promise<boolean> {
-  const n = await execute(db, sql`update ${table(type)} set deleted_at = now(), updated_at = now() where workspace_id = ${workspaceId} and id = ${id} and deleted_at is null`);
+/** Soft-deletes a live entity (of one of `products`, when given); links pointing at it are cleared so nothing refers to a deleted entity. */
+export async function softDeleteEntity(db: Db, type: CrmEntityType, workspaceId: string, id: string, products?: readonly string[] | null): Promise<boolean> {
+  const n = await execute(db, sql`update ${table(type)} set deleted_at = now(), updated_at = now() where workspace_id = ${workspaceId} and id = ${id} and deleted_at is null${inScope(products)}`);
   if (n === 0) return false;
   const link = type === 'companies' ? 'company_id' : type === 'contacts' ? 'contact_id' : null;
   if (link) {

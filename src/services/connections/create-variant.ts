@@ -12,6 +12,7 @@ import { logTributaryActivity } from '../crm/tributary-activity.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 import { mintWebhookToken } from './webhook-url.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * A variant: the same account pointed elsewhere (another region, another year's books, another set of
@@ -21,11 +22,11 @@ import { mintWebhookToken } from './webhook-url.js';
  */
 export async function createVariant(
   deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>,
-  input: { workspaceId: string; actorKeyId: string; sourceId: string; variant: CreateVariantBody },
+  input: { workspaceId: string; products: ProductScope; actorKeyId: string; sourceId: string; variant: CreateVariantBody },
 ): Promise<ConnectionRow> {
   const { db, vault } = deps;
   const { workspaceId, variant } = input;
-  const source = await loadConnection(db, workspaceId, input.sourceId);
+  const source = await loadConnection(db, workspaceId, input.sourceId, input.products);
   const { manifest } = deps.catalog.get(source.connectorId);
   const config = validateConfig(manifest, { ...source.config, ...variant.config });
   checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));

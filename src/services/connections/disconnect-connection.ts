@@ -5,6 +5,7 @@ import { notAttempted, revokeTokens, type RevocationResult } from '../oauth/revo
 import { stopActiveRun } from '../runs/stop-active-run.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 export interface DisconnectDeps extends Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'> {
   /** Where the two warnings go (the API passes its request's logger, so they carry the request id). */
@@ -22,8 +23,8 @@ export interface Disconnected {
  * has a revocation endpoint, then clears the credentials. Revocation is best effort: its outcome is reported,
  * and a provider that is down or refuses never keeps the connection connected.
  */
-export async function disconnectConnection(deps: DisconnectDeps, input: { workspaceId: string; connectionId: string }): Promise<Disconnected> {
-  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId);
+export async function disconnectConnection(deps: DisconnectDeps, input: { workspaceId: string; products: ProductScope; connectionId: string }): Promise<Disconnected> {
+  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId, input.products);
   // The run stops before the credentials go, so it never syncs on with tokens the connection no longer has.
   const stopped = await stopActiveRun(deps.db, connection.id);
   if (stopped && (stopped.status === 'RUNNING' || stopped.status === 'PENDING')) deps.logger.warn({ connectionId: connection.id, runId: stopped.id, status: stopped.status }, 'the active run had not stopped when the connection was disconnected');

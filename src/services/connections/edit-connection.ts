@@ -11,6 +11,7 @@ import { checkCompanyId } from '../crm/check-company-id.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 import { verifyBeforeSaving } from './verify-before-saving.js';
+import { checkProductWrite, type ProductScope } from '../keys/product-scope.js';
 
 /**
  * Changes a connection (PATCH /connections/:id): name, product, company, recipients, status, schedule, config
@@ -20,11 +21,11 @@ import { verifyBeforeSaving } from './verify-before-saving.js';
  */
 export async function editConnection(
   deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'config' | 'providerTraffic'>,
-  input: { workspaceId: string; connectionId: string; changes: UpdateConnectionBody },
+  input: { workspaceId: string; products: ProductScope; connectionId: string; changes: UpdateConnectionBody },
 ): Promise<ConnectionRow> {
   const { db, vault } = deps;
   const { workspaceId, changes } = input;
-  const row = await loadConnection(db, workspaceId, input.connectionId);
+  const row = await loadConnection(db, workspaceId, input.connectionId, input.products);
   const { manifest } = deps.catalog.get(row.connectorId);
   const patch: ConnectionPatch = {};
   // New credentials, shared with the connection's variants once saved.
@@ -32,10 +33,14 @@ export async function editConnection(
   // Set when a destination change dropped an OAuth grant: new fields build on what is left.
   let remaining: ConnectionSecrets | undefined;
   if (changes.name !== undefined) patch.name = changes.name;
-  if (changes.product !== undefined) patch.product = changes.product;
+  if (changes.product !== undefined) {
+    // A scoped caller moves a connection only among its products (never to untagged, the workspace's own).
+    checkProductWrite(changes.product, input.products);
+    patch.product = changes.product;
+  }
   if (changes.company_id !== undefined) {
     // A company attached earlier and since deleted does not block other changes sent with the same value.
-    if (changes.company_id !== row.companyId) await checkCompanyId(db, workspaceId, changes.company_id);
+    if (changes.company_id !== row.companyId) await checkCompanyId(db, workspaceId, changes.company_id, input.products);
     patch.companyId = changes.company_id;
   }
   if (changes.notify_user_ids !== undefined) patch.notifyUserIds = changes.notify_user_ids;

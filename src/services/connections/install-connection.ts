@@ -11,6 +11,7 @@ import type { ConnectionSecrets } from '../credentials/connection-secrets.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
 import { logTributaryActivity } from '../crm/tributary-activity.js';
 import { startOAuthConnection } from '../oauth/start-oauth-connection.js';
+import { productForCreate, type ProductScope } from '../keys/product-scope.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { verifyBeforeSaving } from './verify-before-saving.js';
 import { mintWebhookToken } from './webhook-url.js';
@@ -31,22 +32,24 @@ export interface InstalledConnection {
 /**
  * Installs a connector in a workspace (POST /connections). Pasted credentials (api_key, conn_string) are checked
  * and probed at the provider before anything is saved (verifyBeforeSaving); `none` saves no credentials; an
- * oauth2 connector without a pasted token, or an mcp_oauth one, is created `pending_auth` by the OAuth flow.
+ * oauth2 connector without a pasted token, or an mcp_oauth one, is created `pending_auth` by the OAuth flow. A caller
+ * scoped to products installs only in them (productForCreate: its only product when the body names none).
  */
-export async function installConnection(deps: InstallConnectionDeps, input: { workspaceId: string; install: CreateConnectionBody }): Promise<InstalledConnection> {
-  const { workspaceId, install } = input;
+export async function installConnection(deps: InstallConnectionDeps, input: { workspaceId: string; products: ProductScope; install: CreateConnectionBody }): Promise<InstalledConnection> {
+  const { workspaceId } = input;
+  const install = { ...input.install, product: productForCreate(input.install.product, input.products) ?? undefined };
   if (!deps.catalog.has(install.connector)) {
     throw new AppError('validation_failed', `connector: no connector "${install.connector}" in the catalog.`, { field: 'connector' });
   }
   const { manifest } = deps.catalog.get(install.connector);
   if (install.crew_id) throw new AppError('not_implemented', 'Crew-scoped installs are not available yet.');
   if ((manifest.auth_mode === 'oauth2' && !hasPastedSecret(manifest, install.fields)) || manifest.auth_mode === 'mcp_oauth') {
-    return installOAuth(deps, manifest, workspaceId, install);
+    return installOAuth(deps, manifest, workspaceId, input.products, install);
   }
   const fields = manifest.auth_mode === 'none' ? {} : validateFields(manifest, install.fields);
   const config = validateConfig(manifest, install.config);
   checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
-  await checkCompanyId(deps.db, workspaceId, install.company_id);
+  await checkCompanyId(deps.db, workspaceId, install.company_id, input.products);
   checkCredentialDestinations(manifest, config, deps.config);
   const id = newId('conn');
   const secrets: ConnectionSecrets = { fields };
@@ -78,10 +81,11 @@ export async function installConnection(deps: InstallConnectionDeps, input: { wo
  * succeeded (otherwise a message). The user's own app comes as `fields.client_id` / `fields.client_secret`
  * (the reference's byo_oauth).
  */
-async function installOAuth(deps: InstallConnectionDeps, manifest: Manifest, workspaceId: string, install: CreateConnectionBody): Promise<InstalledConnection> {
+async function installOAuth(deps: InstallConnectionDeps, manifest: Manifest, workspaceId: string, products: ProductScope, install: CreateConnectionBody): Promise<InstalledConnection> {
   const { client_id: clientId, client_secret: clientSecret, ...fields } = install.fields;
   const started = await startOAuthConnection(deps, manifest, {
     workspaceId,
+    products,
     name: install.name,
     clientId: clientId === undefined ? undefined : String(clientId),
     clientSecret: clientSecret === undefined ? undefined : String(clientSecret),

@@ -4,6 +4,7 @@ import { updateConnection } from '../../db/queries/connections.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 import { mintWebhookToken, webhookUrl, type WebhookUrl } from './webhook-url.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * The connection's webhook trigger URL, decrypted from the vault. Every reveal is audit-logged with the caller's
@@ -11,10 +12,10 @@ import { mintWebhookToken, webhookUrl, type WebhookUrl } from './webhook-url.js'
  */
 export async function revealWebhookUrl(
   deps: Pick<ServiceDeps, 'db' | 'vault' | 'config'>,
-  input: { workspaceId: string; actorKeyId: string; ip: string; connectionId: string },
+  input: { workspaceId: string; products: ProductScope; actorKeyId: string; ip: string; connectionId: string },
 ): Promise<WebhookUrl> {
   const { db, vault } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   let token: string;
   if (connection.webhookToken) token = vault.decrypt<string>(connection.webhookToken, webhookTokenBoundTo(connection.id));
   else {

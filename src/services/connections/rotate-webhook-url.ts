@@ -5,6 +5,7 @@ import { rotateWebhookToken } from '../../db/queries/connections.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 import { mintWebhookToken, webhookUrl, type WebhookUrl } from './webhook-url.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 export interface RotatedWebhookUrl extends WebhookUrl {
   /** When the old URL stops working (null: it already has, or there was none). */
@@ -19,10 +20,10 @@ export interface RotatedWebhookUrl extends WebhookUrl {
  */
 export async function rotateWebhookUrl(
   deps: Pick<ServiceDeps, 'db' | 'vault' | 'config'>,
-  input: { workspaceId: string; actorKeyId: string; ip: string; connectionId: string; graceSeconds?: number | undefined },
+  input: { workspaceId: string; products: ProductScope; actorKeyId: string; ip: string; connectionId: string; graceSeconds?: number | undefined },
 ): Promise<RotatedWebhookUrl> {
   const { db, vault } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   const graceSeconds = input.graceSeconds ?? defaultWebhookGraceSeconds;
   const { token, columns } = mintWebhookToken(vault, connection.id);
   const rotated = await db.transaction(async (tx) => {

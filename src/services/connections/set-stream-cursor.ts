@@ -3,6 +3,7 @@ import { deleteStreamState, listStreamStates, putStreamState } from '../../db/qu
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from './load-connection.js';
 import type { ConnectionStreamStates } from './read-stream-states.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /** What a hand edit of the state did: every cursor cleared, or one stream's set. */
 export type StreamCursorChange = { kind: 'cleared' } | { kind: 'set'; stream: string; cursor: string };
@@ -15,10 +16,10 @@ export type StreamCursorChange = { kind: 'cleared' } | { kind: 'set'; stream: st
  */
 export async function setStreamCursor(
   deps: Pick<ServiceDeps, 'db' | 'catalog'>,
-  input: { workspaceId: string; connectionId: string; stream?: string | undefined; cursor: string | null },
+  input: { workspaceId: string; products: ProductScope; connectionId: string; stream?: string | undefined; cursor: string | null },
 ): Promise<ConnectionStreamStates & { change: StreamCursorChange }> {
   const { db, catalog } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   const { stream, cursor } = input;
   let change: StreamCursorChange;
   if (cursor === null) {

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 import { freshCredentials } from './fresh-credentials.js';
 import { probeCredentials } from './verify-probe.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 export interface ConnectionCheck {
   ok: boolean;
@@ -21,10 +22,10 @@ export interface ConnectionCheck {
  */
 export async function checkConnectionCredentials(
   deps: Pick<ServiceDeps, 'db' | 'catalog' | 'vault' | 'logger' | 'config' | 'providerTraffic'>,
-  input: { workspaceId: string; connectionId: string },
+  input: { workspaceId: string; products: ProductScope; connectionId: string },
 ): Promise<ConnectionCheck> {
   const { db, catalog, vault } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   const { manifest } = catalog.get(connection.connectorId);
   let result;
   if (!connection.credentials && manifest.auth_mode !== 'none') result = { ok: false, message: `The connection is ${connection.status} and has no credentials.` };

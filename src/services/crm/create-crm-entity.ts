@@ -3,6 +3,7 @@ import { crmEntities, type CrmEntityType } from '../../contracts/crm.js';
 import { AppError } from '../../contracts/errors.js';
 import { newId } from '../../core/ids.js';
 import { findByMergeKey, insertEntity, updateEntity, type EntityRow } from '../../db/queries/crm-entities.js';
+import { productForCreate, type ProductScope } from '../keys/product-scope.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { afterEntityWrite, capitalised, crmEntityNoun, mergeKeyOf, prepareEntityWrite } from './entity-write.js';
 
@@ -10,19 +11,21 @@ import { afterEntityWrite, capitalised, crmEntityNoun, mergeKeyOf, prepareEntity
  * Creates an entity by hand; its fields count as edited, so later syncs do not overwrite them. A create whose
  * domain (company) or email (contact) a live entity of the product already has is a conflict that names it, since
  * merging is what syncs do; a deleted entity still holds its key, and creating it again brings it back with its
- * sources and id.
+ * sources and id. A caller scoped to products creates only in them (see productForCreate: its only product when it
+ * names none; another product is forbidden).
  */
-export async function createCrmEntity(deps: Pick<ServiceDeps, 'db'>, input: { type: CrmEntityType; workspaceId: string; body: CrmBody }): Promise<EntityRow> {
+export async function createCrmEntity(deps: Pick<ServiceDeps, 'db'>, input: { type: CrmEntityType; workspaceId: string; body: CrmBody; products: ProductScope }): Promise<EntityRow> {
   const { type, workspaceId } = input;
   return deps.db.transaction(async (tx) => {
-    const write = await prepareEntityWrite(tx, type, workspaceId, input.body);
-    const product = write.product ?? null;
+    const product = productForCreate(input.body.product, input.products);
+    const body = product === undefined ? input.body : { ...input.body, product };
+    const write = await prepareEntityWrite(tx, type, workspaceId, body, input.products);
     const key = mergeKeyOf(type, write);
-    const holder = key ? await findByMergeKey(tx, type, workspaceId, product, key) : undefined;
+    const holder = key ? await findByMergeKey(tx, type, workspaceId, write.product ?? null, key) : undefined;
     if (holder && holder.deleted_at === null) {
       throw new AppError(
         'conflict',
-        `${capitalised(crmEntityNoun[type])} ${holder.id} already has ${crmEntities[type].mergeKey} "${key}"${product ? ` in product "${product}"` : ''}; update it instead.`,
+        `${capitalised(crmEntityNoun[type])} ${holder.id} already has ${crmEntities[type].mergeKey} "${key}"${write.product ? ` in product "${write.product}"` : ''}; update it instead.`,
       );
     }
     const saved = holder

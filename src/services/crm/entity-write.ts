@@ -5,6 +5,7 @@ import { emailCompanyDomain, normalizeDomain, normalizeEmail } from '../../core/
 import type { Db } from '../../db/db.js';
 import { getEntity, type EntityRow, type EntityWrite } from '../../db/queries/crm-entities.js';
 import { backfillLinks, resolveLinks } from '../../db/queries/crm-projection.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * What the CRM entity operations (create, update, get, delete) share: the noun messages name an entity by, the
@@ -31,8 +32,11 @@ export function mergeKeyOf(type: CrmEntityType, write: EntityWrite): string | nu
   return typeof value === 'string' ? value : null;
 }
 
-/** Body → write: merge keys normalized, links checked against the workspace, every given field marked edited. */
-export async function prepareEntityWrite(tx: Db, type: CrmEntityType, workspaceId: string, body: CrmBody): Promise<EntityWrite> {
+/**
+ * Body → write: merge keys normalized, links checked against the workspace (and the caller's products: a company of
+ * another product does not exist for a scoped key), every given field marked edited.
+ */
+export async function prepareEntityWrite(tx: Db, type: CrmEntityType, workspaceId: string, body: CrmBody, products: ProductScope): Promise<EntityWrite> {
   const def = crmEntities[type];
   const write: EntityWrite = { fields: {}, edited: [] };
   for (const name of Object.keys(def.fields)) {
@@ -55,7 +59,7 @@ export async function prepareEntityWrite(tx: Db, type: CrmEntityType, workspaceI
     const field = `${link}_id` as const;
     const value = body[field];
     if (value === undefined) continue;
-    if (value !== null && !(await getEntity(tx, link === 'company' ? 'companies' : 'contacts', workspaceId, value as string))) {
+    if (value !== null && !(await getEntity(tx, link === 'company' ? 'companies' : 'contacts', workspaceId, value as string, products))) {
       throw new AppError('validation_failed', `${field}: no ${link} "${String(value)}" in this workspace.`, { field });
     }
     if (link === 'company') write.companyId = value as string | null;

@@ -3,6 +3,7 @@ import type { ConnectionRow } from '../../db/queries/connections.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from '../connections/load-connection.js';
 import { effectiveMappings } from './crm-projection.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /** A connection's CRM field mappings in force (its own when edited, else its connector's) beside the connector's defaults. */
 export interface ConnectionMappings {
@@ -19,6 +20,6 @@ export async function mappingsOfConnection(deps: Pick<ServiceDeps, 'db' | 'catal
 }
 
 /** The field mappings from a connection's streams to CRM entities: its own when edited, else its connector's defaults. */
-export async function getCrmMappings(deps: Pick<ServiceDeps, 'db' | 'catalog'>, input: { workspaceId: string; connectionId: string }): Promise<ConnectionMappings> {
-  return mappingsOfConnection(deps, await loadConnection(deps.db, input.workspaceId, input.connectionId));
+export async function getCrmMappings(deps: Pick<ServiceDeps, 'db' | 'catalog'>, input: { workspaceId: string; products: ProductScope; connectionId: string }): Promise<ConnectionMappings> {
+  return mappingsOfConnection(deps, await loadConnection(deps.db, input.workspaceId, input.connectionId, input.products));
 }

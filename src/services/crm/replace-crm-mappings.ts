@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from '../connections/load-connection.js';
 import { reprojectConnection, type ProjectionStats } from './crm-projection.js';
 import { mappingsOfConnection, type ConnectionMappings } from './get-crm-mappings.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * Replaces a connection's field mappings (null: back to its connector's defaults) and re-projects its synced
@@ -12,10 +13,10 @@ import { mappingsOfConnection, type ConnectionMappings } from './get-crm-mapping
  */
 export async function replaceCrmMappings(
   deps: Pick<ServiceDeps, 'db' | 'catalog'>,
-  input: { workspaceId: string; dataSchema: string; connectionId: string; mappings: CrmMapping[] | null },
+  input: { workspaceId: string; products: ProductScope; dataSchema: string; connectionId: string; mappings: CrmMapping[] | null },
 ): Promise<ConnectionMappings & { projection: ProjectionStats }> {
   const { db, catalog } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   const { manifest } = catalog.get(connection.connectorId);
   const { mappings } = input;
   mappings?.forEach((m, i) => {

@@ -31,5 +31,5 @@ export async function authenticateApiKey(deps: Pick<ServiceDeps, 'db'>, input: {
     input.lastUsedWrites.set(row.id, now);
     await touchApiKey(deps.db, row.id);
   }
-  return { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role, readOnly: false, products: null };
+  return { workspaceId: row.workspaceId, dataSchema: row.dataSchema, keyId: row.id, role: row.role as Role, readOnly: row.readOnly, products: row.products ?? null };
 }

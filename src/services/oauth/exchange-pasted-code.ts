@@ -3,6 +3,7 @@ import type { ConnectionRow } from '../../db/queries/connections.js';
 import { loadConnection } from '../connections/load-connection.js';
 import { completeAuthorization, type OAuthCompletionDeps } from './complete-authorization.js';
 import { consumePendingState, consumeState } from './consume-state.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * The manual flow: a code the user copied from the provider's page. With its state, the state is checked and
@@ -11,9 +12,9 @@ import { consumePendingState, consumeState } from './consume-state.js';
  */
 export async function exchangePastedCode(
   deps: OAuthCompletionDeps,
-  input: { workspaceId: string; actorKeyId: string; connectionId: string; code: string; state?: string | undefined },
+  input: { workspaceId: string; products: ProductScope; actorKeyId: string; connectionId: string; code: string; state?: string | undefined },
 ): Promise<ConnectionRow> {
-  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId, input.products);
   const consumed = input.state
     ? await consumeState(deps.db, deps.vault, input.state, { workspaceId: input.workspaceId, connectionId: connection.id })
     : await consumePendingState(deps.db, deps.vault, input.workspaceId, connection.id);

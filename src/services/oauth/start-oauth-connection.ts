@@ -13,6 +13,7 @@ import { checkConfigUrls } from '../credentials/conn-string-guard.js';
 import { checkCompanyId } from '../crm/check-company-id.js';
 import { changedDestinations, checkCredentialDestinations } from '../credentials/connection-destinations.js';
 import { loadConnection } from '../connections/load-connection.js';
+import { checkProductWrite, productForCreate, type ProductScope } from '../keys/product-scope.js';
 import { beginAuthorization, type Authorization } from './begin-authorization.js';
 import { callbackUrl } from './callback-url.js';
 import { setUpMcpClient } from './mcp-client-setup.js';
@@ -22,6 +23,8 @@ import { mintWebhookToken } from '../connections/webhook-url.js';
 
 export interface StartOAuthInput {
   workspaceId: string;
+  /** The caller's product scope: a reconnect reaches only its products' connections, a new one is created in them. */
+  products: ProductScope;
   name?: string | undefined;
   /** The user's own OAuth app (byo); otherwise the operator's. */
   clientId?: string | undefined;
@@ -64,11 +67,13 @@ export async function startOAuthConnection(deps: StartOAuthDeps, manifest: Manif
   if (input.clientSecret !== undefined && input.clientId === undefined) {
     throw new AppError('validation_failed', 'client_secret needs its client_id.', { field: 'client_id' });
   }
-  const existing = input.connectionId === undefined ? undefined : await loadConnection(deps.db, input.workspaceId, input.connectionId);
+  const existing = input.connectionId === undefined ? undefined : await loadConnection(deps.db, input.workspaceId, input.connectionId, input.products);
+  if (existing) checkProductWrite(input.product, input.products);
+  else input = { ...input, product: productForCreate(input.product, input.products) ?? undefined };
   if (existing && existing.connectorId !== manifest.id) {
     throw new AppError('validation_failed', `Connection ${existing.id} is a ${existing.connectorId} connection, not ${manifest.id}.`, { field: 'connection_id' });
   }
-  if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId);
+  if (input.companyId !== undefined && input.companyId !== existing?.companyId) await checkCompanyId(deps.db, input.workspaceId, input.companyId, input.products);
   const config = validateConfig(manifest, { ...(existing?.config ?? {}), ...(input.config ?? {}) });
   checkConfigUrls(manifest, config, deps.providerTraffic.guardFor(deps.config.allowPrivateHosts));
   checkCredentialDestinations(manifest, config, deps.config);

@@ -5,6 +5,7 @@ import { countRecords } from '../../db/queries/records/record-counts.js';
 import { connectionTableName } from '../../db/queries/records/record-tables.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadConnection } from '../connections/load-connection.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 export interface EntityCounts {
   connection: ConnectionRow;
@@ -19,10 +20,10 @@ export interface EntityCounts {
 /** What a connection contributes: rows per stream (live and deleted) and the CRM entities its records support. */
 export async function getEntityCounts(
   deps: Pick<ServiceDeps, 'db' | 'catalog'>,
-  input: { workspaceId: string; dataSchema: string; connectionId: string },
+  input: { workspaceId: string; products: ProductScope; dataSchema: string; connectionId: string },
 ): Promise<EntityCounts> {
   const { db, catalog } = deps;
-  const connection = await loadConnection(db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(db, input.workspaceId, input.connectionId, input.products);
   const { manifest } = catalog.get(connection.connectorId);
   const streams = [];
   for (const stream of manifest.streams) {

@@ -2,6 +2,7 @@ import type { ConnectionRow } from '../../db/queries/connections.js';
 import { getRunById, listRunStreams, type RunRow, type RunStreamRow } from '../../db/queries/runs.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { listAllWorkspaceConnections } from '../connections/list-all-workspace-connections.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 export interface ConnectionHealth {
   connection: ConnectionRow;
@@ -14,7 +15,7 @@ export interface ConnectionHealth {
 /** The health of every connection of the workspace, and how many are healthy or not. */
 export async function getWorkspaceStatus(
   deps: Pick<ServiceDeps, 'db'>,
-  input: { workspaceId: string },
+  input: { workspaceId: string; products: ProductScope },
 ): Promise<{ connections: ConnectionHealth[]; healthy: number; unhealthy: number }> {
   const out: ConnectionHealth[] = [];
   for (const connection of await listAllWorkspaceConnections(deps, input)) {

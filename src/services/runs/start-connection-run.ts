@@ -3,6 +3,7 @@ import { listRunStreams, type RunRow, type RunStreamRow } from '../../db/queries
 import { loadConnection } from '../connections/load-connection.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { requestRun } from './request-run.js';
+import type { ProductScope } from '../keys/product-scope.js';
 
 /**
  * A sync of one connection asked for through the API: the connection must be ready to sync (enabled, authorized,
@@ -12,9 +13,9 @@ import { requestRun } from './request-run.js';
  */
 export async function startConnectionRun(
   deps: Pick<ServiceDeps, 'db' | 'catalog' | 'runQueue'>,
-  input: { workspaceId: string; connectionId: string; streams?: string[] | undefined; fullRefresh?: boolean | undefined },
+  input: { workspaceId: string; products: ProductScope; connectionId: string; streams?: string[] | undefined; fullRefresh?: boolean | undefined },
 ): Promise<{ run: RunRow; streams: RunStreamRow[]; existing: boolean }> {
-  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId);
+  const connection = await loadConnection(deps.db, input.workspaceId, input.connectionId, input.products);
   const { manifest } = deps.catalog.get(connection.connectorId);
   if (connection.status === 'disabled') throw new AppError('connection_not_ready', 'The connection is disabled; PATCH its status to "connected" first.');
   if (connection.status === 'pending_auth') throw new AppError('connection_not_ready', 'The connection is waiting for its OAuth authorization to complete.');

@@ -36,7 +36,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       },
     },
     async (request, reply) => {
-      const installed = await installConnection(deps, { workspaceId: authOf(request).workspaceId, install: request.body });
+      const installed = await installConnection(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, install: request.body });
       return reply.status(201).send(installedConnectionView(installed));
     },
   );
@@ -51,6 +51,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       const q = request.query;
       const { rows, total } = await listWorkspaceConnections(deps, {
         workspaceId: authOf(request).workspaceId,
+        products: authOf(request).products,
         filters: { connectorId: q.connector, status: q.status, product: q.product, companyId: q.company_id, crewId: q.crew_id, includeAll: q.include_all },
         page: { limit: q.limit, offset: q.offset },
       });
@@ -70,7 +71,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       },
     },
     async (request) => {
-      const detail = await getConnectionDetail(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      const detail = await getConnectionDetail(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id });
       return connectionDetailView(detail);
     },
   );
@@ -88,7 +89,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       },
     },
     async (request) => {
-      const updated = await editConnection(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id, changes: request.body });
+      const updated = await editConnection(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id, changes: request.body });
       return connectionView(updated);
     },
   );
@@ -105,7 +106,7 @@ export async function connectionRoutes(fastify: FastifyInstance, deps: AppDeps):
       },
     },
     async (request) => {
-      const removed = await removeConnection(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      const removed = await removeConnection(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id });
       return { id: removed.id, deleted: true as const };
     },
   );

@@ -27,7 +27,7 @@ export async function disconnectRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       // The request's logger, so the service's warnings carry the request id.
-      const { connection, revocation } = await disconnectConnection({ ...deps, logger: request.log }, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      const { connection, revocation } = await disconnectConnection({ ...deps, logger: request.log }, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id });
       return { ...connectionView(connection), revocation };
     },
   );

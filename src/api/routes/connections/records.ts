@@ -31,6 +31,7 @@ export async function recordRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       const q = request.query;
       const page = await readChangeFeed(deps, {
         workspaceId: auth.workspaceId,
+        products: auth.products,
         dataSchema: auth.dataSchema,
         connectionId: request.params.id,
         stream: request.params.stream,

@@ -24,7 +24,7 @@ export async function stateRoutes(fastify: FastifyInstance, deps: AppDeps): Prom
       schema: { tags: ['state'], summary: 'The cursor each stream resumes from', params: IdParamsSchema, response: { 200: StateResponseSchema, 404: ErrorResponseSchema } },
     },
     async (request) => {
-      const { connection, states } = await readStreamStates(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      const { connection, states } = await readStreamStates(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id });
       return streamStatesView(connection, states);
     },
   );
@@ -43,7 +43,7 @@ export async function stateRoutes(fastify: FastifyInstance, deps: AppDeps): Prom
     },
     async (request) => {
       const { stream, cursor } = request.body;
-      const { connection, states, change } = await setStreamCursor(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id, stream, cursor });
+      const { connection, states, change } = await setStreamCursor(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id, stream, cursor });
       return streamStatesView(connection, states, change);
     },
   );

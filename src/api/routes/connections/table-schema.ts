@@ -32,7 +32,7 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
     async (request) => {
       const auth = authOf(request);
       const { id, stream } = request.params;
-      return tableSchemaView(await getTableSchema(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: id, stream }));
+      return tableSchemaView(await getTableSchema(deps, { workspaceId: auth.workspaceId, products: auth.products, dataSchema: auth.dataSchema, connectionId: id, stream }));
     },
   );
 
@@ -52,7 +52,7 @@ export async function tableSchemaRoutes(fastify: FastifyInstance, deps: AppDeps)
       const auth = authOf(request);
       const { id, stream } = request.params;
       const { limit, offset } = request.query;
-      const page = await listTableShapeChanges(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: id, stream, limit, offset });
+      const page = await listTableShapeChanges(deps, { workspaceId: auth.workspaceId, products: auth.products, dataSchema: auth.dataSchema, connectionId: id, stream, limit, offset });
       return shapeChangesView(page, limit, offset);
     },
   );

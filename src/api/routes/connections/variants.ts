@@ -29,7 +29,7 @@ export async function variantRoutes(fastify: FastifyInstance, deps: AppDeps): Pr
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const created = await createVariant(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, sourceId: request.params.id, variant: request.body });
+      const created = await createVariant(deps, { workspaceId: auth.workspaceId, products: auth.products, actorKeyId: auth.keyId, sourceId: request.params.id, variant: request.body });
       return reply.status(201).send(connectionView(created));
     },
   );

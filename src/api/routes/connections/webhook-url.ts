@@ -24,7 +24,7 @@ export async function webhookUrlRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const revealed = await revealWebhookUrl(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, ip: request.ip, connectionId: request.params.id });
+      const revealed = await revealWebhookUrl(deps, { workspaceId: auth.workspaceId, products: auth.products, actorKeyId: auth.keyId, ip: request.ip, connectionId: request.params.id });
       reply.header('cache-control', 'no-store');
       return webhookUrlView(revealed);
     },
@@ -47,6 +47,7 @@ export async function webhookUrlRoutes(fastify: FastifyInstance, deps: AppDeps):
       const auth = authOf(request);
       const rotated = await rotateWebhookUrl(deps, {
         workspaceId: auth.workspaceId,
+        products: auth.products,
         actorKeyId: auth.keyId,
         ip: request.ip,
         connectionId: request.params.id,

@@ -64,7 +64,7 @@ export async function verifyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       },
     },
     async (request) => {
-      const check = await checkConnectionCredentials(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id });
+      const check = await checkConnectionCredentials(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id });
       return { ok: check.ok, message: check.message, checked_at: check.checkedAt.toISOString() };
     },
   );

@@ -51,6 +51,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         const { rows, total } = await listCrmEntities(deps, {
           type,
           workspaceId: authOf(request).workspaceId,
+          products: authOf(request).products,
           product: q['product'] as string | undefined,
           companyId: q['company_id'] as string | undefined,
           contactId: q['contact_id'] as string | undefined,
@@ -74,7 +75,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        const { entity, sources } = await getCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id });
+        const { entity, sources } = await getCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, products: authOf(request).products, id: request.params.id });
         return entityDetailView(type, entity, sources);
       },
     );
@@ -94,7 +95,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request, reply) => {
-        const row = await createCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, body: request.body });
+        const row = await createCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, products: authOf(request).products, body: request.body });
         return reply.status(201).send(entityView(type, row));
       },
     );
@@ -112,7 +113,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        const row = await updateCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id, body: request.body });
+        const row = await updateCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, products: authOf(request).products, id: request.params.id, body: request.body });
         return entityView(type, row);
       },
     );
@@ -129,7 +130,7 @@ export async function crmEntityRoutes(fastify: FastifyInstance, deps: AppDeps): 
         },
       },
       async (request) => {
-        await deleteCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, id: request.params.id });
+        await deleteCrmEntity(deps, { type, workspaceId: authOf(request).workspaceId, products: authOf(request).products, id: request.params.id });
         return { id: request.params.id, deleted: true as const };
       },
     );

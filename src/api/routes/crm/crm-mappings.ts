@@ -27,7 +27,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
         response: { 200: MappingsResponseSchema, 404: ErrorResponseSchema },
       },
     },
-    async (request) => mappingsView(await getCrmMappings(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id })),
+    async (request) => mappingsView(await getCrmMappings(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id })),
   );
 
   app.put(
@@ -46,7 +46,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       const auth = authOf(request);
-      const replaced = await replaceCrmMappings(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: request.params.id, mappings: request.body.mappings });
+      const replaced = await replaceCrmMappings(deps, { workspaceId: auth.workspaceId, products: auth.products, dataSchema: auth.dataSchema, connectionId: request.params.id, mappings: request.body.mappings });
       return replacedMappingsView(replaced);
     },
   );
@@ -64,7 +64,7 @@ export async function crmMappingRoutes(fastify: FastifyInstance, deps: AppDeps):
     },
     async (request) => {
       const auth = authOf(request);
-      return entityCountsView(await getEntityCounts(deps, { workspaceId: auth.workspaceId, dataSchema: auth.dataSchema, connectionId: request.params.id }));
+      return entityCountsView(await getEntityCounts(deps, { workspaceId: auth.workspaceId, products: auth.products, dataSchema: auth.dataSchema, connectionId: request.params.id }));
     },
   );
 }

@@ -10,4 +10,6 @@ export const apiKeyView = (row: ApiKeyRow) => ({
   created_at: new Date(row.createdAt).toISOString(),
   last_used_at: row.lastUsedAt ? new Date(row.lastUsedAt).toISOString() : null,
   revoked_at: row.revokedAt ? new Date(row.revokedAt).toISOString() : null,
+  read_only: row.readOnly,
+  products: row.products ?? null,
 });

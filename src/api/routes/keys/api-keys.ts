@@ -18,7 +18,29 @@ const ApiKeySchema = z.object({
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
+  read_only: z.boolean().describe('A read-only key is refused (403 read_only_key) by every route that changes data; MCP hides mutating tools from it.'),
+  products: z
+    .array(z.string())
+    .nullable()
+    .describe('The products whose CRM rows and connections this key sees and writes (others are 404); null: every product, untagged rows included.'),
 });
+
+const ProductSchema = z.string().min(1).max(100);
+
+const CreateApiKeyBodySchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    role: RoleSchema,
+    read_only: z.boolean().optional().describe("Default: the creating key's own (a read-only key can only create read-only keys)."),
+    products: z
+      .array(ProductSchema)
+      .min(1)
+      .max(50)
+      .nullable()
+      .optional()
+      .describe("Scope the key to these products; null: every product. Default: the creating key's own products. A key cannot create one broader than itself (403)."),
+  })
+  .strict();
 
 
 export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -31,13 +53,21 @@ export async function apiKeyRoutes(fastify: FastifyInstance, deps: AppDeps): Pro
       schema: {
         tags: ['access'],
         summary: 'Create an API key; the key itself is in this response only (it is stored hashed)',
-        body: z.object({ name: z.string().min(1).max(100), role: RoleSchema }),
+        body: CreateApiKeyBodySchema,
         response: { 201: ApiKeySchema.extend({ key: z.string() }), 400: ErrorResponseSchema, 403: ErrorResponseSchema },
       },
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const { row, apiKey } = await createApiKey(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, actorRole: auth.role, name: request.body.name, role: request.body.role });
+      const { row, apiKey } = await createApiKey(deps, {
+        workspaceId: auth.workspaceId,
+        actorKeyId: auth.keyId,
+        actor: { role: auth.role, readOnly: auth.readOnly, products: auth.products },
+        name: request.body.name,
+        role: request.body.role,
+        readOnly: request.body.read_only,
+        products: request.body.products,
+      });
       reply.header('cache-control', 'no-store');
       return reply.status(201).send({ ...view(row), key: apiKey });
     },

@@ -32,6 +32,7 @@ export async function oauthAuthorizeRoutes(fastify: FastifyInstance, deps: AppDe
       const { manifest } = deps.catalog.get(request.params.connector);
       const started = await startOAuthConnection(deps, manifest, {
         workspaceId: auth.workspaceId,
+        products: auth.products,
         name: body.name,
         clientId: body.client_id,
         clientSecret: body.client_secret,
@@ -65,7 +66,7 @@ export async function oauthAuthorizeRoutes(fastify: FastifyInstance, deps: AppDe
     async (request) => {
       const auth = authOf(request);
       const { connection_id: connectionId, code, state } = request.body;
-      const updated = await exchangePastedCode(deps, { workspaceId: auth.workspaceId, actorKeyId: auth.keyId, connectionId, code, state });
+      const updated = await exchangePastedCode(deps, { workspaceId: auth.workspaceId, products: auth.products, actorKeyId: auth.keyId, connectionId, code, state });
       return connectionView(updated);
     },
   );

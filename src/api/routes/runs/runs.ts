@@ -32,6 +32,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       const auth = authOf(request);
       const { run, streams, existing } = await startConnectionRun(deps, {
         workspaceId: auth.workspaceId,
+        products: auth.products,
         connectionId: request.params.id,
         streams: request.body?.streams,
         fullRefresh: request.body?.full_refresh,
@@ -49,7 +50,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const { runs, streams, total } = await listConnectionRuns(deps, { workspaceId: authOf(request).workspaceId, connectionId: request.params.id, limit, offset });
+      const { runs, streams, total } = await listConnectionRuns(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, connectionId: request.params.id, limit, offset });
       return { data: runs.map((r) => runView(r, streams)), pagination: pagination(limit, offset, total) };
     },
   );
@@ -61,7 +62,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       schema: { tags: ['runs'], summary: 'One run with per-stream counts', params: IdParamsSchema, response: { 200: RunSchema, 404: ErrorResponseSchema } },
     },
     async (request) => {
-      const { run, streams } = await getRunWithStreams(deps, { workspaceId: authOf(request).workspaceId, runId: request.params.id });
+      const { run, streams } = await getRunWithStreams(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, runId: request.params.id });
       return runView(run, streams);
     },
   );
@@ -78,7 +79,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       },
     },
     async (request) => {
-      const { run, streams } = await cancelRun(deps, { workspaceId: authOf(request).workspaceId, runId: request.params.id });
+      const { run, streams } = await cancelRun(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, runId: request.params.id });
       return runView(run, streams);
     },
   );
@@ -90,7 +91,7 @@ export async function runRoutes(fastify: FastifyInstance, deps: AppDeps): Promis
       schema: { tags: ['runs'], summary: "A run's log lines, oldest first", params: IdParamsSchema, querystring: RunLogsQuerySchema, response: { 200: RunLogListSchema, 404: ErrorResponseSchema } },
     },
     async (request) => {
-      const { lines, nextAfterId } = await readRunLogs(deps, { workspaceId: authOf(request).workspaceId, runId: request.params.id, limit: request.query.limit, afterId: request.query.after_id });
+      const { lines, nextAfterId } = await readRunLogs(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products, runId: request.params.id, limit: request.query.limit, afterId: request.query.after_id });
       return {
         data: lines.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), level: r.level, message: r.message, data: r.data ?? null })),
         next_after_id: nextAfterId,

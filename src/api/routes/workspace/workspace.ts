@@ -27,7 +27,7 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
       },
     },
     async (request, reply) => {
-      const { runIds, skipped } = await runAllConnections(deps, { workspaceId: authOf(request).workspaceId });
+      const { runIds, skipped } = await runAllConnections(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products });
       return reply.status(202).send({
         run_ids: runIds,
         count: runIds.length,
@@ -48,7 +48,7 @@ export async function workspaceRoutes(fastify: FastifyInstance, deps: AppDeps): 
       },
     },
     async (request) => {
-      const { connections, healthy, unhealthy } = await getWorkspaceStatus(deps, { workspaceId: authOf(request).workspaceId });
+      const { connections, healthy, unhealthy } = await getWorkspaceStatus(deps, { workspaceId: authOf(request).workspaceId, products: authOf(request).products });
       const data = connections.map((item) => {
         const view = connectionView(item.connection);
         return {
