@@ -242,8 +242,8 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       expect(open.rows.every((r: { data: { state: string } }) => r.data.state === 'open')).toBe(true);
       expect(open.rows.length + closed.rows.length).toBe(seen.size);
 
-      const number = issues.columns.find((col: { name: string }) => col.name === 'number');
-      if (number?.type === 'bigint') {
+      expect(issues.columns.find((col: { name: string }) => col.name === 'number')).toMatchObject({ type: 'bigint' });
+      {
         const one = ok(await c.callTool({ name: 'query_stream', arguments: { connection_id: ownConnection, stream: 'issues', filters: { number: open.rows[0].data.number } } }));
         expect(one.rows.every((r: { data: { number: number } }) => r.data.number === open.rows[0].data.number)).toBe(true);
         expect(toolErrorText(await c.callTool({ name: 'query_stream', arguments: { connection_id: ownConnection, stream: 'issues', filters: { number: 'many' } } }))).toMatch(

@@ -43,7 +43,7 @@ function auditedCall(server: McpServer, handler: CallHandler, options: { deps: A
   return async (request, extra) => {
     const started = performance.now();
     const { name, arguments: args } = request.params;
-    if (!registeredToolNames(server).has(name)) {
+    if (!isRegistered(server, name)) {
       const reason = hidden.get(name);
       await record(name, args, reason ? 'forbidden' : 'unknown_tool', started);
       throw new McpError(ErrorCode.InvalidParams, reason ?? `Unknown tool: ${name.length > 100 ? `${name.slice(0, 100)}…` : name}`);
@@ -64,11 +64,12 @@ function outcomeOf(result: CallToolResult): string {
 }
 
 /**
- * The names of the enabled tools registered on the server, fixture tools included. The SDK keeps them in a
- * private field; it is read in this one place, and a change of its shape fails loudly (every test calls a tool).
+ * Whether a tool of that name is registered and enabled on the server, fixture tools included. The SDK keeps its
+ * tools in a private field; it is read in this one place, and a change of its shape fails loudly (every test
+ * calls a tool).
  */
-function registeredToolNames(server: McpServer): Set<string> {
+function isRegistered(server: McpServer, name: string): boolean {
   const registered = (server as unknown as { _registeredTools?: Record<string, { enabled?: boolean }> })._registeredTools;
   if (!registered || typeof registered !== 'object') throw new Error('@modelcontextprotocol/sdk: McpServer._registeredTools is gone; update audit-tool-calls.ts');
-  return new Set(Object.entries(registered).filter(([, tool]) => tool.enabled !== false).map(([name]) => name));
+  return Object.hasOwn(registered, name) && registered[name]!.enabled !== false;
 }

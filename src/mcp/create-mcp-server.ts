@@ -16,6 +16,9 @@ export const serverInstructions = [
   'Errors name a stable code first ("not_found: …"). Ids of another workspace, or of a product outside this key\'s scope, are not_found.',
 ].join('\n');
 
+/** Array elements and object members one tools/call may carry (the largest real one, 100 streams, is far below). */
+export const maxToolInputElements = 1000;
+
 export interface CreateMcpServerOptions {
   /**
    * The official conformance suite's fixture tools, resources and prompts (off by default). They are registered
@@ -36,7 +39,11 @@ export interface CreateMcpServerOptions {
 export function createMcpServer(deps: AppDeps, caller: McpCaller, options: CreateMcpServerOptions = {}): McpServer {
   // Capabilities come from what is registered (tools, resources, prompts). Tools must be registered first: their
   // registration installs the audited tools/call handler (see register-tools.ts).
-  const server = new McpServer({ name: 'tributary', title: 'Tributary', version: packageJson.version }, { instructions: serverInstructions });
+  const server = new McpServer(
+    { name: 'tributary', title: 'Tributary', version: packageJson.version },
+    // The SDK refuses arguments with more elements than this before validating them: no tool takes more.
+    { instructions: serverInstructions, maxToolInputElements },
+  );
   registerTools(server, deps, caller, allTools());
   registerResources(server, deps, caller);
   registerPrompts(server, deps, caller);
