@@ -139,6 +139,8 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
 
       expect(toolErrorText(await c.callTool({ name: 'get_connection', arguments: {} }))).toMatch(/Input validation error.*connection_id/s);
       expect(toolErrorText(await c.callTool({ name: 'query_stream', arguments: { connection_id: ownConnection, stream: 'issues', limit: 100_000 } }))).toMatch(/Input validation error.*limit/s);
+      const flood = Array.from({ length: 1500 }, (_, i) => `s${i}`);
+      expect(toolErrorText(await c.callTool({ name: 'start_sync', arguments: { connection_id: ownConnection, streams: flood } }))).toContain('more than the maximum of 1000 elements');
     });
 
     it('list_connections: the workspace\'s own by default, all with include_all, only its products for a scoped key, paged by cursor', async () => {

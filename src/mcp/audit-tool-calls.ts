@@ -60,7 +60,7 @@ function outcomeOf(result: CallToolResult): string {
   if (meta) return meta.code;
   // The SDK's own error results: arguments its zod validation refused, or (a bug of ours) an invalid output.
   const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-  return text.startsWith('Input validation error') ? 'invalid_arguments' : 'error';
+  return /^(Input validation error|Invalid arguments for tool)/.test(text) ? 'invalid_arguments' : 'error';
 }
 
 /**

@@ -21,3 +21,11 @@ export async function loadScopedConnection(deps: Pick<ServiceDeps, 'db'>, caller
   if (!productInScope(caller, connection.product)) throw new AppError('connection_not_found', `No connection "${connectionId}".`);
   return connection;
 }
+
+/**
+ * The caller's workspace and product scope, to spread into a service's input. The services take `products`
+ * themselves once keys can be scoped (the key-scopes work): spreading both keeps every call passing it.
+ */
+export function scopeOf(caller: Pick<McpCaller, 'workspaceId' | 'products'>): { workspaceId: string; products: string[] | null } {
+  return { workspaceId: caller.workspaceId, products: caller.products };
+}

@@ -6,6 +6,7 @@ import { listCrmEntities } from '../../services/crm/list-crm-entities.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
 import { parseDays } from './prompt-error.js';
+import { scopeOf } from '../product-scope.js';
 
 export const findStaleDealsArgs = {
   days: z.string().max(5).optional().describe('Days without a change that make a deal stale (default 14).'),
@@ -30,7 +31,7 @@ export async function findStaleDeals(deps: Pick<ServiceDeps, 'db'>, caller: McpC
   const stale: Record<string, unknown>[] = [];
   let more = false;
   for (const product of products) {
-    const { rows, total } = await listCrmEntities(deps, { type: 'deals', workspaceId: caller.workspaceId, product, equals: {}, limit: scanLimit, offset: 0 });
+    const { rows, total } = await listCrmEntities(deps, { type: 'deals', ...scopeOf(caller), product, equals: {}, limit: scanLimit, offset: 0 });
     more ||= total > rows.length;
     for (const row of rows) {
       const view = entityView('deals', row);

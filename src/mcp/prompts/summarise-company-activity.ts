@@ -5,7 +5,7 @@ import { entityView } from '../../services/crm/crm-views.js';
 import { listCrmEntities } from '../../services/crm/list-crm-entities.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
-import { productInScope } from '../product-scope.js';
+import { productInScope, scopeOf } from '../product-scope.js';
 import { crmEntityResourceUri, readCrmEntityResource } from '../resources/crm-entity-resource.js';
 import { parseDays } from './prompt-error.js';
 
@@ -30,7 +30,7 @@ export async function summariseCompanyActivity(deps: Pick<ServiceDeps, 'db'>, ca
   const company = await readCrmEntityResource(deps, caller, new URL(uri), 'companies', args.company_id);
   const recent: Record<string, unknown[]> = {};
   for (const type of ['activities', 'engagements', 'deals', 'invoices'] as const) {
-    const { rows } = await listCrmEntities(deps, { type, workspaceId: caller.workspaceId, companyId: args.company_id, equals: {}, limit: perKind, offset: 0 });
+    const { rows } = await listCrmEntities(deps, { type, ...scopeOf(caller), companyId: args.company_id, equals: {}, limit: perKind, offset: 0 });
     recent[type] = rows
       .filter((row) => productInScope(caller, row.product))
       .map((row) => entityView(type, row))

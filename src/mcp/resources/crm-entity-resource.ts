@@ -5,7 +5,7 @@ import { entityView, sourceView } from '../../services/crm/crm-views.js';
 import { getCrmEntity } from '../../services/crm/get-crm-entity.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
-import { productInScope } from '../product-scope.js';
+import { productInScope, scopeOf } from '../product-scope.js';
 
 export const crmEntityResourceTemplate = 'tributary://crm/{entity}/{id}';
 
@@ -18,7 +18,7 @@ export const crmEntityResourceUri = (entity: string, id: string): string => `tri
 export async function readCrmEntityResource(deps: Pick<ServiceDeps, 'db'>, caller: McpCaller, uri: URL, entity: string, id: string): Promise<ReadResourceResult> {
   const type = CrmEntityTypeSchema.safeParse(entity);
   if (!type.success) throw new AppError('not_found', `No CRM entity type "${entity.slice(0, 50)}" (one of ${crmEntityTypes.join(', ')}).`);
-  const { entity: row, sources } = await getCrmEntity(deps, { type: type.data, workspaceId: caller.workspaceId, id });
+  const { entity: row, sources } = await getCrmEntity(deps, { type: type.data, ...scopeOf(caller), id });
   const view = entityView(type.data, row);
   if (!productInScope(caller, (view['product'] as string | null | undefined) ?? null)) throw new AppError('not_found', `No ${type.data} entity "${id}".`);
   const updatedAt = typeof view['updated_at'] === 'string' ? view['updated_at'] : undefined;

@@ -5,7 +5,7 @@ import { getEntityCounts } from '../../services/records/get-entity-counts.js';
 import { getTableSchema } from '../../services/records/get-table-schema.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
-import { loadScopedConnection } from '../product-scope.js';
+import { loadScopedConnection, scopeOf } from '../product-scope.js';
 
 export const streamResourceTemplate = 'tributary://connections/{id}/streams/{stream}';
 
@@ -31,7 +31,7 @@ export function streamResourceEntry(connection: ConnectionView, stream: { name: 
  */
 export async function readStreamResource(deps: Pick<ServiceDeps, 'db' | 'catalog'>, caller: McpCaller, uri: URL, connectionId: string, stream: string): Promise<ReadResourceResult> {
   const connection = await loadScopedConnection(deps, caller, connectionId);
-  const address = { workspaceId: caller.workspaceId, dataSchema: caller.dataSchema, connectionId: connection.id };
+  const address = { ...scopeOf(caller), dataSchema: caller.dataSchema, connectionId: connection.id };
   const manifestStream = deps.catalog.stream(connection.connectorId, stream);
   const schema = await getTableSchema(deps, { ...address, stream });
   const counts = (await getEntityCounts(deps, address)).streams.find((s) => s.stream === stream);

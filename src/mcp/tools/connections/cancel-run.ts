@@ -4,6 +4,7 @@ import { cancelRun } from '../../../services/runs/cancel-run.js';
 import { runView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
 import { loadScopedRun } from './scoped-run.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = { run_id: z.string().min(1).max(100).describe('The run to stop.') };
 const output = RunSchema.shape;
@@ -22,7 +23,7 @@ export const cancelRunTool: McpToolDefinition<typeof input, typeof output> = {
   minRole: 'member',
   async run({ deps, caller }, args) {
     await loadScopedRun(deps, caller, args.run_id);
-    const { run, streams } = await cancelRun(deps, { workspaceId: caller.workspaceId, runId: args.run_id });
+    const { run, streams } = await cancelRun(deps, { ...scopeOf(caller), runId: args.run_id });
     return runView(run, streams);
   },
 };

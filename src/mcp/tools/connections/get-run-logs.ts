@@ -4,6 +4,7 @@ import { readRunLogs } from '../../../services/runs/read-run-logs.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
 import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
 import { loadScopedRun } from './scoped-run.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = {
   run_id: z.string().min(1).max(100).describe('The run whose log to read.'),
@@ -25,7 +26,7 @@ export const getRunLogsTool: McpToolDefinition<typeof input, typeof output> = {
   async run({ deps, caller }, args) {
     await loadScopedRun(deps, caller, args.run_id);
     const afterId = args.cursor ? decodePageCursor(args.cursor, ['a'])['a'] : undefined;
-    const { lines, nextAfterId } = await readRunLogs(deps, { workspaceId: caller.workspaceId, runId: args.run_id, limit: args.limit, afterId });
+    const { lines, nextAfterId } = await readRunLogs(deps, { ...scopeOf(caller), runId: args.run_id, limit: args.limit, afterId });
     return {
       lines: lines.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), level: r.level, message: r.message, data: r.data ?? null })),
       next_cursor: nextAfterId === null ? null : encodePageCursor({ a: nextAfterId }),

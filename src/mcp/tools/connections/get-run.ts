@@ -4,6 +4,7 @@ import { getRunWithStreams } from '../../../services/runs/get-run-with-streams.j
 import { runView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
 import { loadScopedRun } from './scoped-run.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = { run_id: z.string().min(1).max(100).describe('The run id (from start_sync or get_connection).') };
 const output = RunSchema.shape;
@@ -20,7 +21,7 @@ export const getRunTool: McpToolDefinition<typeof input, typeof output> = {
   minRole: 'viewer',
   async run({ deps, caller }, args) {
     await loadScopedRun(deps, caller, args.run_id);
-    const { run, streams } = await getRunWithStreams(deps, { workspaceId: caller.workspaceId, runId: args.run_id });
+    const { run, streams } = await getRunWithStreams(deps, { ...scopeOf(caller), runId: args.run_id });
     return runView(run, streams);
   },
 };

@@ -4,6 +4,7 @@ import { listWorkspaceConnections } from '../../../services/connections/list-wor
 import { connectionView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
 import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = {
   status: ConnectionStatusSchema.optional().describe('Only connections with this status.'),
@@ -39,7 +40,7 @@ export const listConnectionsTool: McpToolDefinition<typeof input, typeof output>
     const base = { connectorId: args.connector, status: args.status, companyId: undefined, crewId: undefined };
     if (caller.products === null) {
       const filters = { ...base, product: args.product, includeAll: args.include_all };
-      const { rows, total } = await listWorkspaceConnections(deps, { workspaceId: caller.workspaceId, filters, page: { limit: args.limit, offset: position['o'] ?? 0 } });
+      const { rows, total } = await listWorkspaceConnections(deps, { ...scopeOf(caller), filters, page: { limit: args.limit, offset: position['o'] ?? 0 } });
       const next = (position['o'] ?? 0) + rows.length;
       return { connections: rows.map(connectionView), next_cursor: next < total && rows.length > 0 ? encodePageCursor({ o: next }) : null };
     }
@@ -51,7 +52,7 @@ export const listConnectionsTool: McpToolDefinition<typeof input, typeof output>
     while (productIndex < products.length && connections.length < args.limit) {
       const filters = { ...base, product: products[productIndex], includeAll: false };
       const want = args.limit - connections.length;
-      const { rows, total } = await listWorkspaceConnections(deps, { workspaceId: caller.workspaceId, filters, page: { limit: want, offset } });
+      const { rows, total } = await listWorkspaceConnections(deps, { ...scopeOf(caller), filters, page: { limit: want, offset } });
       connections.push(...rows.map(connectionView));
       offset += rows.length;
       if (offset >= total || rows.length === 0) {

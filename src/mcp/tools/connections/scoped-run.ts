@@ -3,11 +3,11 @@ import { AppError, isAppError } from '../../../contracts/errors.js';
 import { loadRun } from '../../../services/runs/load-run.js';
 import type { ServiceDeps } from '../../../services/service-deps.js';
 import type { McpCaller } from '../../mcp-caller.js';
-import { loadScopedConnection } from '../../product-scope.js';
+import { loadScopedConnection, scopeOf } from '../../product-scope.js';
 
 /** A run of the caller's workspace whose connection is in the caller's product scope, or `run_not_found`. */
 export async function loadScopedRun(deps: Pick<ServiceDeps, 'db'>, caller: McpCaller, runId: string): Promise<RunRow> {
-  const run = await loadRun(deps, { workspaceId: caller.workspaceId, runId });
+  const run = await loadRun(deps, { ...scopeOf(caller), runId });
   if (caller.products === null) return run;
   try {
     await loadScopedConnection(deps, caller, run.connectionId);

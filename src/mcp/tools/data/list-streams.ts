@@ -3,7 +3,7 @@ import { TableColumnSchema } from '../../../contracts/api/table-schema.js';
 import { getEntityCounts } from '../../../services/records/get-entity-counts.js';
 import { getTableSchema } from '../../../services/records/get-table-schema.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedConnection } from '../../product-scope.js';
+import { loadScopedConnection, scopeOf } from '../../product-scope.js';
 
 const input = { connection_id: z.string().min(1).max(100).describe('The connection whose streams to list.') };
 
@@ -36,7 +36,7 @@ export const listStreamsTool: McpToolDefinition<typeof input, typeof output> = {
   minRole: 'viewer',
   async run({ deps, caller }, args) {
     const connection = await loadScopedConnection(deps, caller, args.connection_id);
-    const address = { workspaceId: caller.workspaceId, dataSchema: caller.dataSchema, connectionId: connection.id };
+    const address = { ...scopeOf(caller), dataSchema: caller.dataSchema, connectionId: connection.id };
     const counts = await getEntityCounts(deps, address);
     const { manifest } = deps.catalog.get(connection.connectorId);
     const streams = [];
