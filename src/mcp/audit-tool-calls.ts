@@ -60,7 +60,8 @@ function outcomeOf(result: CallToolResult): string {
   if (meta) return meta.code;
   // The SDK's own error results: arguments its zod validation refused, or (a bug of ours) an invalid output.
   const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
-  return /^(Input validation error|Invalid arguments for tool)/.test(text) ? 'invalid_arguments' : 'error';
+  // The SDK writes them as "MCP error -32602: Input validation error: …".
+  return /Input validation error|Invalid arguments for tool/.test(text) ? 'invalid_arguments' : 'error';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListResourcesRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../../api/app-deps.js';
+import { crmEntityTypes } from '../../contracts/crm.js';
 import type { McpCaller } from '../mcp-caller.js';
 import { readCrmEntityResource, crmEntityResourceTemplate } from './crm-entity-resource.js';
 import { listStreamResources } from './list-stream-resources.js';
@@ -34,7 +35,11 @@ export function registerResources(server: McpServer, deps: AppDeps, caller: McpC
   );
   server.registerResource(
     'crm_entity',
-    new ResourceTemplate(crmEntityResourceTemplate, { list: undefined }),
+    new ResourceTemplate(crmEntityResourceTemplate, {
+      list: undefined,
+      // completion/complete of {entity}: the six type names (ids are found with the CRM tools).
+      complete: { entity: (value) => crmEntityTypes.filter((t) => t.startsWith(value)) },
+    }),
     {
       title: 'A CRM entity',
       description: 'One company, contact, deal, engagement, invoice or activity by id ({entity} is the plural type name), with the synced records it came from.',
