@@ -253,6 +253,17 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
         );
       }
 
+      const query = async (filters: Record<string, unknown>) =>
+        ok(await c.callTool({ name: 'query_stream', arguments: { connection_id: ownConnection, stream: 'issues', limit: 500, filters } })).rows as { data: Record<string, unknown> }[];
+      const sample = open.rows[0].data;
+      expect(issues.columns.find((col: { name: string }) => col.name === 'created_at')).toMatchObject({ type: 'timestamptz' });
+      // The same instant in another spelling matches: the value is cast to the column's type, not compared as text.
+      const sameInstant = new Date(sample.created_at).toISOString().replace('Z', '+00:00');
+      expect((await query({ created_at: sameInstant })).map((r) => r.data.number)).toContain(sample.number);
+      expect((await query({ closed_at: null })).every((r) => r.data.closed_at === null || r.data.closed_at === undefined)).toBe(true);
+      expect((await query({ closed_at: null, state: 'open' })).length).toBe(open.rows.length);
+      expect((await query({ locked: false, state: 'open' })).every((r) => r.data.locked === false && r.data.state === 'open')).toBe(true);
+
       expect(toolErrorText(await c.callTool({ name: 'query_stream', arguments: { connection_id: ownConnection, stream: 'issues', filters: { 'x"; drop table': 1 } } }))).toMatch(
         /^validation_failed: filters\./,
       );
