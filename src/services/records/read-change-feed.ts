@@ -1,4 +1,7 @@
-import { listRecordsJson, type ChangeKind, type StoredRecord } from '../../db/queries/records/change-feed.js';
+import { listRecordsJson, type ChangeKind, type ColumnEquals, type StoredRecord } from '../../db/queries/records/change-feed.js';
+import { tableExists } from '../../db/queries/records/record-tables.js';
+import { loadTableShape } from '../../db/queries/table-shapes.js';
+import { columnEquals, type ColumnFilterValue } from './column-equals.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { decodeChangeCursor, encodeChangeCursor } from './change-feed-cursor.js';
 import { resolveStreamTable, type StreamAddress } from './resolve-stream-table.js';
@@ -29,13 +32,21 @@ export async function readChangeFeed(
     /** Same as adding `deleted` to changes. */
     includeDeleted?: boolean | undefined;
     modifiedAfter?: Date | undefined;
+    /** Typed column → the value it must equal (null: is null); see columnEquals. */
+    equals?: Record<string, ColumnFilterValue> | undefined;
   },
 ): Promise<ChangeFeedPage> {
   const { connection, table } = await resolveStreamTable(deps, input);
+  let equals: ColumnEquals[] | undefined;
+  if (input.equals && Object.keys(input.equals).length > 0) {
+    // Filters name columns, so the table's shape is needed first; a table not created yet has no rows to match.
+    if (!(await tableExists(deps.db, table))) return { rows: [], nextCursor: input.cursor ?? null, hasMore: false };
+    equals = columnEquals((await loadTableShape(deps.db, table)).shape, input.equals, `stream "${input.stream}"`);
+  }
   const afterSeq = input.cursor ? decodeChangeCursor(input.cursor) : undefined;
   const changes = [...new Set([...(input.changes ?? ['added', 'updated']), ...(input.includeDeleted ? ['deleted' as const] : [])])];
   // A stream that never synced has no table yet: an empty feed (null: no table), without a query to ask first.
-  const rows = await listRecordsJson(deps.db, table, connection.id, { limit: input.limit + 1, afterSeq, changes, modifiedAfter: input.modifiedAfter });
+  const rows = await listRecordsJson(deps.db, table, connection.id, { limit: input.limit + 1, afterSeq, changes, modifiedAfter: input.modifiedAfter, equals });
   if (rows === null) return { rows: [], nextCursor: input.cursor ?? null, hasMore: false };
   const hasMore = rows.length > input.limit;
   const page = rows.slice(0, input.limit);

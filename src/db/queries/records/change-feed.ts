@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { type Db, queryRows, sqlState } from '../../db.js';
-import { qualifiedName } from '../../identifiers.js';
+import { ident, qualifiedName } from '../../identifiers.js';
+import type { ColumnType } from '../../../core/typed-columns/column-types.js';
 import type { RecordTable } from './record-tables.js';
 
 /** What the latest write did to a row: created it, changed it (or brought it back), or deleted it. */
@@ -24,10 +25,24 @@ export interface RecordPage {
   /** Which latest changes to return; default added and updated (live rows). */
   changes?: readonly ChangeKind[] | undefined;
   modifiedAfter?: Date | undefined;
+  /**
+   * Typed columns that must equal a value (null: be null). Column names and types must come from the table's
+   * shape (the caller checks them against it), never from request input as such; values are parameters.
+   */
+  equals?: readonly ColumnEquals[] | undefined;
+}
+
+/** One equality condition on a typed column; jsonb columns have no equality here. */
+export interface ColumnEquals {
+  column: string;
+  type: Exclude<ColumnType, 'jsonb'>;
+  value: string | null;
 }
 
 // An insert sets both timestamps in one transaction; any later write moves updated_at.
 const changeExpression = `case when deleted_at is not null then 'deleted' when updated_at = first_seen_at then 'added' else 'updated' end`;
+
+const castableTypes: ReadonlySet<string> = new Set(['text', 'bigint', 'numeric', 'boolean', 'timestamptz']);
 
 function pageQuery(t: RecordTable, connectionId: string, page: RecordPage, data: SQL): SQL {
   const conditions: SQL[] = [sql`connection_id = ${connectionId}`];
@@ -35,6 +50,11 @@ function pageQuery(t: RecordTable, connectionId: string, page: RecordPage, data:
   const kinds = page.changes ?? ['added', 'updated'];
   if (kinds.length < changeKinds.length) conditions.push(sql`${sql.raw(changeExpression)} = any(${sql.param([...kinds])}::text[])`);
   if (page.modifiedAfter) conditions.push(sql`updated_at > ${page.modifiedAfter.toISOString()}::timestamptz`);
+  for (const e of page.equals ?? []) {
+    // The type is spliced into the statement: only ours, whatever the caller passed.
+    if (!castableTypes.has(e.type)) throw new Error(`no equality on a column of type ${String(e.type)}`);
+    conditions.push(e.value === null ? sql`${ident(e.column)} is null` : sql`${ident(e.column)} = cast(${e.value} as ${sql.raw(e.type)})`);
+  }
   return sql`select id, ${data} as data, first_seen_at, updated_at, deleted_at, ${sql.raw(changeExpression)} as change, change_seq from ${qualifiedName(t.schema, t.table)}
       where ${sql.join(conditions, sql` and `)} order by change_seq limit ${page.limit}`;
 }
