@@ -5,7 +5,8 @@ import { entityView } from '../../services/crm/crm-views.js';
 import { listCrmEntities } from '../../services/crm/list-crm-entities.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
-import { productInScope, scopeOf } from '../product-scope.js';
+import { inProductScope } from '../../services/keys/product-scope.js';
+import { scopeOf } from '../product-scope.js';
 import { crmEntityResourceUri, readCrmEntityResource } from '../resources/crm-entity-resource.js';
 import { parseDays } from './prompt-error.js';
 
@@ -32,7 +33,7 @@ export async function summariseCompanyActivity(deps: Pick<ServiceDeps, 'db'>, ca
   for (const type of ['activities', 'engagements', 'deals', 'invoices'] as const) {
     const { rows } = await listCrmEntities(deps, { type, ...scopeOf(caller), companyId: args.company_id, equals: {}, limit: perKind, offset: 0 });
     recent[type] = rows
-      .filter((row) => productInScope(caller, row.product))
+      .filter((row) => inProductScope(row.product, caller.products))
       .map((row) => entityView(type, row))
       .filter((view) => {
         const at = view[timeOf[type] ?? 'updated_at'] ?? view['updated_at'];

@@ -5,7 +5,8 @@ import { entityView, sourceView } from '../../services/crm/crm-views.js';
 import { getCrmEntity } from '../../services/crm/get-crm-entity.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { McpCaller } from '../mcp-caller.js';
-import { productInScope, scopeOf } from '../product-scope.js';
+import { inProductScope } from '../../services/keys/product-scope.js';
+import { scopeOf } from '../product-scope.js';
 
 export const crmEntityResourceTemplate = 'tributary://crm/{entity}/{id}';
 
@@ -20,7 +21,7 @@ export async function readCrmEntityResource(deps: Pick<ServiceDeps, 'db'>, calle
   if (!type.success) throw new AppError('not_found', `No CRM entity type "${entity.slice(0, 50)}" (one of ${crmEntityTypes.join(', ')}).`);
   const { entity: row, sources } = await getCrmEntity(deps, { type: type.data, ...scopeOf(caller), id });
   const view = entityView(type.data, row);
-  if (!productInScope(caller, (view['product'] as string | null | undefined) ?? null)) throw new AppError('not_found', `No ${type.data} entity "${id}".`);
+  if (!inProductScope(view['product'] as string | null | undefined, caller.products)) throw new AppError('not_found', `No ${type.data} entity "${id}".`);
   const updatedAt = typeof view['updated_at'] === 'string' ? view['updated_at'] : undefined;
   const body = { entity: type.data, ...view, sources: sources.rows.map(sourceView), sources_total: sources.total };
   return { contents: [{ uri: uri.toString(), mimeType: 'application/json', text: JSON.stringify(body), ...(updatedAt ? { _meta: { lastModified: updatedAt } } : {}) }] };

@@ -3,7 +3,6 @@ import { RunSchema } from '../../../contracts/api/connections.js';
 import { cancelRun } from '../../../services/runs/cancel-run.js';
 import { runView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedRun } from './scoped-run.js';
 import { scopeOf } from '../../product-scope.js';
 
 const input = { run_id: z.string().min(1).max(100).describe('The run to stop.') };
@@ -22,7 +21,6 @@ export const cancelRunTool: McpToolDefinition<typeof input, typeof output> = {
   mutates: true,
   minRole: 'member',
   async run({ deps, caller }, args) {
-    await loadScopedRun(deps, caller, args.run_id);
     const { run, streams } = await cancelRun(deps, { ...scopeOf(caller), runId: args.run_id });
     return runView(run, streams);
   },

@@ -3,7 +3,7 @@ import { ConnectionDetailSchema } from '../../../contracts/api/connections.js';
 import { getConnectionDetail } from '../../../services/connections/get-connection-detail.js';
 import { connectionDetailView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedConnection, scopeOf } from '../../product-scope.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = { connection_id: z.string().min(1).max(100).describe('The connection id (from list_connections).') };
 const output = ConnectionDetailSchema.shape;
@@ -19,7 +19,6 @@ export const getConnectionTool: McpToolDefinition<typeof input, typeof output> =
   mutates: false,
   minRole: 'viewer',
   async run({ deps, caller }, args) {
-    await loadScopedConnection(deps, caller, args.connection_id);
     return connectionDetailView(await getConnectionDetail(deps, { ...scopeOf(caller), connectionId: args.connection_id }));
   },
 };

@@ -3,7 +3,6 @@ import { RunLogSchema } from '../../../contracts/api/runs.js';
 import { readRunLogs } from '../../../services/runs/read-run-logs.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
 import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
-import { loadScopedRun } from './scoped-run.js';
 import { scopeOf } from '../../product-scope.js';
 
 const input = {
@@ -24,7 +23,6 @@ export const getRunLogsTool: McpToolDefinition<typeof input, typeof output> = {
   mutates: false,
   minRole: 'viewer',
   async run({ deps, caller }, args) {
-    await loadScopedRun(deps, caller, args.run_id);
     const afterId = args.cursor ? decodePageCursor(args.cursor, ['a'])['a'] : undefined;
     const { lines, nextAfterId } = await readRunLogs(deps, { ...scopeOf(caller), runId: args.run_id, limit: args.limit, afterId });
     return {

@@ -3,7 +3,6 @@ import { RunSchema } from '../../../contracts/api/connections.js';
 import { getRunWithStreams } from '../../../services/runs/get-run-with-streams.js';
 import { runView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedRun } from './scoped-run.js';
 import { scopeOf } from '../../product-scope.js';
 
 const input = { run_id: z.string().min(1).max(100).describe('The run id (from start_sync or get_connection).') };
@@ -20,7 +19,6 @@ export const getRunTool: McpToolDefinition<typeof input, typeof output> = {
   mutates: false,
   minRole: 'viewer',
   async run({ deps, caller }, args) {
-    await loadScopedRun(deps, caller, args.run_id);
     const { run, streams } = await getRunWithStreams(deps, { ...scopeOf(caller), runId: args.run_id });
     return runView(run, streams);
   },

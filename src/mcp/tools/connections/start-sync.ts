@@ -3,7 +3,7 @@ import { StartRunResponseSchema } from '../../../contracts/api/runs.js';
 import { startConnectionRun } from '../../../services/runs/start-connection-run.js';
 import { runView } from '../../../api/views.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedConnection, scopeOf } from '../../product-scope.js';
+import { scopeOf } from '../../product-scope.js';
 
 const input = {
   connection_id: z.string().min(1).max(100).describe('The connection to sync.'),
@@ -28,7 +28,6 @@ export const startSyncTool: McpToolDefinition<typeof input, typeof output> = {
   mutates: true,
   minRole: 'member',
   async run({ deps, caller }, args) {
-    await loadScopedConnection(deps, caller, args.connection_id);
     const { run, streams, existing } = await startConnectionRun(deps, {
       ...scopeOf(caller),
       connectionId: args.connection_id,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDateTimeSchema } from '../../../contracts/api/common.js';
 import { readChangeFeed } from '../../../services/records/read-change-feed.js';
 import type { McpToolDefinition } from '../../tool-definition.js';
-import { loadScopedConnection, scopeOf } from '../../product-scope.js';
+import { scopeOf } from '../../product-scope.js';
 
 /** The most rows one call returns: a page an agent can read, not a dump. Larger limits are invalid arguments. */
 export const maxQueryRows = 500;
@@ -47,7 +47,6 @@ export const queryStreamTool: McpToolDefinition<typeof input, typeof output> = {
   mutates: false,
   minRole: 'viewer',
   async run({ deps, caller }, args) {
-    await loadScopedConnection(deps, caller, args.connection_id);
     const page = await readChangeFeed(deps, {
       ...scopeOf(caller),
       dataSchema: caller.dataSchema,
