@@ -9,6 +9,8 @@ import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 const publicUrl = 'http://127.0.0.1:3000';
 const rpcHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
+const json = (response: Response): Promise<any> => response.json();
+
 /** The JSON-RPC message of a response, whether the server answered as JSON or as one SSE event. */
 async function rpcBody(response: Response): Promise<any> {
   const text = await response.text();
@@ -66,7 +68,7 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     const other = (await runtime.workspace('owner')).apiKey;
     const response = await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${other}`, 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25' });
     expect(response.status).toBe(404);
-    expect((await response.json()).error).toMatchObject({ code: -32001, data: { code: 'not_found' } });
+    expect((await json(response)).error).toMatchObject({ code: -32001, data: { code: 'not_found' } });
     await client.close();
   });
 
@@ -102,7 +104,7 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     const none = await fetch(`${base}/mcp`, { method: 'POST', headers: rpcHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${publicUrl}/.well-known/oauth-protected-resource/mcp"`);
-    expect((await none.json()).error.data.code).toBe('unauthorized');
+    expect((await json(none)).error.data.code).toBe('unauthorized');
     const bad = await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Bearer trb_not_a_real_key_0123456789' });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -117,7 +119,7 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
   it('Origin: a foreign origin is refused before authentication; the public and allowed origins pass', async () => {
     const foreign = await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { origin: 'http://evil.example.com' });
     expect(foreign.status).toBe(403);
-    expect((await foreign.json()).error.data.code).toBe('forbidden');
+    expect((await json(foreign)).error.data.code).toBe('forbidden');
     expect((await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { origin: 'null' })).status).toBe(403);
     for (const origin of [publicUrl, 'https://claude.example']) {
       const ok = await post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { origin });
@@ -129,13 +131,13 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
   it('bad input: malformed JSON, a forbidden batch, an invalid message, an unknown method, a wrong content type, a huge body', async () => {
     const malformed = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe(-32700);
+    expect((await json(malformed)).error.code).toBe(-32700);
     const batch = await post([{ jsonrpc: '2.0', id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 2, method: 'ping' }], { 'mcp-protocol-version': '2025-11-25' });
     expect(batch.status).toBe(400);
-    expect((await batch.json()).error.code).toBe(-32600);
+    expect((await json(batch)).error.code).toBe(-32600);
     const notRpc = await post({ hello: 'world' });
     expect(notRpc.status).toBe(400);
-    expect((await notRpc.json()).error.code).toBeLessThan(-32000);
+    expect((await json(notRpc)).error.code).toBeLessThan(-32000);
     const unknown = await post({ jsonrpc: '2.0', id: 3, method: 'tools/frobnicate', params: {} });
     expect(unknown.status).toBe(200);
     expect((await rpcBody(unknown)).error.code).toBe(-32601);
@@ -143,10 +145,10 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     expect(unknownTool.result?.isError ?? unknownTool.error?.code === -32602).toBeTruthy();
     const text = await fetch(`${base}/mcp`, { method: 'POST', headers: { ...rpcHeaders, 'content-type': 'text/plain', authorization: `Bearer ${key}` }, body: 'ping' });
     expect(text.status).toBe(415);
-    expect((await text.json()).error.data.code).toBe('unsupported_media_type');
+    expect((await json(text)).error.data.code).toBe('unsupported_media_type');
     const huge = await post({ jsonrpc: '2.0', id: 5, method: 'ping', params: { pad: 'x'.repeat(2 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.data.code).toBe('payload_too_large');
+    expect((await json(huge)).error.data.code).toBe('payload_too_large');
     const get = await fetch(`${base}/mcp`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${key}` } });
     expect(get.status).toBe(405);
   });
@@ -164,7 +166,7 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     expect(limited, `statuses: ${statuses.join(',')}`).toBeDefined();
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(39);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await limited!.json()).error).toMatchObject({ code: -32000, data: { code: 'rate_limited' } });
+    expect((await json(limited!)).error).toMatchObject({ code: -32000, data: { code: 'rate_limited' } });
     const other = await post({ jsonrpc: '2.0', id: 1, method: 'ping' });
     expect(other.status).toBe(200);
   });

@@ -15,6 +15,7 @@ import type { McpTransportConfig } from './mcp-transport-config.js';
 import { MemoryEventStore } from './memory-event-store.js';
 import { isAllowedOrigin } from './origin-check.js';
 import { registerServerDiscover } from './register-server-discover.js';
+import { readOnlyHeader } from './read-only-header.js';
 import { TokenBuckets } from './token-bucket.js';
 
 /** Revisions from which JSON-RPC batches are gone (2025-06-18 removed them; 2025-03-26 had them). */
@@ -64,7 +65,9 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
       if (!isAllowedOrigin(origin, deps.config.publicUrl, config.allowedOrigins)) {
         return sendJsonRpcError(reply, 403, jsonRpcCodes.serverError, 'forbidden', `Origin ${JSON.stringify(origin)} may not call this MCP server (TRIBUTARY_MCP_ALLOWED_ORIGINS lists the origins allowed besides the public URL's).`);
       }
-      const caller = await authenticateMcpRequest(deps, { credential: presentedCredential(request.headers), lastUsedWrites });
+      const authenticated = await authenticateMcpRequest(deps, { credential: presentedCredential(request.headers), lastUsedWrites });
+      // A client may narrow itself to read-only (`tributary mcp --read-only` over the bridge); never the reverse.
+      const caller = request.headers[readOnlyHeader] === 'true' ? { ...authenticated, readOnly: true } : authenticated;
       const limited = buckets.take(`${caller.actor.kind}:${caller.actor.id}`);
       if (!limited.ok) {
         reply.header('retry-after', String(limited.retryAfterSeconds));
