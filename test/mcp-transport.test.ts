@@ -57,8 +57,17 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     // A server-to-client request inside a call needs the session: the client answers on a second POST.
     const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hello' } });
     expect(sampled.content).toEqual([{ type: 'text', text: 'LLM response: sampled' }]);
+    // 2025-11-25 streams start with a priming event (id, retry) so a dropped stream can resume with Last-Event-ID.
+    const primed = await post({ jsonrpc: '2.0', id: 99, method: 'tools/list', params: {} }, { 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25' });
+    expect(await primed.text()).toMatch(/^id: \S+\nretry: 1000\ndata: \n/);
     await transport.terminateSession();
     await client.close();
+  });
+
+  it('older revisions still negotiate: a 2024-11-05 initialize gets 2024-11-05', async () => {
+    const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'old', version: '0' } } });
+    expect(init.status).toBe(200);
+    expect((await rpcBody(init)).result.protocolVersion).toBe('2024-11-05');
   });
 
   it('Streamable HTTP: another credential cannot use a session it did not open', async () => {
