@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../../api/app-deps.js';
 import { AppError, errorCatalog } from '../../contracts/errors.js';
+import { isTransientDbError } from '../../core/transient-error.js';
 import type { LastUsedWrites } from '../../services/keys/authenticate-api-key.js';
 import { createMcpServer } from '../create-mcp-server.js';
 import type { McpCaller } from '../mcp-caller.js';
@@ -218,6 +219,11 @@ function renderError(error: FastifyError | Error, request: FastifyRequest, reply
     const rpc = fastifyError.statusCode === 413 || fastifyError.statusCode === 415 ? jsonRpcCodes.invalidRequest : jsonRpcCodes.parseError;
     const message = code === 'unsupported_media_type' ? 'Unsupported Media Type: send JSON-RPC as application/json.' : fastifyError.message;
     return sendJsonRpcError(reply, fastifyError.statusCode, rpc, code, message);
+  }
+  // As for the REST API: a dropped database connection is worth retrying, not an internal error.
+  if (isTransientDbError(error)) {
+    reply.header('retry-after', '1');
+    return sendJsonRpcError(reply, errorCatalog.database_unavailable, jsonRpcCodes.serverError, 'database_unavailable', 'The database is unavailable for a moment; retry the request.');
   }
   request.log.error({ err: { message: error.message, name: error.name } }, 'mcp request failed');
   return sendJsonRpcError(reply, errorCatalog.internal, -32603, 'internal', 'Internal error; see the server log.');
