@@ -37,12 +37,14 @@ pids+=($!)
 MCP_CONFORMANCE_KEY="$key" node scripts/mcp-conformance-proxy.mjs "$proxy_port" "http://127.0.0.1:$port" >"$work/proxy.log" 2>&1 &
 pids+=($!)
 
+healthy() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "http://127.0.0.1:$port/health"; }
+# tsx compiles at start: on a busy 2-core machine serve can take a minute to answer.
 for _ in $(seq 1 180); do
-  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if healthy; then break; fi
   if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "tributary serve exited:"; cat "$work/serve.log"; exit 1; fi
   sleep 1
 done
-curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { echo "tributary did not answer /health in 180 s"; tail -50 "$work/serve.log"; exit 1; }
+healthy || { echo "tributary did not answer /health in 180 s"; tail -50 "$work/serve.log"; exit 1; }
 
 echo "MCP conformance $conformance_version on $("$node22" --version) against http://127.0.0.1:$proxy_port/mcp"
 status=0
