@@ -64,6 +64,11 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     await client.close();
   });
 
+  it('the JSON-RPC endpoints stay out of the REST OpenAPI document', async () => {
+    const doc = await runtime.inject<{ paths: Record<string, unknown> }>({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(Object.keys(doc.body.paths).filter((p) => p.startsWith('/mcp'))).toEqual([]);
+  });
+
   it('older revisions still negotiate: a 2024-11-05 initialize gets 2024-11-05', async () => {
     const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'old', version: '0' } } });
     expect(init.status).toBe(200);

@@ -22,6 +22,8 @@ import { TokenBuckets } from './token-bucket.js';
 /** Revisions from which JSON-RPC batches are gone (2025-06-18 removed them; 2025-03-26 had them). */
 const firstRevisionWithoutBatches = '2025-06-18';
 const sessionIdleMs = 30 * 60_000;
+/** JSON-RPC endpoints, not REST operations: left out of the OpenAPI document (docs/mcp.md describes them). */
+const hidden = { schema: { hide: true } };
 const maxSessions = 1_000;
 
 /**
@@ -80,7 +82,7 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
 
     const callerOf = (request: FastifyRequest): McpCaller => callers.get(request)!;
 
-    scope.post('/mcp', async (request, reply) => {
+    scope.post('/mcp', hidden, async (request, reply) => {
       const message = parseJsonRpc(request, reply);
       if (message === undefined) return reply;
       const caller = callerOf(request);
@@ -134,10 +136,10 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
       if (request.method === 'DELETE') await sessions.close(sessionId);
       return reply;
     };
-    scope.get('/mcp', sessionOnly);
-    scope.delete('/mcp', sessionOnly);
+    scope.get('/mcp', hidden, sessionOnly);
+    scope.delete('/mcp', hidden, sessionOnly);
 
-    scope.get('/mcp/sse', async (request, reply) => {
+    scope.get('/mcp/sse', hidden, async (request, reply) => {
       if (!sseSessions.hasRoom()) return tooManySessions(reply);
       const caller = callerOf(request);
       const server = newServer(caller);
@@ -150,7 +152,7 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
       return reply;
     });
 
-    scope.post('/mcp/messages', async (request, reply) => {
+    scope.post('/mcp/messages', hidden, async (request, reply) => {
       const sessionId = (request.query as Record<string, unknown>)['sessionId'];
       const session = typeof sessionId === 'string' ? sseSessions.get(sessionId, callerOf(request)) : undefined;
       if (!session) return sendJsonRpcError(reply, 404, jsonRpcCodes.sessionNotFound, 'not_found', 'SSE session not found: open GET /mcp/sse again.');
