@@ -36,8 +36,9 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     key = (await runtime.workspace('owner')).apiKey;
   }, 120_000);
 
+  let stopped = false;
   afterAll(async () => {
-    await runtime?.stop();
+    if (!stopped) await runtime?.stop();
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -184,4 +185,21 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
     const other = await post({ jsonrpc: '2.0', id: 1, method: 'ping' });
     expect(other.status).toBe(200);
   });
+  it('a graceful stop ends open sessions and streams instead of waiting on them', async () => {
+    const streaming = new Client({ name: 'open', version: '1.0.0' });
+    await streaming.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
+    const legacy = new Client({ name: 'open-legacy', version: '1.0.0' });
+    const headers = { authorization: `Bearer ${key}` };
+    await legacy.connect(
+      new SSEClientTransport(new URL(`${base}/mcp/sse`), {
+        requestInit: { headers },
+        eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+      }),
+    );
+    const t0 = Date.now();
+    stopped = true;
+    await runtime.stop();
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await Promise.all([streaming.close(), legacy.close()]);
+  }, 30_000);
 });
