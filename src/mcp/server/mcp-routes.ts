@@ -25,6 +25,7 @@ const sessionIdleMs = 30 * 60_000;
 /** JSON-RPC endpoints, not REST operations: left out of the OpenAPI document (docs/mcp.md describes them). */
 const hidden = { schema: { hide: true } };
 const maxSessions = 1_000;
+const maxSessionsPerCredential = 100;
 
 /**
  * MCP over HTTP on the serve process:
@@ -39,8 +40,8 @@ const maxSessions = 1_000;
 export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, config: McpTransportConfig): Promise<void> {
   const lastUsedWrites: LastUsedWrites = new Map();
   const buckets = new TokenBuckets(config.requestsPerMinute);
-  const sessions = new McpSessions<StreamableHTTPServerTransport>({ idleMs: sessionIdleMs, max: maxSessions });
-  const sseSessions = new McpSessions<SSEServerTransport>({ idleMs: sessionIdleMs, max: maxSessions });
+  const sessions = new McpSessions<StreamableHTTPServerTransport>({ idleMs: sessionIdleMs, max: maxSessions, maxPerCaller: maxSessionsPerCredential });
+  const sseSessions = new McpSessions<SSEServerTransport>({ idleMs: sessionIdleMs, max: maxSessions, maxPerCaller: maxSessionsPerCredential });
   const callers = new WeakMap<FastifyRequest, McpCaller>();
   const serverOptions = { conformanceFixtures: config.conformanceFixtures };
   const newServer = (caller: McpCaller) => {
@@ -95,7 +96,7 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
         return reply;
       }
       if (isInitializeRequest(message)) {
-        if (!sessions.hasRoom()) return tooManySessions(reply);
+        if (!sessions.hasRoom(caller)) return tooManySessions(reply);
         const server = newServer(caller);
         const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
@@ -140,8 +141,8 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
     scope.delete('/mcp', hidden, sessionOnly);
 
     scope.get('/mcp/sse', hidden, async (request, reply) => {
-      if (!sseSessions.hasRoom()) return tooManySessions(reply);
       const caller = callerOf(request);
+      if (!sseSessions.hasRoom(caller)) return tooManySessions(reply);
       const server = newServer(caller);
       const transport = new SSEServerTransport('/mcp/messages', reply.raw);
       sseSessions.add(transport.sessionId, { transport, server, caller, lastSeen: Date.now() });

@@ -12,19 +12,23 @@ export interface McpSession<T extends Transport = Transport> {
 /**
  * Sessions of this process (Streamable HTTP clients that initialized, and legacy SSE streams), each bound to the
  * credential that opened it: another credential presenting its id gets "not found", as for an unknown id.
- * Idle sessions close after `idleMs`; the count is capped so a client looping on initialize cannot exhaust memory.
+ * Idle sessions close after `idleMs`; the count is capped, in all and per credential, so a client looping on
+ * initialize can neither exhaust memory nor crowd out other credentials.
  */
 export class McpSessions<T extends Transport = Transport> {
   private readonly sessions = new Map<string, McpSession<T>>();
 
-  constructor(private readonly options: { idleMs: number; max: number }) {}
+  constructor(private readonly options: { idleMs: number; max: number; maxPerCaller: number }) {}
 
   get size(): number {
     return this.sessions.size;
   }
 
-  hasRoom(): boolean {
-    return this.sessions.size < this.options.max;
+  hasRoom(caller: McpCaller): boolean {
+    if (this.sessions.size >= this.options.max) return false;
+    let own = 0;
+    for (const session of this.sessions.values()) if (sameCredential(session.caller, caller)) own++;
+    return own < this.options.maxPerCaller;
   }
 
   add(id: string, session: McpSession<T>): void {
@@ -34,7 +38,7 @@ export class McpSessions<T extends Transport = Transport> {
   /** The session if it exists and belongs to the same credential. */
   get(id: string, caller: McpCaller): McpSession<T> | undefined {
     const session = this.sessions.get(id);
-    if (!session || session.caller.actor.kind !== caller.actor.kind || session.caller.actor.id !== caller.actor.id) return undefined;
+    if (!session || !sameCredential(session.caller, caller)) return undefined;
     session.lastSeen = Date.now();
     return session;
   }
@@ -57,4 +61,8 @@ export class McpSessions<T extends Transport = Transport> {
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
   }
+}
+
+function sameCredential(a: McpCaller, b: McpCaller): boolean {
+  return a.actor.kind === b.actor.kind && a.actor.id === b.actor.id;
 }
