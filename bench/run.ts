@@ -9,6 +9,7 @@ import path from 'node:path';
 import { apiLatencyScenario } from './scenarios/api-latency.js';
 import { fullSyncScenario } from './scenarios/full-sync.js';
 import { manyConnectionsScenario } from './scenarios/many-connections.js';
+import { mcpLatencyScenario } from './scenarios/mcp-latency.js';
 import { memoryScenario } from './scenarios/memory.js';
 import { resyncScenario } from './scenarios/resync.js';
 import { parseBenchArgs, type ScenarioName } from './support/args.js';
@@ -25,6 +26,7 @@ const scenarios: Record<ScenarioName, (ctx: BenchContext) => Promise<unknown>> =
   memory: memoryScenario,
   api: apiLatencyScenario,
   connections: manyConnectionsScenario,
+  mcp: mcpLatencyScenario,
 };
 
 async function main(): Promise<number> {
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
   );
   console.log(`Sandbox, Tributary processes and the database share these ${host.cores} cores.`);
 
-  const order: ScenarioName[] = ['full', 'resync', 'api', 'memory', 'connections'];
+  const order: ScenarioName[] = ['full', 'resync', 'api', 'mcp', 'memory', 'connections'];
   const failures: Record<string, string> = {};
   const timings: Record<string, number> = {};
   try {

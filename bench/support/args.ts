@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DbKind } from './tributary.js';
 
-export const scenarioNames = ['full', 'resync', 'memory', 'api', 'connections'] as const;
+export const scenarioNames = ['full', 'resync', 'memory', 'api', 'connections', 'mcp'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 export interface BenchParams {

@@ -117,6 +117,8 @@ export async function startServe(name: string, target: { kind: 'pglite' } | { ki
     TRIBUTARY_ALLOW_PRIVATE_HOSTS: allowHost.join(','),
     TRIBUTARY_ENCRYPTION_KEYS: encryptionKeys,
     LOG_LEVEL: 'warn',
+    // The MCP scenario sends thousands of calls with one key: the per-key limit would be what it measures.
+    TRIBUTARY_MCP_RATE_LIMIT: '1000000',
   };
   if (target.kind === 'pglite') env['TRIBUTARY_DATA_DIR'] = dataDir!;
   else {

@@ -31,11 +31,14 @@ import { verifyRoutes } from './routes/connectors/verify.js';
 import { webhookUrlRoutes } from './routes/connections/webhook-url.js';
 import { workspaceRoutes } from './routes/workspace/workspace.js';
 
+/** Routes of a layer above the API (the MCP server), registered by the caller that may import it (cli/runtime). */
+export type AppExtension = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
+
 /**
  * The HTTP API as a factory: `server.ts` (the CLI's serve) only listens; tests call `inject()` in-process.
  * Route schemas are zod, from which validation, types and the OpenAPI document derive.
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, extensions: AppExtension[] = []): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -116,5 +119,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  for (const extend of extensions) await extend(app, deps);
   return app;
 }

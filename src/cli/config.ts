@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { OAuthApps } from '../services/oauth/oauth-client.js';
 import type { LogFormat } from './log-destination.js';
 import { readOAuthConfig } from './oauth-config.js';
+import { readMcpTransportConfig, type McpTransportConfig } from '../mcp/server/mcp-transport-config.js';
 
 /** Settings from the environment (see the table in docs/configuration.md). */
 export interface RuntimeConfig {
@@ -42,6 +43,8 @@ export interface RuntimeConfig {
   metricsToken: string | undefined;
   /** `tributary worker` serves /health/* and /metrics on this port when set (TRIBUTARY_WORKER_PORT); unset, it listens on nothing. */
   workerPort: number | undefined;
+  /** The MCP transports: allowed origins, rate limit, conformance fixtures (TRIBUTARY_MCP_*). */
+  mcp: McpTransportConfig;
 }
 
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -110,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     shutdownDelaySeconds: seconds(env, 'TRIBUTARY_SHUTDOWN_DELAY_SECONDS', 0),
     metricsToken: env['TRIBUTARY_METRICS_TOKEN'] || undefined,
     workerPort: optionalPort(env, 'TRIBUTARY_WORKER_PORT'),
+    mcp: readMcpTransportConfig(env),
     ...readOAuthConfig(env),
   };
 }

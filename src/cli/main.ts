@@ -5,6 +5,7 @@ import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { registerConnectionCommands } from './commands/connections.js';
 import { registerDataFolderCommands } from './commands/data-folder-commands.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerOwnerKeyCommand } from './commands/keys-owner.js';
 import { registerRecordsCommand } from './commands/records.js';
 import { registerRunCommands } from './commands/runs.js';
@@ -39,6 +40,7 @@ registerConnectionCommands(program);
 registerRunCommands(program);
 registerRecordsCommand(program);
 registerStatusCommand(program);
+registerMcpCommand(program);
 
 program
   .command('sandbox <connector>')

@@ -33,6 +33,7 @@ import { startAutoBackup } from './auto-backup.js';
 import type { RuntimeConfig } from './config.js';
 import { exitOnSignalUntilReady, lockDataFolder } from './data-folder.js';
 import { logDestination } from './log-destination.js';
+import { registerMcpRoutes } from '../mcp/server/mcp-routes.js';
 
 export interface Runtime {
   config: RuntimeConfig;
@@ -259,7 +260,7 @@ export async function startRuntime(config: RuntimeConfig, options: RuntimeOption
         ...services,
         config: { ...services.config, cronSecret: config.cronSecret, metricsToken: config.metricsToken },
         readiness,
-      });
+      }, [(scope, appDeps) => registerMcpRoutes(scope, appDeps, config.mcp)]);
       if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     } else if (config.workerPort !== undefined && options.listen !== false) {
       app = await buildOpsApp({ db: database.db, logger, readiness, metrics, metricsToken: config.metricsToken });

@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AppDeps } from '../api/app-deps.js';
 import { allTools } from './all-tools.js';
+import { registerConformanceFixtures } from './conformance/register-conformance-fixtures.js';
 import type { McpCaller } from './mcp-caller.js';
 import { registerPrompts } from './prompts/register-prompts.js';
 import { registerTools } from './register-tools.js';
@@ -21,8 +22,8 @@ export const maxToolInputElements = 1000;
 
 export interface CreateMcpServerOptions {
   /**
-   * The official conformance suite's fixture tools, resources and prompts (off by default). They are registered
-   * by src/mcp/conformance/ (the transport work) on the server this returns.
+   * The official conformance suite's fixture tools, resources and prompts (off by default; TRIBUTARY_MCP_CONFORMANCE),
+   * registered by src/mcp/conformance/ beside Tributary's own.
    */
   conformanceFixtures?: boolean;
 }
@@ -47,6 +48,7 @@ export function createMcpServer(deps: AppDeps, caller: McpCaller, options: Creat
   registerTools(server, deps, caller, allTools());
   registerResources(server, deps, caller);
   registerPrompts(server, deps, caller);
-  // options.conformanceFixtures: src/mcp/conformance/ (the transport work) registers its fixtures here, at merge.
+  // After Tributary's own, so the fixtures go through the same audited tools/call handler and listings.
+  if (options.conformanceFixtures) registerConformanceFixtures(server);
   return server;
 }
