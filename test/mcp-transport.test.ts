@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -25,11 +25,14 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
   let runtime: TestRuntime;
   let base: string;
   let key: string;
+  // The rate limit's clock: the wall clock, held still while the rate-limit test spends a bucket (a slow machine
+  // would otherwise refill it as fast as the test drains it).
+  let heldAt: number | undefined;
 
   beforeAll(async () => {
     runtime = await startTestRuntime(kind, {
       worker: false,
-      config: { publicUrl, mcp: { allowedOrigins: ['https://claude.example'], requestsPerMinute: 40, conformanceFixtures: true } },
+      config: { publicUrl, mcp: { allowedOrigins: ['https://claude.example'], requestsPerMinute: 40, conformanceFixtures: true, now: () => heldAt ?? Date.now() } },
     });
     const address = await runtime.app!.listen({ port: 0, host: '127.0.0.1' });
     base = address.replace('localhost', '127.0.0.1');
@@ -170,6 +173,10 @@ describe.each(databaseKinds)('MCP transports (%s)', (kind) => {
 
   it('rate limit per credential: 429 with Retry-After and a JSON-RPC error, other keys unaffected', async () => {
     const own = (await runtime.workspace('owner')).apiKey;
+    heldAt = Date.now();
+    onTestFinished(() => {
+      heldAt = undefined;
+    });
     const statuses: number[] = [];
     let limited: Response | undefined;
     for (let i = 0; i < 45 && !limited; i++) {

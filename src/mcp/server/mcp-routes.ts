@@ -72,7 +72,7 @@ export async function registerMcpRoutes(app: FastifyInstance, deps: AppDeps, con
       const authenticated = await authenticateMcpRequest(deps, { credential: presentedCredential(request.headers), lastUsedWrites });
       // A client may narrow itself to read-only (`tributary mcp --read-only` over the bridge); never the reverse.
       const caller = request.headers[readOnlyHeader] === 'true' ? { ...authenticated, readOnly: true } : authenticated;
-      const limited = buckets.take(`${caller.actor.kind}:${caller.actor.id}`);
+      const limited = buckets.take(`${caller.actor.kind}:${caller.actor.id}`, 1, config.now?.() ?? Date.now());
       if (!limited.ok) {
         reply.header('retry-after', String(limited.retryAfterSeconds));
         return sendJsonRpcError(reply, 429, jsonRpcCodes.serverError, 'rate_limited', `Rate limit of ${config.requestsPerMinute} requests per minute for this credential reached; retry in ${limited.retryAfterSeconds} s.`);

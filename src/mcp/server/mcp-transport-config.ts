@@ -6,6 +6,8 @@ export interface McpTransportConfig {
   requestsPerMinute: number;
   /** The conformance suite's fixture tools, resources and prompts (TRIBUTARY_MCP_CONFORMANCE=1). Testing only. */
   conformanceFixtures: boolean;
+  /** The rate limit's clock (epoch ms); tests hold it still instead of racing the refill. Default: the wall clock. */
+  now?: () => number;
 }
 
 export const defaultMcpTransportConfig: McpTransportConfig = { allowedOrigins: [], requestsPerMinute: 600, conformanceFixtures: false };
