@@ -8,6 +8,12 @@ import { databaseKinds, testDatabaseUrl } from './support/databases.js';
 import { repoRoot } from './support/child-process.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
+/**
+ * The first answer waits for the child to start: tsx compiles the CLI at every start, and direct mode opens the
+ * database and runs migrations — a minute and more on a busy 2-core machine, past the SDK's 60 s default.
+ */
+const startTimeout = { timeout: 170_000 };
+
 /** `tributary mcp …` as a desktop client starts it: a child process speaking MCP on stdin/stdout. */
 function stdioClient(args: string[], env: Record<string, string>) {
   const stderr: string[] = [];
@@ -47,7 +53,7 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
 
   it('bridge mode: --url and --key pass MCP through to the running server', async () => {
     const { client, transport, stderr } = stdioClient(['--url', base], { TRIBUTARY_API_KEY: key });
-    await client.connect(transport);
+    await client.connect(transport, startTimeout);
     expect(client.getServerVersion()?.name).toBe('tributary');
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('test_simple_text');
@@ -55,14 +61,14 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
     expect(result.content).toEqual([{ type: 'text', text: 'Tool with progress executed successfully' }]);
     await client.close();
     expect(stderr.join('')).not.toContain(key);
-  }, 60_000);
+  }, 200_000);
 
   it('bridge mode: a refused key answers the request with an error instead of hanging', async () => {
     const { client, transport, stderr } = stdioClient(['--url', base, '--key', 'trb_wrong_key_000000000000'], {});
-    await expect(client.connect(transport)).rejects.toThrow(/401|unauthorized|not valid/i);
+    await expect(client.connect(transport, startTimeout)).rejects.toThrow(/401|unauthorized|not valid/i);
     await client.close();
     expect(stderr.join('')).not.toContain('trb_wrong_key');
-  }, 60_000);
+  }, 200_000);
 
   it('direct mode: opens the database itself and serves the key’s workspace, read-only when asked', async () => {
     // The embedded folder serves one process: the test's runtime lets go of it first.
@@ -78,7 +84,7 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
       ...(kind === 'postgres' ? { DATABASE_URL: testDatabaseUrl! } : { TRIBUTARY_DATA_DIR: folder }),
     };
     const { client, transport, stderr } = stdioClient(['--key', key, '--read-only'], env);
-    await client.connect(transport);
+    await client.connect(transport, startTimeout);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('test_simple_text');
     const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
@@ -86,5 +92,5 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
     await client.close();
     expect(stderr.join('')).toMatch(/serving workspace \S+ over stdio \(read-only\)/);
     expect(stderr.join('')).not.toContain(key);
-  }, 120_000);
+  }, 200_000);
 });
