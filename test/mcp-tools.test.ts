@@ -11,9 +11,9 @@ import { createMcpServer } from '../src/mcp/create-mcp-server.js';
 import type { McpCaller } from '../src/mcp/mcp-caller.js';
 import { connectionsPerResourcePage } from '../src/mcp/resources/list-stream-resources.js';
 import { authenticateApiKey } from '../src/services/keys/authenticate-api-key.js';
-import { databaseKinds } from './support/databases.js';
+import { databaseKinds, testDatabaseUrl, type DatabaseKind } from './support/databases.js';
 import { install, insertPendingRun, syncAndWait } from './support/run-helpers.js';
-import { apiKeyFor, httpMcpClient, stdioBridgeMcpClient } from './support/mcp-clients.js';
+import { apiKeyFor, httpMcpClient, stdioBridgeMcpClient, stdioMcpClient } from './support/mcp-clients.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 const TOKEN = 'ghp_mcp_tools_secret_token_0123456789';
@@ -29,6 +29,8 @@ interface Target {
   deps: AppDeps;
   /** The runtime's listening HTTP server, e.g. http://127.0.0.1:41234. */
   base: string;
+  /** The environment a `tributary mcp` process needs to open the runtime's own database (PostgreSQL only). */
+  databaseEnv: Record<string, string>;
 }
 
 /**
@@ -47,7 +49,7 @@ const inMemoryClient: ConnectClient = async ({ deps }, caller) => {
   return { client, actor: caller.actor };
 };
 
-function remoteClient(open: (base: string, apiKey: string) => Promise<Client>): ConnectClient {
+function remoteClient(open: (target: Target, apiKey: string) => Promise<Client>): ConnectClient {
   const cache = new Map<string, Promise<Connected>>();
   return (target, caller) => {
     const scope = JSON.stringify([target.base, caller.workspaceId, caller.role, caller.readOnly, caller.products, caller.actor.id]);
@@ -55,7 +57,7 @@ function remoteClient(open: (base: string, apiKey: string) => Promise<Client>): 
     if (!connected) {
       connected = (async () => {
         const { apiKey, keyId } = await apiKeyFor(target.deps, caller);
-        return { client: await open(target.base, apiKey), actor: { kind: 'api_key' as const, id: keyId } };
+        return { client: await open(target, apiKey), actor: { kind: 'api_key' as const, id: keyId } };
       })();
       cache.set(scope, connected);
     }
@@ -65,9 +67,20 @@ function remoteClient(open: (base: string, apiKey: string) => Promise<Client>): 
 
 const transports: [string, ConnectClient][] = [
   ['in-memory', inMemoryClient],
-  ['Streamable HTTP', remoteClient(httpMcpClient)],
-  ['stdio (tributary mcp --url)', remoteClient(async (base, apiKey) => (await stdioBridgeMcpClient(base, apiKey)).client)],
+  ['Streamable HTTP', remoteClient((target, apiKey) => httpMcpClient(target.base, apiKey))],
+  ['stdio (tributary mcp --url)', remoteClient(async (target, apiKey) => (await stdioBridgeMcpClient(target.base, apiKey)).client)],
 ];
+
+/**
+ * Direct mode (`tributary mcp --key`, the process opens the database itself) shares the test's database only on
+ * PostgreSQL: an embedded PGlite folder serves one process, and the runtime holds it (mcp-transport-stdio.test.ts
+ * covers direct mode on PGlite by stopping its runtime first).
+ */
+const directStdioClient = remoteClient(async (target, apiKey) => (await stdioMcpClient(['--key', apiKey], target.databaseEnv)).client);
+
+function transportsFor(kind: DatabaseKind): [string, ConnectClient][] {
+  return kind === 'postgres' ? [...transports, ['stdio (tributary mcp, direct to the database)', directStdioClient]] : transports;
+}
 
 /** The structured result of a successful call (and the text block must be the same JSON). */
 function ok<T = any>(result: CallToolResult | Record<string, unknown>): T {
@@ -123,7 +136,11 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
     });
     deps = { ...rt.services, config: { ...rt.services.config, cronSecret: undefined } };
     const base = (await rt.app!.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
-    target = { deps, base };
+    target = {
+      deps,
+      base,
+      databaseEnv: { DATABASE_URL: testDatabaseUrl ?? '', TRIBUTARY_DB_SCHEMA: rt.schema, TRIBUTARY_ENCRYPTION_KEYS: rt.config.encryptionKeys!, LOG_LEVEL: 'warn' },
+    };
     key = rt.bootstrap!.apiKey;
     owner = await callerOf(key);
     ownConnection = await install(rt, key, 'github', { name: 'own', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
@@ -138,7 +155,7 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
     await sandbox?.close();
   });
 
-  describe.each(transports)('over %s', (transport, connect) => {
+  describe.each(transportsFor(kind))('over %s', (transport, connect) => {
     const clients: Client[] = [];
     const connectAs = async (caller: McpCaller) => {
       const connected = await connect(target, caller);

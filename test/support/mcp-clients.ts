@@ -15,23 +15,30 @@ export async function httpMcpClient(base: string, credential: string): Promise<C
 }
 
 /**
- * An SDK client talking to `tributary mcp --url` (stdio bridge mode) as a desktop client starts it: a child process
- * on stdin/stdout that passes MCP through to the running server with the key. Bridge mode rather than direct mode
- * because an embedded PGlite database belongs to the test's process and cannot be opened by a second one.
+ * An SDK client talking to `tributary mcp` as a desktop client starts it: a child process on stdin/stdout. `args`
+ * pick the mode (`--url` bridges to a running server; without it the process opens the database named in `env`).
  */
-export async function stdioBridgeMcpClient(base: string, apiKey: string): Promise<{ client: Client; stderr: string[] }> {
+export async function stdioMcpClient(args: string[], env: Record<string, string>): Promise<{ client: Client; stderr: string[] }> {
   const stderr: string[] = [];
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [path.join(repoRoot, 'bin', 'tributary.js'), 'mcp', '--url', base],
+    args: [path.join(repoRoot, 'bin', 'tributary.js'), 'mcp', ...args],
     cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TRIBUTARY_API_KEY: apiKey },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
   const client = new Client({ name: 'mcp-stdio-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, stderr };
+}
+
+/**
+ * `tributary mcp --url` (bridge mode): MCP passed through to the running server with the key. The mode that works
+ * on both databases, as an embedded PGlite database belongs to the test's process and no second one can open it.
+ */
+export async function stdioBridgeMcpClient(base: string, apiKey: string): Promise<{ client: Client; stderr: string[] }> {
+  return stdioMcpClient(['--url', base], { TRIBUTARY_API_KEY: apiKey });
 }
 
 /**
