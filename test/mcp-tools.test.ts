@@ -11,28 +11,76 @@ import { createMcpServer } from '../src/mcp/create-mcp-server.js';
 import type { McpCaller } from '../src/mcp/mcp-caller.js';
 import { connectionsPerResourcePage } from '../src/mcp/resources/list-stream-resources.js';
 import { authenticateApiKey } from '../src/services/keys/authenticate-api-key.js';
-import { databaseKinds } from './support/databases.js';
+import { databaseKinds, testDatabaseUrl, type DatabaseKind } from './support/databases.js';
 import { install, insertPendingRun, syncAndWait } from './support/run-helpers.js';
+import { apiKeyFor, httpMcpClient, stdioBridgeMcpClient, stdioMcpClient } from './support/mcp-clients.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 const TOKEN = 'ghp_mcp_tools_secret_token_0123456789';
 
-/**
- * How a test reaches the server: a function that returns a connected SDK Client for a caller. The in-memory pair
- * is here; the Streamable HTTP and stdio variants plug in the same way.
- */
-type ConnectClient = (deps: AppDeps, caller: McpCaller) => Promise<Client>;
+/** What a test gets back: a connected SDK client and the actor the server will record for its calls. */
+interface Connected {
+  client: Client;
+  actor: { kind: 'api_key' | 'oauth_token'; id: string; clientId?: string };
+}
 
-const inMemoryClient: ConnectClient = async (deps, caller) => {
+/** What every transport needs from the shared runtime. */
+interface Target {
+  deps: AppDeps;
+  /** The runtime's listening HTTP server, e.g. http://127.0.0.1:41234. */
+  base: string;
+  /** The environment a `tributary mcp` process needs to open the runtime's own database (PostgreSQL only). */
+  databaseEnv: Record<string, string>;
+}
+
+/**
+ * How a test reaches the server for a caller: in memory (the caller as given), or over a real transport with a real
+ * API key minted with the caller's workspace, role, read-only flag and products (the server then records that key
+ * as the actor). Remote clients are cached per caller scope so the stdio bridge spawns a handful of processes.
+ */
+type ConnectClient = (target: Target, caller: McpCaller) => Promise<Connected>;
+
+const inMemoryClient: ConnectClient = async ({ deps }, caller) => {
   const server = createMcpServer(deps, caller);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'mcp-tools-test', version: '1.0.0' });
   await client.connect(clientSide);
-  return client;
+  return { client, actor: caller.actor };
 };
 
-const transports: [string, ConnectClient][] = [['in-memory', inMemoryClient]];
+function remoteClient(open: (target: Target, apiKey: string) => Promise<Client>): ConnectClient {
+  const cache = new Map<string, Promise<Connected>>();
+  return (target, caller) => {
+    const scope = JSON.stringify([target.base, caller.workspaceId, caller.role, caller.readOnly, caller.products, caller.actor.id]);
+    let connected = cache.get(scope);
+    if (!connected) {
+      connected = (async () => {
+        const { apiKey, keyId } = await apiKeyFor(target.deps, caller);
+        return { client: await open(target, apiKey), actor: { kind: 'api_key' as const, id: keyId } };
+      })();
+      cache.set(scope, connected);
+    }
+    return connected;
+  };
+}
+
+const transports: [string, ConnectClient][] = [
+  ['in-memory', inMemoryClient],
+  ['Streamable HTTP', remoteClient((target, apiKey) => httpMcpClient(target.base, apiKey))],
+  ['stdio (tributary mcp --url)', remoteClient(async (target, apiKey) => (await stdioBridgeMcpClient(target.base, apiKey)).client)],
+];
+
+/**
+ * Direct mode (`tributary mcp --key`, the process opens the database itself) shares the test's database only on
+ * PostgreSQL: an embedded PGlite folder serves one process, and the runtime holds it (mcp-transport-stdio.test.ts
+ * covers direct mode on PGlite by stopping its runtime first).
+ */
+const directStdioClient = remoteClient(async (target, apiKey) => (await stdioMcpClient(['--key', apiKey], target.databaseEnv)).client);
+
+function transportsFor(kind: DatabaseKind): [string, ConnectClient][] {
+  return kind === 'postgres' ? [...transports, ['stdio (tributary mcp, direct to the database)', directStdioClient]] : transports;
+}
 
 /** The structured result of a successful call (and the text block must be the same JSON). */
 function ok<T = any>(result: CallToolResult | Record<string, unknown>): T {
@@ -61,44 +109,66 @@ async function protocolError(promise: Promise<unknown>): Promise<McpError> {
 }
 
 describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) => {
-  describe.each(transports)('over %s', (_transport, connect) => {
-    let sandbox: GithubSandboxHandle;
-    let rt: TestRuntime;
-    let deps: AppDeps;
-    let key: string;
-    let owner: McpCaller;
-    let ownConnection: string;
-    let acmeConnection: string;
-    let firstRunId: string;
+  // One synced runtime per database, shared by every transport: the tests below leave it as they found it, or
+  // account for what an earlier transport's run changed (the latest run, the companies they create).
+  let sandbox: GithubSandboxHandle;
+  let rt: TestRuntime;
+  let target: Target;
+  let deps: AppDeps;
+  let key: string;
+  let owner: McpCaller;
+  let ownConnection: string;
+  let acmeConnection: string;
+  let firstRunId: string;
+  let latestOwnRunId: string;
+
+  const callerOf = async (apiKey: string): Promise<McpCaller> => {
+    const identity = await authenticateApiKey(deps, { key: apiKey, lastUsedWrites: new Map() });
+    return { ...identity, actor: { kind: 'api_key', id: identity.keyId } };
+  };
+
+  beforeAll(async () => {
+    sandbox = await createGithubSandbox({ port: 0, records: 60, seed: 15, token: TOKEN });
+    rt = await startTestRuntime(kind, {
+      allowPrivateHosts: [new URL(sandbox.url).host],
+      // Polling a run and paging a stream are many calls a minute from one key.
+      config: { mcp: { allowedOrigins: [], requestsPerMinute: 100_000, conformanceFixtures: false } },
+    });
+    deps = { ...rt.services, config: { ...rt.services.config, cronSecret: undefined } };
+    const base = (await rt.app!.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+    target = {
+      deps,
+      base,
+      databaseEnv: { DATABASE_URL: testDatabaseUrl ?? '', TRIBUTARY_DB_SCHEMA: rt.schema, TRIBUTARY_ENCRYPTION_KEYS: rt.config.encryptionKeys!, LOG_LEVEL: 'warn' },
+    };
+    key = rt.bootstrap!.apiKey;
+    owner = await callerOf(key);
+    ownConnection = await install(rt, key, 'github', { name: 'own', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+    acmeConnection = await install(rt, key, 'github', { name: 'acme', product: 'acme', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
+    const run = await syncAndWait(rt, key, ownConnection, { full_refresh: true });
+    expect(run.status, run.error ?? '').toBe('COMPLETED');
+    firstRunId = run.id;
+    latestOwnRunId = run.id;
+  }, 120_000);
+  afterAll(async () => {
+    await rt?.stop();
+    await sandbox?.close();
+  });
+
+  describe.each(transportsFor(kind))('over %s', (transport, connect) => {
     const clients: Client[] = [];
-
-    const client = async (caller: McpCaller) => {
-      const c = await connect(deps, caller);
-      clients.push(c);
-      return c;
+    const connectAs = async (caller: McpCaller) => {
+      const connected = await connect(target, caller);
+      if (!clients.includes(connected.client)) clients.push(connected.client);
+      return connected;
     };
-    const callerOf = async (apiKey: string): Promise<McpCaller> => {
-      const identity = await authenticateApiKey(deps, { key: apiKey, lastUsedWrites: new Map() });
-      return { ...identity, actor: { kind: 'api_key', id: identity.keyId } };
-    };
+    const client = async (caller: McpCaller) => (await connectAs(caller)).client;
+    /** Names unique to this transport, for rows that must not collide with another transport's. */
+    const slug = transport.replace(/[^a-z]+/gi, '-').toLowerCase();
 
-    beforeAll(async () => {
-      sandbox = await createGithubSandbox({ port: 0, records: 60, seed: 15, token: TOKEN });
-      rt = await startTestRuntime(kind, { allowPrivateHosts: [new URL(sandbox.url).host] });
-      deps = { ...rt.services, config: { ...rt.services.config, cronSecret: undefined } };
-      key = rt.bootstrap!.apiKey;
-      owner = await callerOf(key);
-      ownConnection = await install(rt, key, 'github', { name: 'own', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
-      acmeConnection = await install(rt, key, 'github', { name: 'acme', product: 'acme', fields: { token: TOKEN }, config: { base_url: sandbox.url } });
-      const run = await syncAndWait(rt, key, ownConnection, { full_refresh: true });
-      expect(run.status, run.error ?? '').toBe('COMPLETED');
-      firstRunId = run.id;
-    }, 120_000);
     afterAll(async () => {
       for (const c of clients) await c.close();
-      await rt?.stop();
-      await sandbox?.close();
-    });
+    }, 30_000);
 
     it('lists every tool sorted by name, with truthful annotations; a read-only caller sees no mutating tool, a viewer none above its role', async () => {
       const { tools } = await (await client(owner)).listTools();
@@ -173,7 +243,7 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       const c = await client(owner);
       const detail = ok(await c.callTool({ name: 'get_connection', arguments: { connection_id: ownConnection } }));
       expect(detail).toMatchObject({ id: ownConnection, connector: 'github', status: 'connected', has_credentials: true });
-      expect(detail.latest_run.id).toBe(firstRunId);
+      expect(detail.latest_run.id).toBe(latestOwnRunId);
 
       const stranger = await client(await callerOf((await rt.workspace('owner')).apiKey));
       expect(toolErrorText(await stranger.callTool({ name: 'get_connection', arguments: { connection_id: ownConnection } }))).toMatch(/^connection_not_found: /);
@@ -201,6 +271,7 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       }
       expect(run.status, run.error ?? '').toBe('COMPLETED');
       expect(run.streams[0]).toMatchObject({ stream: 'issues', status: 'COMPLETED', failed: 0 });
+      latestOwnRunId = run.id;
 
       const page1 = ok(await c.callTool({ name: 'get_run_logs', arguments: { run_id: firstRunId, limit: 1 } }));
       expect(page1.lines).toHaveLength(1);
@@ -294,10 +365,10 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       expect((await protocolError(scoped.readResource({ uri: `tributary://connections/${ownConnection}/streams/issues` }))).code).toBe(-32002);
       expect((await protocolError(c.readResource({ uri: `tributary://connections/con_nope/streams/issues` }))).code).toBe(-32002);
 
-      const company = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Initech', domain: 'initech.example' } });
+      const company = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Initech', domain: `initech-${slug}.example` } });
       expect(company.status, JSON.stringify(company.body)).toBe(201);
       const entity = await c.readResource({ uri: `tributary://crm/companies/${company.body.id}` });
-      expect(JSON.parse((entity.contents[0] as { text: string }).text)).toMatchObject({ entity: 'companies', id: company.body.id, name: 'Initech', domain: 'initech.example' });
+      expect(JSON.parse((entity.contents[0] as { text: string }).text)).toMatchObject({ entity: 'companies', id: company.body.id, name: 'Initech', domain: `initech-${slug}.example` });
       expect((await protocolError(scoped.readResource({ uri: `tributary://crm/companies/${company.body.id}` }))).code).toBe(-32002);
       expect((await protocolError(c.readResource({ uri: `tributary://crm/planets/${company.body.id}` }))).code).toBe(-32002);
       const completion = await c.complete({ ref: { type: 'ref/resource', uri: 'tributary://crm/{entity}/{id}' }, argument: { name: 'entity', value: 'co' } });
@@ -330,7 +401,7 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       const health = await c.getPrompt({ name: 'sync_health_report' });
       expect(JSON.stringify(health.messages)).toContain(ownConnection);
 
-      const company = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Hooli', domain: 'hooli.example' } });
+      const company = await rt.inject<{ id: string }>({ method: 'POST', url: '/api/v1/companies', key, body: { name: 'Hooli', domain: `hooli-${slug}.example` } });
       const summary = await c.getPrompt({ name: 'summarise_company_activity', arguments: { company_id: company.body.id, days: '7' } });
       expect(summary.messages[0]!.content).toMatchObject({ type: 'resource', resource: { uri: `tributary://crm/companies/${company.body.id}` } });
 
@@ -342,7 +413,10 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
 
     it('audit-logs every call with its actor, tool, scrubbed arguments and outcome', async () => {
       const secret = 'sk_live_mcp_audit_secret_value_42';
-      const c = await client({ ...owner, actor: { kind: 'oauth_token', id: 'mat_audit', clientId: 'https://client.example/meta.json' } });
+      // In memory the caller is an OAuth token's; over a real transport, a key of its own (minted for this actor).
+      const { client: c, actor } = await connectAs({ ...owner, actor: { kind: 'oauth_token', id: 'mat_audit', clientId: 'https://client.example/meta.json' } });
+      const actorKeyId = actor.kind === 'api_key' ? actor.id : owner.keyId;
+      const recordedActor = actor.kind === 'oauth_token' ? { kind: 'oauth_token', id: actor.id, client_id: actor.clientId } : { kind: 'api_key', id: actor.id };
       ok(await c.callTool({ name: 'get_connection', arguments: { connection_id: ownConnection, api_key: secret } }));
       await protocolError(c.callTool({ name: 'no_such_tool', arguments: { password: secret } }));
       toolErrorText(await c.callTool({ name: 'get_run', arguments: { run_id: 'run_nope' } }));
@@ -350,9 +424,9 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
       toolErrorText(await c.callTool({ name: 'list_connections', arguments: { limit: 'many', token: secret } }));
 
       const toolCalls = () => rt.database.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, owner.workspaceId), eq(auditLog.action, 'mcp.tool_call')));
-      const rows = (await toolCalls()).filter((r) => r.action === 'mcp.tool_call' && (r.data as { actor?: { id?: string } })?.actor?.id === 'mat_audit');
+      const rows = (await toolCalls()).filter((r) => r.action === 'mcp.tool_call' && (r.data as { actor?: { id?: string } })?.actor?.id === actor.id);
       const byTool = new Map(rows.map((r) => [r.targetId, r]));
-      expect(byTool.get('get_connection')).toMatchObject({ actorKeyId: owner.keyId, targetType: 'mcp_tool', data: { outcome: 'ok', actor: { kind: 'oauth_token', client_id: 'https://client.example/meta.json' } } });
+      expect(byTool.get('get_connection')).toMatchObject({ actorKeyId, targetType: 'mcp_tool', data: { outcome: 'ok', actor: recordedActor } });
       expect((byTool.get('get_connection')!.data as { arguments: Record<string, unknown> }).arguments).toMatchObject({ connection_id: ownConnection, api_key: '[redacted]' });
       expect(byTool.get('no_such_tool')?.data).toMatchObject({ outcome: 'unknown_tool' });
       expect(byTool.get('get_run')?.data).toMatchObject({ outcome: 'run_not_found', arguments: { run_id: 'run_nope' } });
