@@ -149,7 +149,7 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
     expect(run.status, run.error ?? '').toBe('COMPLETED');
     firstRunId = run.id;
     latestOwnRunId = run.id;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await rt?.stop();
     await sandbox?.close();
@@ -436,5 +436,6 @@ describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) =>
 
       expect(rt.logLines.join('\n')).not.toContain(secret);
     });
-  });
+    // A test that first starts a stdio child waits for its start (tsx compile, runtime) on a busy machine.
+  }, 180_000);
 });

@@ -29,7 +29,9 @@ export async function stdioMcpClient(args: string[], env: Record<string, string>
   });
   transport.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
   const client = new Client({ name: 'mcp-stdio-test', version: '1.0.0' });
-  await client.connect(transport);
+  // The first answer waits for the child's start (tsx compiles the CLI; direct mode opens the database): past the
+  // SDK's 60 s default on a busy 2-core machine.
+  await client.connect(transport, { timeout: 170_000 });
   return { client, stderr };
 }
 
