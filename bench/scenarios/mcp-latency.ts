@@ -6,12 +6,13 @@ import { ADMIN_KEY, startServe, type DbKind } from '../support/tributary.js';
 
 /**
  * Scenario — MCP tool-call latency: `--mcp-calls` JSON-RPC requests, `concurrency` in flight at once, POSTed
- * statelessly to `/mcp` of a `tributary serve` holding the synced connection (each request authenticates, builds its server and
- * runs the tool: what any process behind a load balancer does). Latency is from send to the JSON-RPC answer read off
- * the SSE response. Three calls: `tools/list` (the floor: no database work), `search_companies` over
- * `seededCompanies` CRM companies (a brand that ~10% of them carry: a full page of 20 and a count), and
- * `query_stream` reading 100 rows of the synced `issues` stream through the change feed. A call the server does not
- * offer, or one answering an error or an empty page, fails the scenario rather than measuring nothing.
+ * statelessly to `/mcp` of a `tributary serve` holding the synced connection (each request authenticates, builds
+ * its server and runs the tool: what any process behind a load balancer does). Latency is from send to the
+ * JSON-RPC answer read off the SSE response. Three calls: `tools/list` (the floor: no database work),
+ * `search_companies` over `seededCompanies` CRM companies (a brand ~10% of them carry: a full page of 20 and a
+ * count), and `query_stream` reading 100 rows of the synced `issues` stream through the change feed. A call the
+ * server does not offer, or one answering an error or a short page, fails the scenario rather than measuring
+ * nothing.
  */
 export interface McpLatencyResult {
   database: DbKind;
