@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AppDeps } from '../src/api/app-deps.js';
-import { isAppError } from '../src/contracts/errors.js';
-import { roleAtLeast } from '../src/contracts/roles.js';
+import { allTools } from '../src/mcp/all-tools.js';
+import { createMcpServer } from '../src/mcp/create-mcp-server.js';
 import type { McpCaller } from '../src/mcp/mcp-caller.js';
 import { crmTools } from '../src/mcp/tools/crm/index.js';
 import { authenticateApiKey } from '../src/services/keys/authenticate-api-key.js';
@@ -13,34 +12,12 @@ import { databaseKinds } from './support/databases.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 /**
- * The CRM MCP tools driven through the SDK's Client over an in-memory transport, with the callers that real API keys
- * authenticate to: every tool of every entity end to end, the product scope (another product's id not_found, a
- * product outside the key forbidden, lists holding nothing else), read-only callers, cursors and bad arguments.
- *
- * `serveCrmTools` is a stand-in for src/mcp/create-mcp-server.ts (written at the same time by the MCP tools work):
- * the lead swaps it for createMcpServer when both are merged.
+ * The CRM MCP tools driven through the SDK's Client over an in-memory transport, against the real server
+ * (createMcpServer: registration, the audited tools/call handler, role and read-only filtering) with the callers
+ * that real API keys authenticate to: every tool of every entity end to end, the product scope (another product's
+ * id not_found, a product outside the key forbidden, lists holding nothing else), read-only callers and viewers
+ * (hidden tools are a JSON-RPC -32602, not a tool result), cursors and bad arguments.
  */
-function serveCrmTools(deps: AppDeps, caller: McpCaller): McpServer {
-  const server = new McpServer({ name: 'tributary-test', version: '0.0.0' });
-  for (const tool of crmTools) {
-    if ((caller.readOnly && tool.mutates) || !roleAtLeast(caller.role, tool.minRole)) continue;
-    server.registerTool(
-      tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations },
-      async (args: Record<string, unknown>, extra) => {
-        try {
-          const out = await tool.run({ deps, caller, signal: extra.signal }, args);
-          return { content: [{ type: 'text' as const, text: JSON.stringify(out) }], structuredContent: out };
-        } catch (error) {
-          if (isAppError(error)) return { isError: true, content: [{ type: 'text' as const, text: `${error.code}: ${error.message}` }] };
-          throw error;
-        }
-      },
-    );
-  }
-  return server;
-}
-
 const entities = [
   { type: 'companies', one: 'company', create: { name: 'Acme Alpha', domain: 'acme-alpha.example' }, update: { phone: '+1 555 0100' }, search: 'acme-al' },
   { type: 'contacts', one: 'contact', create: { name: 'Ada Alpha', email: 'ada@acme-alpha.example', title: 'CTO' }, update: { title: 'CEO' }, search: 'ADA@' },
@@ -64,7 +41,7 @@ describe.each(databaseKinds)('CRM MCP tools on %s', (kind) => {
 
   async function connect(caller: McpCaller): Promise<Client> {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await serveCrmTools(deps, caller).connect(serverSide);
+    await createMcpServer(deps, caller).connect(serverSide);
     const client = new Client({ name: 'crm-tools-test', version: '0.0.0' });
     await client.connect(clientSide);
     clients.push(client);
@@ -105,10 +82,16 @@ describe.each(databaseKinds)('CRM MCP tools on %s', (kind) => {
     await rt?.stop();
   });
 
-  it('lists 26 tools in a stable order, each with input and output schemas, `product`, and truthful annotations', async () => {
-    const { tools } = await (await connect(callers.owner)).listTools();
-    const expected = entities.flatMap((e) => [`search_${e.type}`, `list_${e.type}`, `get_${e.one}`, `create_${e.one}`, `update_${e.one}`]);
-    expect(tools.map((t) => t.name)).toEqual([...expected, 'log_activity']);
+  it('lists the 26 CRM tools among the server\'s, sorted by name, each with input and output schemas, `product`, and truthful annotations', async () => {
+    const { tools: listed } = await (await connect(callers.owner)).listTools();
+    // The real server lists every tool (connections, data, CRM) sorted by name, whatever order they were written in.
+    const names = listed.map((t) => t.name);
+    expect(names).toEqual(allTools().map((t) => t.name).sort());
+    const expected = [...entities.flatMap((e) => [`search_${e.type}`, `list_${e.type}`, `get_${e.one}`, `create_${e.one}`, `update_${e.one}`]), 'log_activity'];
+    const crmNames = new Set(crmTools.map((t) => t.name));
+    expect([...crmNames].sort()).toEqual([...expected].sort());
+    const tools = listed.filter((t) => crmNames.has(t.name));
+    expect(tools.map((t) => t.name)).toEqual([...expected].sort());
     for (const tool of tools) {
       expect(tool.inputSchema.properties, tool.name).toHaveProperty('product');
       expect(tool.outputSchema, tool.name).toBeDefined();
@@ -158,7 +141,8 @@ describe.each(databaseKinds)('CRM MCP tools on %s', (kind) => {
     refused(await call(client, 'list_deals', { cursor: 'not-a-cursor' }), 'invalid_cursor');
     const huge = await call(client, 'list_deals', { limit: 100_000 });
     expect(huge.isError).toBe(true);
-    expect((huge.content[0] as { text: string }).text).toMatch(/limit/);
+    // An argument error stays a tool result (the model can correct itself), naming the field; not clamped.
+    expect((huge.content[0] as { text: string }).text).toMatch(/Input validation error[\s\S]*limit/);
     refused(await call(client, 'get_deal', { id: 'dl_nope' }), 'not_found');
     refused(await call(client, 'create_company', { product: 'alpha' }), 'validation_failed');
   });
@@ -186,14 +170,42 @@ describe.each(databaseKinds)('CRM MCP tools on %s', (kind) => {
     expect(ok(await call(owner, 'get_engagement', { id: beta['engagements'] })).status).toBe('active');
   });
 
-  it('read-only callers see no mutating tool, and a mutating tool run anyway refuses them; viewers read', async () => {
-    const { tools } = await (await connect(callers.readOnly)).listTools();
-    expect(tools.map((t) => t.name).filter((n) => /^(create|update|log)_/.test(n))).toEqual([]);
-    expect(tools).toHaveLength(15);
+  /** A call the server answers with a JSON-RPC error rather than a tool result. */
+  const protocolError = async (client: Client, name: string, args: Record<string, unknown>): Promise<McpError> => {
+    const error = await client.callTool({ name, arguments: args }).then(
+      (result) => expect.fail(`${name} answered with a tool result: ${JSON.stringify(result)}`),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(McpError);
+    expect((error as McpError).code, name).toBe(ErrorCode.InvalidParams);
+    return error as McpError;
+  };
+
+  it('read-only callers see no mutating tool, calling one is a -32602 saying why, and a mutating tool run anyway refuses them; viewers read', async () => {
+    const readOnly = await connect(callers.readOnly);
+    const { tools } = await readOnly.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names.filter((n) => /^(create|update|log)_/.test(n))).toEqual([]);
+    // The 15 CRM reads, and the connection and data reads beside them: every tool that changes nothing.
+    expect(names.filter((n) => crmTools.some((t) => t.name === n))).toHaveLength(15);
+    expect(names).toEqual(allTools().filter((t) => !t.mutates).map((t) => t.name).sort());
+    expect((await protocolError(readOnly, 'create_company', { name: 'Sneaky', product: 'alpha' })).message).toMatch(/create_company changes data and this key is read-only/);
+    expect((await protocolError(readOnly, 'log_activity', { activity_type: 'note' })).message).toMatch(/read-only/);
+    // Hidden means nothing was written.
+    expect(ok(await call(readOnly, 'search_companies', { query: 'Sneaky' })).total).toBe(0);
     const create = crmTools.find((t) => t.name === 'create_company')!;
     await expect(create.run({ deps, caller: callers.readOnly, signal: new AbortController().signal }, { name: 'x' })).rejects.toMatchObject({ code: 'read_only_key' });
     const viewer = await connect(callers.viewer);
     expect(ok(await call(viewer, 'list_companies', {})).total).toBeGreaterThan(0);
     expect((await viewer.listTools()).tools.map((t) => t.name)).not.toContain('create_company');
+    expect((await protocolError(viewer, 'update_deal', { id: beta['deals'], stage: 'lost' })).message).toMatch(/update_deal needs the member role or above; this key has viewer/);
+    expect(ok(await call(viewer, 'get_deal', { id: beta['deals'] })).stage).not.toBe('lost');
+  });
+
+  it('an unknown tool is a -32602 naming it, for every caller', async () => {
+    for (const caller of [callers.owner, callers.viewer]) {
+      const client = await connect(caller);
+      expect((await protocolError(client, 'delete_company', { id: beta['companies'] })).message).toMatch(/Unknown tool: delete_company/);
+    }
   });
 });

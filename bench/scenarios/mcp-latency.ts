@@ -1,14 +1,18 @@
 import type { BenchContext } from '../support/context.js';
 import { CpuMeter, type CpuFigures } from '../support/processes.js';
 import { table } from '../support/report.js';
+import { brands, seedCompanies } from '../support/seed-companies.js';
 import { ADMIN_KEY, startServe, type DbKind } from '../support/tributary.js';
 
 /**
- * Scenario — MCP tool-call latency: `calls` JSON-RPC `tools/call` requests, `concurrency` in flight at once, POSTed
+ * Scenario — MCP tool-call latency: `--mcp-calls` JSON-RPC requests, `concurrency` in flight at once, POSTed
  * statelessly to `/mcp` of a `tributary serve` holding the synced connection (each request authenticates, builds
  * its server and runs the tool: what any process behind a load balancer does). Latency is from send to the
- * JSON-RPC answer read off the SSE response. `tools/list` is the floor (no database work). Tools this build lacks
- * are skipped with a note, so the lead can re-run it as tools land (names in `toolCalls`).
+ * JSON-RPC answer read off the SSE response. Three calls: `tools/list` (the floor: no database work),
+ * `search_companies` over `seededCompanies` CRM companies (a brand ~10% of them carry: a full page of 20 and a
+ * count), and `query_stream` reading 100 rows of the synced `issues` stream through the change feed. A call the
+ * server does not offer, or one answering an error or a short page, fails the scenario rather than measuring
+ * nothing.
  */
 export interface McpLatencyResult {
   database: DbKind;
@@ -24,21 +28,37 @@ export interface McpLatencyResult {
   cpu: CpuFigures;
 }
 
-const calls = 2000;
 const concurrency = 100;
 
-/** What to call, by label; the first tool of each list that the server offers is used. */
-function toolCalls(connectionId: string): { label: string; method: string; candidates: { name: string; args: Record<string, unknown> }[] }[] {
+/** Companies created for the CRM search (see seed-companies.ts). */
+const seededCompanies = 1000;
+
+interface McpCall {
+  label: string;
+  method: 'tools/list' | 'tools/call';
+  /** The tool, for tools/call. */
+  tool?: string;
+  args?: Record<string, unknown>;
+  /** What a useful answer holds: checked on the warm-up's answers, so a run never measures empty results. */
+  holds(result: any): boolean;
+}
+
+function mcpCalls(connectionId: string): McpCall[] {
   return [
-    { label: 'tools/list', method: 'tools/list', candidates: [{ name: '', args: {} }] },
-    { label: 'CRM search', method: 'tools/call', candidates: [{ name: 'search_companies', args: { query: 'a', limit: 20 } }, { name: 'crm_search', args: { entity: 'companies', query: 'a', limit: 20 } }] },
+    { label: 'tools/list', method: 'tools/list', holds: (r) => Array.isArray(r?.tools) && r.tools.length > 0 },
+    {
+      label: `CRM search (${seededCompanies.toLocaleString('en-US')} companies, page of 20)`,
+      method: 'tools/call',
+      tool: 'search_companies',
+      args: { query: brands[0].toLowerCase(), limit: 20 },
+      holds: (r) => r?.structuredContent?.items?.length === 20 && r.structuredContent.total >= 20,
+    },
     {
       label: 'stream query (issues, 100 rows)',
       method: 'tools/call',
-      candidates: [
-        { name: 'query_stream', args: { connection_id: connectionId, stream: 'issues', limit: 100 } },
-        { name: 'query_stream_rows', args: { connection_id: connectionId, stream: 'issues', limit: 100 } },
-      ],
+      tool: 'query_stream',
+      args: { connection_id: connectionId, stream: 'issues', limit: 100 },
+      holds: (r) => r?.structuredContent?.rows?.length === 100,
     },
   ];
 }
@@ -63,6 +83,7 @@ async function rpc(url: string, id: number, method: string, params: Record<strin
 
 export async function mcpLatencyScenario(ctx: BenchContext): Promise<McpLatencyResult[]> {
   const results: McpLatencyResult[] = [];
+  const calls = ctx.params.mcpCalls;
   for (const kind of ctx.params.databases) {
     const env = await ctx.syncedEnv(kind);
     const server =
@@ -71,16 +92,17 @@ export async function mcpLatencyScenario(ctx: BenchContext): Promise<McpLatencyR
       const url = `${server.url}/mcp`;
       const listed = await rpc(url, 0, 'tools/list', {});
       const offered = new Set<string>((listed.body?.result?.tools ?? []).map((t: { name: string }) => t.name));
-      for (const call of toolCalls(env.connectionId)) {
-        const chosen = call.method === 'tools/list' ? call.candidates[0] : call.candidates.find((c) => offered.has(c.name));
-        if (!chosen) {
-          ctx.log(`${kind}: MCP ${call.label}: none of ${call.candidates.map((c) => c.name).join(', ')} is offered; skipped`);
-          continue;
-        }
-        const params = call.method === 'tools/call' ? { name: chosen.name, arguments: chosen.args } : {};
-        ctx.log(`${kind}: MCP ${call.label} (${chosen.name || call.method}): ${calls} calls, ${concurrency} at once`);
-        // Warm-up: compile paths and fill caches before measuring.
-        await Promise.all(Array.from({ length: concurrency }, (_, i) => rpc(url, i, call.method, params)));
+      ctx.log(`${kind}: seeding ${seededCompanies} CRM companies`);
+      const seededMs = await seedCompanies(env.api, seededCompanies);
+      ctx.log(`${kind}: seeded in ${(seededMs / 1000).toFixed(1)} s`);
+      for (const call of mcpCalls(env.connectionId)) {
+        if (call.tool && !offered.has(call.tool)) throw new Error(`${kind}: the server does not offer ${call.tool} (tools/list: ${[...offered].join(', ')})`);
+        const params = call.method === 'tools/call' ? { name: call.tool, arguments: call.args } : {};
+        ctx.log(`${kind}: MCP ${call.label} (${call.tool ?? call.method}): ${calls} calls, ${concurrency} at once`);
+        // Warm-up: compile paths and fill caches before measuring; and check that the answers are worth measuring.
+        const warm = await Promise.all(Array.from({ length: concurrency }, (_, i) => rpc(url, i, call.method, params)));
+        const useless = warm.find((a) => !a.ok || !call.holds(a.body?.result));
+        if (useless) throw new Error(`${kind}: ${call.tool ?? call.method} answered ${JSON.stringify(useless.body).slice(0, 500)}`);
         const meter = new CpuMeter({ 'tributary serve': server.child.pid }, kind === 'postgres');
         const latencies: number[] = [];
         let errors = 0;
@@ -102,7 +124,7 @@ export async function mcpLatencyScenario(ctx: BenchContext): Promise<McpLatencyR
         latencies.sort((a, b) => a - b);
         const item: McpLatencyResult = {
           database: kind,
-          call: `${call.label}${chosen.name ? ` (${chosen.name})` : ''}`,
+          call: `${call.label}${call.tool ? ` (${call.tool})` : ''}`,
           calls,
           concurrency,
           errors,

@@ -21,6 +21,8 @@ export interface BenchParams {
   apiConnections: number;
   connections: number;
   connectionRecords: number;
+  /** Calls per measurement of the MCP scenario (100 in flight at once). */
+  mcpCalls: number;
   workers: number;
   workerConcurrency: number;
   databaseUrl: string;
@@ -49,6 +51,7 @@ const help = `npm run bench -- [options]
   --connection-records N   issues per connection in that scenario (default 200)
   --workers N              worker processes in that scenario (default 2)
   --worker-concurrency N   runs per worker process (default 2, Tributary's default)
+  --mcp-calls N            MCP tool calls per measurement, 100 at once (default 2000)
   --database-url URL       PostgreSQL database the bench owns: dropped and re-created
                            (default postgres://postgres@127.0.0.1:5432/tributary_bench)
   --profile                run engine processes with --cpu-prof; print the hottest functions
@@ -83,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchParams | null {
       'connection-records': { type: 'string' },
       workers: { type: 'string' },
       'worker-concurrency': { type: 'string' },
+      'mcp-calls': { type: 'string' },
       'database-url': { type: 'string' },
       profile: { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
@@ -118,6 +122,7 @@ export function parseBenchArgs(argv: string[]): BenchParams | null {
     connectionRecords: Math.round(positive('connection-records', values['connection-records'], 200)),
     workers: Math.round(positive('workers', values.workers, 2)),
     workerConcurrency: Math.round(positive('worker-concurrency', values['worker-concurrency'], 2)),
+    mcpCalls: Math.round(positive('mcp-calls', values['mcp-calls'], 2000)),
     databaseUrl: values['database-url'] ?? 'postgres://postgres@127.0.0.1:5432/tributary_bench',
     profile: values.profile,
     keepData: values['keep-data'],
