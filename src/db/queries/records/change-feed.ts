@@ -44,11 +44,28 @@ const changeExpression = `case when deleted_at is not null then 'deleted' when u
 
 const castableTypes: ReadonlySet<string> = new Set(['text', 'bigint', 'numeric', 'boolean', 'timestamptz']);
 
+/**
+ * The rows of some change kinds, said with the columns themselves rather than with `changeExpression`: PostgreSQL
+ * cannot estimate a CASE (it guessed 200 of 20,000 rows and read the whole table, 2.8 s a page), while
+ * `deleted_at is null` has statistics and walks the (connection_id, change_seq) index in order (27 ms).
+ */
+function kindCondition(kinds: readonly ChangeKind[]): SQL {
+  const live = kinds.includes('added') && kinds.includes('updated')
+    ? 'deleted_at is null'
+    : kinds.includes('added')
+      ? '(deleted_at is null and updated_at = first_seen_at)'
+      : kinds.includes('updated')
+        ? '(deleted_at is null and updated_at <> first_seen_at)'
+        : undefined;
+  const parts = [live, kinds.includes('deleted') ? 'deleted_at is not null' : undefined].filter((p): p is string => p !== undefined);
+  return sql.raw(parts.length === 0 ? 'false' : `(${parts.join(' or ')})`);
+}
+
 function pageQuery(t: RecordTable, connectionId: string, page: RecordPage, data: SQL): SQL {
   const conditions: SQL[] = [sql`connection_id = ${connectionId}`];
   if (page.afterSeq !== undefined) conditions.push(sql`change_seq > ${page.afterSeq}`);
   const kinds = page.changes ?? ['added', 'updated'];
-  if (kinds.length < changeKinds.length) conditions.push(sql`${sql.raw(changeExpression)} = any(${sql.param([...kinds])}::text[])`);
+  if (kinds.length < changeKinds.length) conditions.push(kindCondition(kinds));
   if (page.modifiedAfter) conditions.push(sql`updated_at > ${page.modifiedAfter.toISOString()}::timestamptz`);
   for (const e of page.equals ?? []) {
     // The type is spliced into the statement: only ours, whatever the caller passed.
