@@ -10,6 +10,7 @@ import { sweepStaleMcpOauth } from '../src/services/mcp-auth/sweep-stale-mcp-oau
 import { authenticateMcpAccessToken } from '../src/services/mcp-auth/authenticate-access-token.js';
 import { freePort } from './support/child-process.js';
 import { databaseKinds } from './support/databases.js';
+import { formOf, type ConsentForm } from './support/mcp-consent.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 /**
@@ -46,20 +47,6 @@ async function startDocumentServer(): Promise<{ server: Server; base: string; ho
 
 /** A JSON answer, loosely typed: the assertions say what it holds. */
 const jsonOf = async (response: Response): Promise<any> => response.json();
-
-/** Hidden fields and the CSRF cookie of a consent page. */
-interface ConsentForm {
-  session: string;
-  csrf: string;
-  cookie: string;
-}
-
-function formOf(html: string, cookie: string): ConsentForm {
-  const session = /name="session" value="([^"]+)"/.exec(html)?.[1];
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!session || !csrf) throw new Error(`no consent form in: ${html.slice(0, 500)}`);
-  return { session, csrf, cookie };
-}
 
 describe.each(databaseKinds)('MCP authorization server on %s', (kind) => {
   let rt: TestRuntime;

@@ -2,14 +2,14 @@ import { eq } from 'drizzle-orm';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/core/api-key-hash.js';
 import { mcpOauthGrants, mcpOauthTokens } from '../src/db/schema.js';
 import { allTools } from '../src/mcp/all-tools.js';
 import { freePort } from './support/child-process.js';
 import { databaseKinds } from './support/databases.js';
-import { httpMcpClient } from './support/mcp-clients.js';
+import { httpMcpClient, protocolError } from './support/mcp-clients.js';
 import { approveInBrowser, MemoryOAuthProvider } from './support/mcp-consent.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
@@ -30,14 +30,6 @@ function structured<T = any>(result: CallToolResult | Record<string, unknown>): 
   return r.structuredContent as T;
 }
 
-async function protocolError(promise: Promise<unknown>): Promise<McpError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(McpError);
-  return error as McpError;
-}
 
 describe.each(databaseKinds)('OAuth to an MCP tool call on %s', (kind) => {
   let rt: TestRuntime;

@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../src/api/app-deps.js';
 import { createGithubSandbox, type GithubSandboxHandle } from '../src/connectors/github/sandbox/index.js';
@@ -13,7 +13,7 @@ import { connectionsPerResourcePage } from '../src/mcp/resources/list-stream-res
 import { authenticateApiKey } from '../src/services/keys/authenticate-api-key.js';
 import { databaseKinds, testDatabaseUrl, type DatabaseKind } from './support/databases.js';
 import { install, insertPendingRun, syncAndWait } from './support/run-helpers.js';
-import { apiKeyFor, httpMcpClient, stdioBridgeMcpClient, stdioMcpClient } from './support/mcp-clients.js';
+import { apiKeyFor, httpMcpClient, protocolError, stdioBridgeMcpClient, stdioMcpClient } from './support/mcp-clients.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
 
 const TOKEN = 'ghp_mcp_tools_secret_token_0123456789';
@@ -99,14 +99,6 @@ function toolErrorText(result: CallToolResult | Record<string, unknown>): string
   return (r.content[0] as { text: string }).text;
 }
 
-async function protocolError(promise: Promise<unknown>): Promise<McpError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(McpError);
-  return error as McpError;
-}
 
 describe.each(databaseKinds)('MCP tools, resources and prompts on %s', (kind) => {
   // One synced runtime per database, shared by every transport: the tests below leave it as they found it, or

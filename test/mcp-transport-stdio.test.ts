@@ -3,28 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { databaseKinds, testDatabaseUrl } from './support/databases.js';
-import { repoRoot } from './support/child-process.js';
+import { stdioMcpTransport, stdioStartTimeout } from './support/mcp-clients.js';
 import { startTestRuntime, type TestRuntime } from './support/test-runtime.js';
-
-/**
- * The first answer waits for the child to start: tsx compiles the CLI at every start, and direct mode opens the
- * database and runs migrations — a minute and more on a busy 2-core machine, past the SDK's 60 s default.
- */
-const startTimeout = { timeout: 170_000 };
 
 /** `tributary mcp …` as a desktop client starts it: a child process speaking MCP on stdin/stdout. */
 function stdioClient(args: string[], env: Record<string, string>) {
-  const stderr: string[] = [];
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [path.join(repoRoot, 'bin', 'tributary.js'), 'mcp', ...args],
-    cwd: repoRoot,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stderr: 'pipe',
-  });
-  transport.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
+  const { transport, stderr } = stdioMcpTransport(args, env);
   return { client: new Client({ name: 'desktop', version: '1.0.0' }), transport, stderr };
 }
 
@@ -53,7 +38,7 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
 
   it('bridge mode: --url and --key pass MCP through to the running server', async () => {
     const { client, transport, stderr } = stdioClient(['--url', base], { TRIBUTARY_API_KEY: key });
-    await client.connect(transport, startTimeout);
+    await client.connect(transport, stdioStartTimeout);
     expect(client.getServerVersion()?.name).toBe('tributary');
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('test_simple_text');
@@ -65,7 +50,7 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
 
   it('bridge mode: a refused key answers the request with an error instead of hanging', async () => {
     const { client, transport, stderr } = stdioClient(['--url', base, '--key', 'trb_wrong_key_000000000000'], {});
-    await expect(client.connect(transport, startTimeout)).rejects.toThrow(/401|unauthorized|not valid/i);
+    await expect(client.connect(transport, stdioStartTimeout)).rejects.toThrow(/401|unauthorized|not valid/i);
     await client.close();
     expect(stderr.join('')).not.toContain('trb_wrong_key');
   }, 200_000);
@@ -84,7 +69,7 @@ describe.each(databaseKinds)('tributary mcp over stdio (%s)', (kind) => {
       ...(kind === 'postgres' ? { DATABASE_URL: testDatabaseUrl! } : { TRIBUTARY_DATA_DIR: folder }),
     };
     const { client, transport, stderr } = stdioClient(['--key', key, '--read-only'], env);
-    await client.connect(transport, startTimeout);
+    await client.connect(transport, stdioStartTimeout);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('test_simple_text');
     const result = await client.callTool({ name: 'test_simple_text', arguments: {} });

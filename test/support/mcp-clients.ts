@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpCaller } from '../../src/mcp/mcp-caller.js';
 import { createApiKey } from '../../src/services/keys/create-api-key.js';
 import type { ServiceDeps } from '../../src/services/service-deps.js';
@@ -14,11 +15,8 @@ export async function httpMcpClient(base: string, credential: string): Promise<C
   return client;
 }
 
-/**
- * An SDK client talking to `tributary mcp` as a desktop client starts it: a child process on stdin/stdout. `args`
- * pick the mode (`--url` bridges to a running server; without it the process opens the database named in `env`).
- */
-export async function stdioMcpClient(args: string[], env: Record<string, string>): Promise<{ client: Client; stderr: string[] }> {
+/** `tributary mcp …` as a child process, not yet connected, with its stderr collected (logs go there, never stdout). */
+export function stdioMcpTransport(args: string[], env: Record<string, string>): { transport: StdioClientTransport; stderr: string[] } {
   const stderr: string[] = [];
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -28,10 +26,23 @@ export async function stdioMcpClient(args: string[], env: Record<string, string>
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (chunk: Buffer) => stderr.push(String(chunk)));
+  return { transport, stderr };
+}
+
+/**
+ * The first answer waits for the child's start (tsx compiles the CLI; direct mode opens the database and runs
+ * migrations): past the SDK's 60 s default on a busy 2-core machine.
+ */
+export const stdioStartTimeout = { timeout: 170_000 };
+
+/**
+ * An SDK client talking to `tributary mcp` as a desktop client starts it: a child process on stdin/stdout. `args`
+ * pick the mode (`--url` bridges to a running server; without it the process opens the database named in `env`).
+ */
+export async function stdioMcpClient(args: string[], env: Record<string, string>): Promise<{ client: Client; stderr: string[] }> {
+  const { transport, stderr } = stdioMcpTransport(args, env);
   const client = new Client({ name: 'mcp-stdio-test', version: '1.0.0' });
-  // The first answer waits for the child's start (tsx compiles the CLI; direct mode opens the database): past the
-  // SDK's 60 s default on a busy 2-core machine.
-  await client.connect(transport, { timeout: 170_000 });
+  await client.connect(transport, stdioStartTimeout);
   return { client, stderr };
 }
 
@@ -58,4 +69,14 @@ export async function apiKeyFor(deps: Pick<ServiceDeps, 'db'>, caller: McpCaller
     products: caller.products,
   });
   return { apiKey, keyId: row.id };
+}
+
+/** The JSON-RPC error a request ended with (a hidden or unknown tool, invalid params): fails when it succeeded. */
+export async function protocolError(promise: Promise<unknown>): Promise<McpError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof McpError)) throw new Error(`expected a JSON-RPC error, got ${error === undefined ? 'a result' : String(error)}`);
+  return error;
 }

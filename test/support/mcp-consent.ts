@@ -5,13 +5,13 @@ import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprot
 export const consentRedirect = 'http://127.0.0.1/callback';
 
 /** Hidden fields and the CSRF cookie of Tributary's consent page. */
-interface ConsentForm {
+export interface ConsentForm {
   session: string;
   csrf: string;
   cookie: string;
 }
 
-function formOf(html: string, cookie: string): ConsentForm {
+export function formOf(html: string, cookie: string): ConsentForm {
   const session = /name="session" value="([^"]+)"/.exec(html)?.[1];
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!session || !csrf) throw new Error(`no consent form in: ${html.slice(0, 500)}`);
