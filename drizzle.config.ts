@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 // runs on PGlite and PostgreSQL.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  schema: ['./src/db/schema.ts', './src/db/mcp-oauth-schema.ts'],
   out: './src/db/migrations',
 });

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../src/core/api-key-hash.js';
-import { mcpOauthGrants, mcpOauthTokens } from '../src/db/schema.js';
+import { mcpOauthGrants, mcpOauthTokens } from '../src/db/mcp-oauth-schema.js';
 import { allTools } from '../src/mcp/all-tools.js';
 import { freePort } from './support/child-process.js';
 import { databaseKinds } from './support/databases.js';

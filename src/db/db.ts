@@ -1,6 +1,6 @@
 import { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type * as schema from './schema.js';
+import type * as schema from './tables.js';
 
 /**
  * The Drizzle handle, whichever driver is behind it (PGlite or node-postgres). A transaction's handle has the

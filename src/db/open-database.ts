@@ -6,7 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db } from './db.js';
 import { migrate } from './migrate.js';
-import * as schema from './schema.js';
+import * as schema from './tables.js';
 
 export type DatabaseDriver =
   | { kind: 'pglite'; client: PGlite }

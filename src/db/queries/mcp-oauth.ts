@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, notExists, or } from 'drizzle-orm';
 import type { Db } from '../db.js';
-import { apiKeys, mcpOauthClients, mcpOauthCodes, mcpOauthGrants, mcpOauthTokens, workspaces } from '../schema.js';
+import { mcpOauthClients, mcpOauthCodes, mcpOauthGrants, mcpOauthTokens } from '../mcp-oauth-schema.js';
+import { apiKeys, workspaces } from '../schema.js';
 
 export type McpOauthClientRow = typeof mcpOauthClients.$inferSelect;
 export type McpOauthGrantRow = typeof mcpOauthGrants.$inferSelect;
