@@ -29,3 +29,16 @@ export interface McpToolDefinition<In extends z.ZodRawShape = z.ZodRawShape, Out
   minRole: Role;
   run(ctx: McpToolContext, args: z.infer<z.ZodObject<In>>): Promise<z.infer<z.ZodObject<Out>>>;
 }
+
+/**
+ * A tool that only reads this workspace's own data: read-only annotations, not mutating, open to viewers (as the
+ * REST GETs are) unless it says otherwise.
+ *
+ * @example
+ * export const getRunTool = readTool({ name: 'get_run', title: 'Get a run', description: '…', inputSchema, outputSchema, run });
+ */
+export function readTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(
+  tool: Omit<McpToolDefinition<In, Out>, 'annotations' | 'mutates' | 'minRole'> & { minRole?: Role },
+): McpToolDefinition<In, Out> {
+  return { annotations: { readOnlyHint: true, openWorldHint: false }, mutates: false, minRole: 'viewer', ...tool };
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RunLogSchema } from '../../../contracts/api/runs.js';
 import { readRunLogs } from '../../../services/runs/read-run-logs.js';
-import type { McpToolDefinition } from '../../tool-definition.js';
+import { readTool } from '../../tool-definition.js';
 import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
 import { scopeOf } from '../../product-scope.js';
 
@@ -13,15 +13,12 @@ const input = {
 const output = { lines: z.array(RunLogSchema), next_cursor: z.string().nullable() };
 
 /** GET /runs/:id/logs, keyset-paged: the cursor wraps the last line's id. */
-export const getRunLogsTool: McpToolDefinition<typeof input, typeof output> = {
+export const getRunLogsTool = readTool({
   name: 'get_run_logs',
   title: "Read a run's logs",
   description: "A sync run's log lines, oldest first (level, message, data). next_cursor is null when this page was not full.",
   inputSchema: input,
   outputSchema: output,
-  annotations: { readOnlyHint: true, openWorldHint: false },
-  mutates: false,
-  minRole: 'viewer',
   async run({ deps, caller }, args) {
     const afterId = args.cursor ? decodePageCursor(args.cursor, ['a'])['a'] : undefined;
     const { lines, nextAfterId } = await readRunLogs(deps, { ...scopeOf(caller), runId: args.run_id, limit: args.limit, afterId });
@@ -30,4 +27,4 @@ export const getRunLogsTool: McpToolDefinition<typeof input, typeof output> = {
       next_cursor: nextAfterId === null ? null : encodePageCursor({ a: nextAfterId }),
     };
   },
-};
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConnectionSchema, ConnectionStatusSchema } from '../../../contracts/api/connections.js';
 import { listWorkspaceConnections } from '../../../services/connections/list-workspace-connections.js';
 import { connectionView } from '../../../api/views.js';
-import type { McpToolDefinition } from '../../tool-definition.js';
+import { readTool } from '../../tool-definition.js';
 import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
 import { scopeOf } from '../../product-scope.js';
 
@@ -25,16 +25,13 @@ const output = { connections: z.array(ConnectionSchema), next_cursor: z.string()
  * connections of each of its products in turn (the cursor remembers which), so its pages never hold another
  * product's connection and the paging needs no query of its own.
  */
-export const listConnectionsTool: McpToolDefinition<typeof input, typeof output> = {
+export const listConnectionsTool = readTool({
   name: 'list_connections',
   title: 'List connections',
   description:
     'List the connections (installed connectors) of the workspace with their status and last sync, newest first. Filter by status, connector or product; page with cursor/next_cursor. Credentials are never shown.',
   inputSchema: input,
   outputSchema: output,
-  annotations: { readOnlyHint: true, openWorldHint: false },
-  mutates: false,
-  minRole: 'viewer',
   async run({ deps, caller }, args) {
     const position = args.cursor ? decodePageCursor(args.cursor, ['o', 'p']) : { o: 0, p: 0 };
     const base = { connectorId: args.connector, status: args.status, companyId: undefined, crewId: undefined };
@@ -62,4 +59,4 @@ export const listConnectionsTool: McpToolDefinition<typeof input, typeof output>
     }
     return { connections, next_cursor: productIndex < products.length ? encodePageCursor({ p: productIndex, o: offset }) : null };
   },
-};
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TableColumnSchema } from '../../../contracts/api/table-schema.js';
 import { getEntityCounts } from '../../../services/records/get-entity-counts.js';
 import { getTableSchema } from '../../../services/records/get-table-schema.js';
-import type { McpToolDefinition } from '../../tool-definition.js';
+import { readTool } from '../../tool-definition.js';
 import { loadScopedConnection, scopeOf } from '../../product-scope.js';
 
 const input = { connection_id: z.string().min(1).max(100).describe('The connection whose streams to list.') };
@@ -24,16 +24,13 @@ export const StreamSummarySchema = z.object({
 const output = { connection_id: z.string(), connector: z.string(), streams: z.array(StreamSummarySchema) };
 
 /** A connection's streams with their columns and row counts (GET /connections/:id/streams/:stream/schema, for each). */
-export const listStreamsTool: McpToolDefinition<typeof input, typeof output> = {
+export const listStreamsTool = readTool({
   name: 'list_streams',
   title: "List a connection's streams",
   description:
     "A connection's synced datasets (streams), each with its typed columns (name, type, payload path), primary key, cursor field and row counts. Use the column names as filters in query_stream.",
   inputSchema: input,
   outputSchema: output,
-  annotations: { readOnlyHint: true, openWorldHint: false },
-  mutates: false,
-  minRole: 'viewer',
   async run({ deps, caller }, args) {
     const connection = await loadScopedConnection(deps, caller, args.connection_id);
     const address = { ...scopeOf(caller), dataSchema: caller.dataSchema, connectionId: connection.id };
@@ -58,4 +55,4 @@ export const listStreamsTool: McpToolDefinition<typeof input, typeof output> = {
     }
     return { connection_id: connection.id, connector: connection.connectorId, streams };
   },
-};
+});

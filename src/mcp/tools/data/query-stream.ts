@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDateTimeSchema } from '../../../contracts/api/common.js';
 import { readChangeFeed } from '../../../services/records/read-change-feed.js';
-import type { McpToolDefinition } from '../../tool-definition.js';
+import { readTool } from '../../tool-definition.js';
 import { scopeOf } from '../../product-scope.js';
 
 /** The most rows one call returns: a page an agent can read, not a dump. Larger limits are invalid arguments. */
@@ -36,16 +36,13 @@ const output = { rows: z.array(RowSchema), next_cursor: z.string().nullable(), h
  * columns: the model names columns and values, never SQL. Following next_cursor while has_more, then polling with
  * the last cursor, returns each change once.
  */
-export const queryStreamTool: McpToolDefinition<typeof input, typeof output> = {
+export const queryStreamTool = readTool({
   name: 'query_stream',
   title: "Query a stream's rows",
   description:
     `Read a stream's synced rows (the provider's records as JSON) in the order they last changed. Filter by modified_after and by equality on typed columns; limit up to ${maxQueryRows}; page with cursor/next_cursor while has_more. Polling later with the last next_cursor returns only what changed since.`,
   inputSchema: input,
   outputSchema: output,
-  annotations: { readOnlyHint: true, openWorldHint: false },
-  mutates: false,
-  minRole: 'viewer',
   async run({ deps, caller }, args) {
     const page = await readChangeFeed(deps, {
       ...scopeOf(caller),
@@ -71,4 +68,4 @@ export const queryStreamTool: McpToolDefinition<typeof input, typeof output> = {
       has_more: page.hasMore,
     };
   },
-};
+});
